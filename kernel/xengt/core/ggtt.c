@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * GGTT partitioning and the shadow GGTT (see ggtt.h).
+ */
+#include "vgpu.h"
+
+/* Bits of a Gen9 GGTT PTE that must be zero (above the 39-bit address). */
+#define GEN9_PTE_RESERVED_MASK (~(GEN8_PTE_ADDR_MASK | GEN8_PTE_FLAGS_MASK))
+
+int ggtt_vgpu_init(struct vgpu *vgpu)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+
+	g->low_first = vgpu->low_gm_base >> XENGT_PAGE_SHIFT;
+	g->low_count = vgpu->low_gm_size >> XENGT_PAGE_SHIFT;
+	g->high_first = vgpu->high_gm_base >> XENGT_PAGE_SHIFT;
+	g->high_count = vgpu->high_gm_size >> XENGT_PAGE_SHIFT;
+	g->entries = os_vzalloc(((size_t)g->low_count + g->high_count) *
+				sizeof(u64));
+	return g->entries ? 0 : -ENOMEM;
+}
+
+/* Index into g->entries of GGTT entry @index, or -1 outside the partition. */
+static s64 ggtt_slot(const struct vgpu_ggtt *g, u32 index)
+{
+	if (index >= g->low_first && index - g->low_first < g->low_count)
+		return index - g->low_first;
+	if (index >= g->high_first && index - g->high_first < g->high_count)
+		return (s64)g->low_count + (index - g->high_first);
+	return -1;
+}
+
+static void ggtt_clear_physical(struct vgpu *vgpu)
+{
+	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+	u32 i;
+
+	for (i = 0; i < g->low_count; i++)
+		gpu->ops->ggtt_write(gpu, g->low_first + i, 0);
+	for (i = 0; i < g->high_count; i++)
+		gpu->ops->ggtt_write(gpu, g->high_first + i, 0);
+}
+
+void ggtt_vgpu_reset(struct vgpu *vgpu)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+
+	ggtt_clear_physical(vgpu);
+	os_memset(g->entries, 0,
+		  ((size_t)g->low_count + g->high_count) * sizeof(u64));
+}
+
+void ggtt_vgpu_fini(struct vgpu *vgpu)
+{
+	if (!vgpu->ggtt.entries)
+		return;
+	ggtt_clear_physical(vgpu);
+	os_vfree(vgpu->ggtt.entries);
+	vgpu->ggtt.entries = NULL;
+}
+
+/*
+ * The physical entry for a guest entry: the guest frame replaced by the
+ * machine frame, or "not present" for anything that is not the guest's
+ * own RAM.  Never the guest's value unchecked.
+ */
+static u64 ggtt_shadow_pte(struct vgpu *vgpu, u64 gpte)
+{
+	u64 dma;
+
+	if (!(gpte & GEN8_PTE_PRESENT))
+		return 0;
+	if (gpte & GEN9_PTE_RESERVED_MASK) {
+		vgpu->stats.ggtt_bad_pte++;
+		return 0;
+	}
+	if (vgpu->gvt->hv->gfn_to_dma(vgpu, (gpte & GEN8_PTE_ADDR_MASK) >>
+							XENGT_PAGE_SHIFT,
+				      &dma)) {
+		vgpu->stats.ggtt_bad_pte++;
+		return 0;
+	}
+	return (dma & GEN8_PTE_ADDR_MASK) | (gpte & GEN8_PTE_FLAGS_MASK);
+}
+
+void ggtt_guest_read(struct vgpu *vgpu, u32 offset, u32 bytes, void *data)
+{
+	s64 slot = ggtt_slot(&vgpu->ggtt, offset / 8);
+	u64 v = slot < 0 ? 0 : vgpu->ggtt.entries[slot];
+
+	os_memcpy(data, (u8 *)&v + (offset & 7), bytes);
+}
+
+void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
+		      const void *data)
+{
+	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+	u32 index = offset / 8;
+	s64 slot = ggtt_slot(&vgpu->ggtt, index);
+	u64 gpte;
+
+	if (slot < 0) {
+		vgpu->stats.ggtt_dropped++;
+		return;
+	}
+	gpte = vgpu->ggtt.entries[slot];
+	os_memcpy((u8 *)&gpte + (offset & 7), data, bytes);
+	vgpu->ggtt.entries[slot] = gpte;
+	vgpu->stats.ggtt_writes++;
+	gpu->ops->ggtt_write(gpu, index, ggtt_shadow_pte(vgpu, gpte));
+}
+
+bool ggtt_gm_range_owned(const struct vgpu *vgpu, u64 gm, u64 len)
+{
+	if (len == 0 || gm + len < gm)
+		return false;
+	if (gm >= vgpu->low_gm_base &&
+	    gm + len <= vgpu->low_gm_base + vgpu->low_gm_size)
+		return true;
+	return gm >= vgpu->high_gm_base &&
+	       gm + len <= vgpu->high_gm_base + vgpu->high_gm_size;
+}

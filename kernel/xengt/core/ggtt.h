@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * GGTT partitioning and the shadow GGTT.
+ *
+ * A vGPU owns two slices of the global graphics memory: low (CPU-mappable
+ * through the aperture) and high (hidden).  The guest balloons everything
+ * else away (spec/pvinfo.md), so it uses host graphics addresses directly:
+ * the core checks an entry's index against the partition and translates the
+ * guest frame to a machine frame, it never relocates addresses.
+ */
+#ifndef XENGT_GGTT_H
+#define XENGT_GGTT_H
+
+#include "os.h"
+
+struct vgpu;
+
+struct vgpu_ggtt {
+	/* The guest's own values, low partition entries then high ones. */
+	u64 *entries;
+	u32 low_first, low_count; /* GGTT indices of the low partition */
+	u32 high_first, high_count;
+};
+
+int ggtt_vgpu_init(struct vgpu *vgpu);
+/* Clear the partition's physical entries and free the guest view. */
+void ggtt_vgpu_fini(struct vgpu *vgpu);
+/* Guest view and physical entries of the partition back to "not present". */
+void ggtt_vgpu_reset(struct vgpu *vgpu);
+
+/*
+ * Trapped access to the GGTT half of BAR0; @offset is relative to
+ * BAR0 + 8 MiB.  8-byte (aligned) and 4-byte (aligned) accesses only.
+ * Caller holds vgpu->lock and has validated size and alignment.
+ */
+void ggtt_guest_read(struct vgpu *vgpu, u32 offset, u32 bytes, void *data);
+void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
+		      const void *data);
+
+/* True if [gm, gm + len) lies entirely inside one slice of the partition. */
+bool ggtt_gm_range_owned(const struct vgpu *vgpu, u64 gm, u64 len);
+
+#endif /* XENGT_GGTT_H */

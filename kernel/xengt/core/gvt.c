@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Device-wide state: the GPU's partitionable resources (see gvt.h).
+ */
+#include "gvt.h"
+
+int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
+		   const struct hv_ops *hv)
+{
+	const struct xengt_gpu_info *info = &gpu->info;
+	u32 low_mb = info->aperture_size >> 20;
+	u32 high_mb = (info->gm_size - info->aperture_size) >> 20;
+	int ret;
+
+	os_memset(gvt, 0, sizeof(*gvt));
+	gvt->gpu = gpu;
+	gvt->hv = hv;
+	if (info->aperture_size > info->gm_size || low_mb < GVT_HOST_LOW_GM_MB ||
+	    high_mb < GVT_HOST_HIGH_GM_MB || info->fences < GVT_HOST_FENCES ||
+	    info->fences > 32) {
+		gvt_err("GPU too small to share: aperture %u MiB, hidden %u MiB, %u fences",
+			low_mb, high_mb, info->fences);
+		return -EINVAL;
+	}
+	ret = range_alloc_init(&gvt->low_gm, "low GM (aperture)", low_mb);
+	if (ret)
+		goto err;
+	ret = range_alloc_init(&gvt->high_gm, "high GM (hidden)", high_mb);
+	if (ret)
+		goto err_low;
+	ret = range_alloc_init(&gvt->fences, "fence registers", info->fences);
+	if (ret)
+		goto err_high;
+	/* The host's own share comes first in each space. */
+	range_alloc_reserve(&gvt->low_gm, 0, GVT_HOST_LOW_GM_MB);
+	range_alloc_reserve(&gvt->high_gm, 0, GVT_HOST_HIGH_GM_MB);
+	range_alloc_reserve(&gvt->fences, 0, GVT_HOST_FENCES);
+	os_mutex_init(&gvt->lock);
+	gvt_info("GPU %04x: aperture %u MiB, hidden %u MiB, %u fences, hypervisor %s",
+		 info->device_id, low_mb, high_mb, info->fences,
+		 hv ? hv->name : "none");
+	return 0;
+
+err_high:
+	range_alloc_fini(&gvt->high_gm);
+err_low:
+	range_alloc_fini(&gvt->low_gm);
+err:
+	return ret;
+}
+
+void xengt_gvt_fini(struct xengt_gvt *gvt)
+{
+	os_mutex_destroy(&gvt->lock);
+	range_alloc_fini(&gvt->fences);
+	range_alloc_fini(&gvt->high_gm);
+	range_alloc_fini(&gvt->low_gm);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * One physical GPU shared by vGPUs: its backends, its partitionable
+ * resources and its vGPUs.
+ */
+#ifndef XENGT_GVT_H
+#define XENGT_GVT_H
+
+#include "os.h"
+#include "gpu.h"
+#include "hv.h"
+#include "range_alloc.h"
+
+#define XENGT_MAX_VGPUS 8
+
+/* What the host keeps for itself (reference implementation's numbers). */
+#define GVT_HOST_LOW_GM_MB 128
+#define GVT_HOST_HIGH_GM_MB 384
+#define GVT_HOST_FENCES 4
+
+struct vgpu;
+
+struct xengt_gvt {
+	struct xengt_gpu *gpu;
+	const struct hv_ops *hv;
+	/* Protects the allocators and vgpus[]; never taken in a trap path. */
+	struct os_mutex lock;
+	struct range_alloc low_gm; /* units of 1 MiB over the aperture */
+	struct range_alloc high_gm; /* units of 1 MiB above the aperture */
+	struct range_alloc fences; /* units of one fence register */
+	struct vgpu *vgpus[XENGT_MAX_VGPUS];
+	u32 nr_vgpus;
+};
+
+/*
+ * Set up the device for @gpu.  @hv may be NULL (module loaded without a
+ * hypervisor backend): vGPUs then cannot be created.  Process context.
+ */
+int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
+		   const struct hv_ops *hv);
+/* All vGPUs must have been destroyed. */
+void xengt_gvt_fini(struct xengt_gvt *gvt);
+
+#endif /* XENGT_GVT_H */

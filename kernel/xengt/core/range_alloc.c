@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Contiguous-range allocator (see range_alloc.h).
+ * Callers serialise with gvt->lock.
+ */
+#include "range_alloc.h"
+
+static bool unit_used(const struct range_alloc *ra, u32 u)
+{
+	return ra->bitmap[u / 64] & (1ULL << (u % 64));
+}
+
+static void unit_set(struct range_alloc *ra, u32 u, bool used)
+{
+	if (used)
+		ra->bitmap[u / 64] |= 1ULL << (u % 64);
+	else
+		ra->bitmap[u / 64] &= ~(1ULL << (u % 64));
+}
+
+int range_alloc_init(struct range_alloc *ra, const char *name, u32 nr_units)
+{
+	ra->name = name;
+	ra->nr_units = nr_units;
+	ra->used_units = 0;
+	ra->bitmap = os_zalloc(((nr_units + 63) / 64 + 1) * sizeof(u64));
+	return ra->bitmap ? 0 : -ENOMEM;
+}
+
+void range_alloc_fini(struct range_alloc *ra)
+{
+	os_free(ra->bitmap);
+	ra->bitmap = NULL;
+}
+
+static bool range_free(const struct range_alloc *ra, u32 first, u32 count)
+{
+	u32 u;
+
+	for (u = first; u < first + count; u++)
+		if (unit_used(ra, u))
+			return false;
+	return true;
+}
+
+static void range_mark(struct range_alloc *ra, u32 first, u32 count,
+		       bool used)
+{
+	u32 u;
+
+	for (u = first; u < first + count; u++)
+		unit_set(ra, u, used);
+	if (used)
+		ra->used_units += count;
+	else
+		ra->used_units -= count;
+}
+
+s64 range_alloc_get(struct range_alloc *ra, u32 count)
+{
+	u32 first, run = 0;
+
+	if (count == 0 || count > ra->nr_units)
+		return -ENOSPC;
+	for (first = 0; first < ra->nr_units; first++) {
+		run = unit_used(ra, first) ? 0 : run + 1;
+		if (run == count) {
+			first = first + 1 - count;
+			range_mark(ra, first, count, true);
+			return first;
+		}
+	}
+	return -ENOSPC;
+}
+
+int range_alloc_reserve(struct range_alloc *ra, u32 first, u32 count)
+{
+	if (first > ra->nr_units || count > ra->nr_units - first)
+		return -EINVAL;
+	if (!range_free(ra, first, count))
+		return -EBUSY;
+	range_mark(ra, first, count, true);
+	return 0;
+}
+
+void range_alloc_put(struct range_alloc *ra, u32 first, u32 count)
+{
+	range_mark(ra, first, count, false);
+}
+
+u32 range_alloc_largest_free(const struct range_alloc *ra)
+{
+	u32 u, run = 0, best = 0;
+
+	for (u = 0; u < ra->nr_units; u++) {
+		run = unit_used(ra, u) ? 0 : run + 1;
+		if (run > best)
+			best = run;
+	}
+	return best;
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The Gen9 register table (see regs.h).
+ *
+ * The behaviours are the ones an unmodified i915 (6.1) needs before it
+ * reaches its first submission (spec/i915-guest.md): masked registers,
+ * reset handshakes that complete, power wells and PLLs that follow their
+ * requests, write-1-to-clear interrupt identity registers.
+ */
+#include "vgpu.h"
+#include "regs.h"
+#include "pvinfo.h"
+#include "fence.h"
+
+#define BIT(n) (1U << (n))
+
+/* Engine MMIO bases. */
+#define RCS_BASE 0x2000
+#define VCS_BASE 0x12000
+#define VECS_BASE 0x1a000
+#define BCS_BASE 0x22000
+
+#define RING_MI_MODE(b) ((b) + 0x9c)
+#define RING_EIR(b) ((b) + 0xb0)
+#define RING_RESET_CTL(b) ((b) + 0xd0)
+#define RING_MODE_GEN7(b) ((b) + 0x29c)
+
+#define RESET_CTL_REQUEST_RESET BIT(0)
+#define RESET_CTL_READY_TO_RESET BIT(1)
+#define MI_MODE_STOP_RING BIT(8)
+#define MI_MODE_IDLE BIT(9)
+
+#define GEN6_PCODE_MAILBOX 0x138124
+#define GEN6_PCODE_DATA 0x138128
+#define GEN6_PCODE_READY BIT(31)
+#define GEN7_PCODE_ILLEGAL_CMD 0x1
+#define SKL_PCODE_CDCLK_CONTROL 0x7
+#define GEN9_PCODE_SAGV_CONTROL 0x21
+
+#define DP_AUX_SEND_BUSY BIT(31)
+#define DP_AUX_DONE BIT(30)
+#define DP_AUX_TIME_OUT_ERROR BIT(28)
+#define DP_AUX_RECEIVE_ERROR BIT(25)
+#define DP_AUX_W1C (DP_AUX_DONE | DP_AUX_TIME_OUT_ERROR | DP_AUX_RECEIVE_ERROR)
+
+static void reset_ctl_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+{
+	u32 v = vgpu_vreg32(vgpu, offset);
+
+	/* No engine is ever busy from the guest's point of view here. */
+	if (v & RESET_CTL_REQUEST_RESET)
+		v |= RESET_CTL_READY_TO_RESET;
+	else
+		v &= ~RESET_CTL_READY_TO_RESET;
+	vgpu_set_vreg32(vgpu, offset, v);
+}
+
+static void mi_mode_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+{
+	u32 v = vgpu_vreg32(vgpu, offset);
+
+	if (v & MI_MODE_STOP_RING)
+		v |= MI_MODE_IDLE;
+	else
+		v &= ~MI_MODE_IDLE;
+	vgpu_set_vreg32(vgpu, offset, v);
+}
+
+/* Requests that complete at once: GDRST, TLB invalidation. */
+static void self_clear_write(struct vgpu *vgpu, u32 offset,
+			     u32 __always_unused old)
+{
+	vgpu_set_vreg32(vgpu, offset, 0);
+}
+
+static void pcode_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+{
+	u32 v = vgpu_vreg32(vgpu, offset);
+	u32 err = 0;
+
+	if (!(v & GEN6_PCODE_READY))
+		return;
+	switch (v & 0xff) {
+	case GEN9_PCODE_SAGV_CONTROL:
+		err = GEN7_PCODE_ILLEGAL_CMD; /* no SAGV on a vGPU */
+		break;
+	case SKL_PCODE_CDCLK_CONTROL:
+		vgpu_set_vreg32(vgpu, GEN6_PCODE_DATA, 1); /* ready for change */
+		break;
+	default:
+		break;
+	}
+	vgpu_set_vreg32(vgpu, offset, err);
+}
+
+/* State bit 2n follows request bit 2n+1 (SKL power wells). */
+static void power_well_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+{
+	u32 req = vgpu_vreg32(vgpu, offset) & 0xaaaaaaaaU;
+
+	vgpu_set_vreg32(vgpu, offset, req | req >> 1);
+}
+
+/* Bit 30 (state / lock) follows bit 31 (request / enable). */
+static void bit30_follows_bit31_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+{
+	u32 v = vgpu_vreg32(vgpu, offset) & ~BIT(30);
+
+	vgpu_set_vreg32(vgpu, offset, v | ((v >> 1) & BIT(30)));
+}
+
+/* No DP sink behind a vGPU: every AUX transfer times out at once. */
+static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+{
+	u32 v = vgpu_vreg32(vgpu, offset);
+
+	v = (v & ~DP_AUX_W1C) | (old & DP_AUX_W1C & ~v);
+	if (v & DP_AUX_SEND_BUSY)
+		v = (v & ~(DP_AUX_SEND_BUSY | DP_AUX_RECEIVE_ERROR)) |
+		    DP_AUX_DONE | DP_AUX_TIME_OUT_ERROR;
+	vgpu_set_vreg32(vgpu, offset, v);
+}
+
+#define R(off, fl, ini) { .offset = (off), .size = 4, .flags = (fl), .init = (ini) }
+#define RW(off, fl, hook) { .offset = (off), .size = 4, .flags = (fl), .write = (hook) }
+
+#define ENGINE_REGS(b)                                         \
+	RW(RING_MI_MODE(b), REG_MASKED, mi_mode_write),        \
+	R(RING_EIR(b), REG_W1C, 0),                            \
+	RW(RING_RESET_CTL(b), REG_MASKED, reset_ctl_write),    \
+	R(RING_MODE_GEN7(b), REG_MASKED, 0)
+
+/* Sorted by offset; tests/unit checks order and overlap. */
+static const struct vgpu_reg reg_table[] = {
+	ENGINE_REGS(RCS_BASE),
+	RW(0x4260, 0, self_clear_write), /* TLB invalidation */
+	RW(0x4264, 0, self_clear_write),
+	RW(0x4268, 0, self_clear_write),
+	RW(0x426c, 0, self_clear_write),
+	RW(0x4270, 0, self_clear_write),
+	R(0x9120, REG_RO, 0x02800000), /* GEN8_FUSE2: 1 slice, 3 subslices */
+	RW(0x941c, 0, self_clear_write), /* GEN6_GDRST */
+	R(0xc000, REG_RO, 0x1), /* GUC_STATUS: held in reset */
+	ENGINE_REGS(VCS_BASE),
+	ENGINE_REGS(VECS_BASE),
+	ENGINE_REGS(BCS_BASE),
+	R(0x42000, REG_RO, 0x8e000000), /* SKL_FUSE_STATUS: all ready */
+	R(0x44308, REG_W1C, 0), /* GEN8_GT_IIR(0..3) */
+	R(0x44318, REG_W1C, 0),
+	R(0x44328, REG_W1C, 0),
+	R(0x44338, REG_W1C, 0),
+	R(0x44408, REG_W1C, 0), /* GEN8_DE_PIPE_IIR(A..C) */
+	R(0x44418, REG_W1C, 0),
+	R(0x44428, REG_W1C, 0),
+	R(0x44448, REG_W1C, 0), /* GEN8_DE_PORT_IIR */
+	R(0x44468, REG_W1C, 0), /* GEN8_DE_MISC_IIR */
+	R(0x444e8, REG_W1C, 0), /* GEN8_PCU_IIR */
+	RW(0x45008, 0, bit30_follows_bit31_write), /* DBUF_CTL */
+	RW(0x45400, 0, power_well_write), /* HSW_PWR_WELL_CTL1..4 */
+	RW(0x45404, 0, power_well_write),
+	RW(0x45408, 0, power_well_write),
+	RW(0x4540c, 0, power_well_write),
+	RW(0x46010, 0, bit30_follows_bit31_write), /* LCPLL1_CTL */
+	RW(0x46014, 0, bit30_follows_bit31_write), /* LCPLL2_CTL */
+	RW(0x64010, 0, dp_aux_ctl_write), /* DP_AUX_CH_CTL(A..D) */
+	RW(0x64110, 0, dp_aux_ctl_write),
+	RW(0x64210, 0, dp_aux_ctl_write),
+	RW(0x64310, 0, dp_aux_ctl_write),
+	R(0x64838, REG_W1C, 0), /* EDP_PSR_IIR */
+	R(0x6c060, REG_RO, 0x01010101), /* DPLL_STATUS: all locked */
+	{ .offset = VGT_PVINFO_PAGE, .size = VGT_PVINFO_SIZE,
+	  .write = pvinfo_mmio_write },
+	R(0xc4008, REG_W1C, 0), /* SDEIIR */
+	R(0xc5108, REG_RO, 0x800), /* GMBUS2: hardware ready */
+	{ .offset = FENCE_REG_GEN6_BASE, .size = FENCE_REG_BYTES,
+	  .read = fence_mmio_read, .write = fence_mmio_write },
+	RW(GEN6_PCODE_MAILBOX, 0, pcode_write),
+};
+
+const struct vgpu_reg *regs_table(u32 *count)
+{
+	*count = xengt_array_size(reg_table);
+	return reg_table;
+}
+
+const struct vgpu_reg *regs_lookup(u32 offset)
+{
+	u32 lo = 0, hi = xengt_array_size(reg_table);
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		const struct vgpu_reg *r = &reg_table[mid];
+
+		if (offset < r->offset)
+			hi = mid;
+		else if (offset - r->offset >= r->size)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+void regs_vgpu_init(struct vgpu *vgpu)
+{
+	u32 i, off;
+
+	os_memset(vgpu->vreg, 0, VGPU_MMIO_SIZE);
+	for (i = 0; i < xengt_array_size(reg_table); i++) {
+		const struct vgpu_reg *r = &reg_table[i];
+
+		for (off = 0; r->init && off < r->size; off += 4)
+			vgpu_set_vreg32(vgpu, r->offset + off, r->init);
+	}
+	pvinfo_vgpu_init(vgpu);
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * vGPU types, lifecycle and resource accounting (see vgpu.h).
+ */
+#include "vgpu.h"
+#include "regs.h"
+#include "fence.h"
+
+const struct vgpu_type vgpu_types[] = {
+	{ "xengt_8", 64, 384, 4, 2, "1024x768" },
+	{ "xengt_4", 128, 512, 4, 4, "1920x1200" },
+	{ "xengt_2", 256, 1024, 4, 8, "1920x1200" },
+	{ "xengt_1", 512, 2048, 4, 16, "1920x1200" },
+};
+
+const u32 vgpu_nr_types = xengt_array_size(vgpu_types);
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+const struct vgpu_type *vgpu_type_find(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < vgpu_nr_types; i++)
+		if (str_eq(vgpu_types[i].name, name))
+			return &vgpu_types[i];
+	return NULL;
+}
+
+int vgpu_params_from_type(struct vgpu_params *p, const char *type_name)
+{
+	const struct vgpu_type *t = vgpu_type_find(type_name);
+
+	if (!t)
+		return -ENOENT;
+	p->low_gm_mb = t->low_gm_mb;
+	p->high_gm_mb = t->high_gm_mb;
+	p->fences = t->fences;
+	p->weight = t->weight;
+	p->type_name = t->name;
+	return 0;
+}
+
+static u32 fits(u32 largest_free, u32 need)
+{
+	return need ? largest_free / need : 0;
+}
+
+u32 vgpu_type_available(struct xengt_gvt *gvt, const struct vgpu_type *t)
+{
+	u32 n;
+
+	os_mutex_lock(&gvt->lock);
+	n = fits(range_alloc_largest_free(&gvt->low_gm), t->low_gm_mb);
+	if (fits(range_alloc_largest_free(&gvt->high_gm), t->high_gm_mb) < n)
+		n = fits(range_alloc_largest_free(&gvt->high_gm), t->high_gm_mb);
+	if (fits(range_alloc_largest_free(&gvt->fences), t->fences) < n)
+		n = fits(range_alloc_largest_free(&gvt->fences), t->fences);
+	if (XENGT_MAX_VGPUS - gvt->nr_vgpus < n)
+		n = XENGT_MAX_VGPUS - gvt->nr_vgpus;
+	os_mutex_unlock(&gvt->lock);
+	return n;
+}
+
+/* Take @count units of @ra or say exactly which resource ran out. */
+static s64 vgpu_take(struct range_alloc *ra, u32 count, const char *unit)
+{
+	s64 first = range_alloc_get(ra, count);
+
+	if (first < 0)
+		gvt_err("cannot create vGPU: not enough %s: %u %s requested, largest free block %u %s",
+			ra->name, count, unit, range_alloc_largest_free(ra),
+			unit);
+	return first;
+}
+
+static int vgpu_alloc_resources(struct xengt_gvt *gvt, struct vgpu *vgpu,
+				const struct vgpu_params *p)
+{
+	u64 ap = gvt->gpu->info.aperture_size;
+	s64 low, high, fence;
+
+	low = vgpu_take(&gvt->low_gm, p->low_gm_mb, "MiB");
+	if (low < 0)
+		return -ENOSPC;
+	high = vgpu_take(&gvt->high_gm, p->high_gm_mb, "MiB");
+	if (high < 0)
+		goto err_low;
+	fence = vgpu_take(&gvt->fences, p->fences, "fences");
+	if (fence < 0)
+		goto err_high;
+	vgpu->low_gm_base = XENGT_MB(low);
+	vgpu->low_gm_size = XENGT_MB(p->low_gm_mb);
+	vgpu->high_gm_base = ap + XENGT_MB(high);
+	vgpu->high_gm_size = XENGT_MB(p->high_gm_mb);
+	vgpu->fence_base = fence;
+	vgpu->fence_num = p->fences;
+	return 0;
+
+err_high:
+	range_alloc_put(&gvt->high_gm, high, p->high_gm_mb);
+err_low:
+	range_alloc_put(&gvt->low_gm, low, p->low_gm_mb);
+	return -ENOSPC;
+}
+
+static void vgpu_free_resources(struct xengt_gvt *gvt, struct vgpu *vgpu)
+{
+	range_alloc_put(&gvt->low_gm, vgpu->low_gm_base >> 20,
+			vgpu->low_gm_size >> 20);
+	range_alloc_put(&gvt->high_gm,
+			(vgpu->high_gm_base - gvt->gpu->info.aperture_size) >> 20,
+			vgpu->high_gm_size >> 20);
+	range_alloc_put(&gvt->fences, vgpu->fence_base, vgpu->fence_num);
+}
+
+static int vgpu_check_params(struct xengt_gvt *gvt, const struct vgpu_params *p)
+{
+	if (!gvt->hv) {
+		gvt_err("cannot create vGPU: no hypervisor backend loaded");
+		return -ENODEV;
+	}
+	if (!p->low_gm_mb || !p->high_gm_mb || !p->fences) {
+		gvt_err("cannot create vGPU: low GM, high GM and fences must all be non-zero (got %u MiB, %u MiB, %u)",
+			p->low_gm_mb, p->high_gm_mb, p->fences);
+		return -EINVAL;
+	}
+	if (p->weight < 1 || p->weight > 16) {
+		gvt_err("cannot create vGPU: weight %u out of range 1..16",
+			p->weight);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Slot of a new vGPU, or -ENOSPC.  Caller holds gvt->lock. */
+static int vgpu_free_slot(struct xengt_gvt *gvt, u16 domid)
+{
+	int i, free = -ENOSPC;
+
+	for (i = XENGT_MAX_VGPUS - 1; i >= 0; i--) {
+		if (!gvt->vgpus[i])
+			free = i;
+		else if (gvt->vgpus[i]->domid == domid)
+			return -EEXIST;
+	}
+	if (free < 0)
+		gvt_err("cannot create vGPU: all %d vGPU slots in use",
+			XENGT_MAX_VGPUS);
+	return free;
+}
+
+int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
+		struct vgpu **out)
+{
+	struct vgpu *vgpu;
+	int slot, ret;
+
+	ret = vgpu_check_params(gvt, p);
+	if (ret)
+		return ret;
+	vgpu = os_zalloc(sizeof(*vgpu));
+	if (!vgpu)
+		return -ENOMEM;
+	vgpu->vreg = os_vzalloc(VGPU_MMIO_SIZE);
+	if (!vgpu->vreg) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	os_mutex_lock(&gvt->lock);
+	slot = vgpu_free_slot(gvt, p->domid);
+	if (slot < 0) {
+		if (slot == -EEXIST)
+			gvt_err("cannot create vGPU: domain %u already has one",
+				p->domid);
+		ret = slot;
+		goto err_unlock;
+	}
+	ret = vgpu_alloc_resources(gvt, vgpu, p);
+	if (ret)
+		goto err_unlock;
+	vgpu->gvt = gvt;
+	vgpu->id = slot + 1; /* 0 is the host, as in PVINFO vgt_id */
+	vgpu->domid = p->domid;
+	vgpu->weight = p->weight;
+	vgpu->vm = p->vm;
+	os_snprintf(vgpu->type_name, sizeof(vgpu->type_name), "%s",
+		    p->type_name ? p->type_name : "custom");
+	ret = ggtt_vgpu_init(vgpu);
+	if (ret)
+		goto err_resources;
+	os_mutex_init(&vgpu->lock);
+	vgpu_cfg_init(vgpu);
+	regs_vgpu_init(vgpu);
+	gvt->vgpus[slot] = vgpu;
+	gvt->nr_vgpus++;
+	os_mutex_unlock(&gvt->lock);
+
+	vgpu_info(vgpu, "created for domain %u: %s, low GM 0x%llx+%llu MiB, high GM 0x%llx+%llu MiB, fences %u-%u, weight %u",
+		  vgpu->domid, vgpu->type_name, vgpu->low_gm_base,
+		  vgpu->low_gm_size >> 20, vgpu->high_gm_base,
+		  vgpu->high_gm_size >> 20, vgpu->fence_base,
+		  vgpu->fence_base + vgpu->fence_num - 1, vgpu->weight);
+	*out = vgpu;
+	return 0;
+
+err_resources:
+	vgpu_free_resources(gvt, vgpu);
+err_unlock:
+	os_mutex_unlock(&gvt->lock);
+	os_vfree(vgpu->vreg);
+err_free:
+	os_free(vgpu);
+	return ret;
+}
+
+void vgpu_destroy(struct vgpu *vgpu)
+{
+	struct xengt_gvt *gvt = vgpu->gvt;
+
+	if (vgpu->cfg.bar0_mapped)
+		gvt->hv->map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0,
+				  VGPU_BAR0_SIZE);
+	os_mutex_lock(&gvt->lock);
+	gvt->vgpus[vgpu->id - 1] = NULL;
+	gvt->nr_vgpus--;
+	ggtt_vgpu_fini(vgpu);
+	fence_vgpu_clear(vgpu);
+	vgpu_free_resources(gvt, vgpu);
+	os_mutex_unlock(&gvt->lock);
+	vgpu_info(vgpu, "destroyed");
+	os_mutex_destroy(&vgpu->lock);
+	os_vfree(vgpu->vreg);
+	os_free(vgpu);
+}
+
+void vgpu_reset(struct vgpu *vgpu)
+{
+	os_mutex_lock(&vgpu->lock);
+	regs_vgpu_init(vgpu);
+	ggtt_vgpu_reset(vgpu);
+	fence_vgpu_clear(vgpu);
+	vgpu->display_ready = false;
+	vgpu->failsafe = false;
+	vgpu->failsafe_reason[0] = '\0';
+	os_mutex_unlock(&vgpu->lock);
+	vgpu_info(vgpu, "reset");
+}
+
+void vgpu_enter_failsafe(struct vgpu *vgpu, const char *reason)
+{
+	vgpu->stats.failsafe++;
+	if (vgpu->failsafe)
+		return;
+	vgpu->failsafe = true;
+	os_snprintf(vgpu->failsafe_reason, sizeof(vgpu->failsafe_reason), "%s",
+		    reason);
+	vgpu_err(vgpu, "failsafe: %s", reason);
+}

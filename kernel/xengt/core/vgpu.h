@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * vGPU: types, lifecycle and resource accounting.
+ */
+#ifndef XENGT_VGPU_H
+#define XENGT_VGPU_H
+
+#include "os.h"
+#include "gvt.h"
+#include "cfg_space.h"
+#include "ggtt.h"
+
+/* BAR0 (GTTMMADR) layout the guest sees. */
+#define VGPU_BAR0_SIZE 0x1000000ULL /* 16 MiB */
+#define VGPU_MMIO_SIZE 0x200000U /* Gen9 register space: 2 MiB */
+#define VGPU_GGTT_OFFSET 0x800000ULL /* GGTT entries at BAR0 + 8 MiB */
+#define VGPU_GGTT_BYTES 0x800000ULL /* 8 MiB of PTEs = 4 GiB of GM */
+
+struct vgpu_type {
+	const char *name;
+	u32 low_gm_mb;
+	u32 high_gm_mb;
+	u32 fences;
+	u32 weight;
+	const char *resolution;
+};
+
+/* The four reference types (spec/pvinfo.md), in order of size. */
+extern const struct vgpu_type vgpu_types[];
+extern const u32 vgpu_nr_types;
+
+const struct vgpu_type *vgpu_type_find(const char *name);
+/* How many more vGPUs of @type fit right now.  Takes gvt->lock. */
+u32 vgpu_type_available(struct xengt_gvt *gvt, const struct vgpu_type *type);
+
+struct vgpu_params {
+	u16 domid;
+	u32 low_gm_mb;
+	u32 high_gm_mb;
+	u32 fences;
+	u32 weight;
+	const char *type_name; /* informational; "custom" when NULL */
+	struct hv_vm *vm; /* the backend's state for this guest */
+};
+
+/* Fill @p from a named type; -ENOENT if no such type. */
+int vgpu_params_from_type(struct vgpu_params *p, const char *type_name);
+
+struct vgpu_stats {
+	u64 mmio_reads;
+	u64 mmio_writes;
+	u64 mmio_unknown_writes; /* no descriptor: kept in the vreg file */
+	u64 mmio_ro_writes; /* read-only register: dropped */
+	u64 mmio_bad; /* bad size/alignment or outside the register space */
+	u64 cfg_reads;
+	u64 cfg_writes;
+	u64 cfg_ro_writes;
+	u64 cfg_bad;
+	u64 ggtt_writes; /* accepted guest GGTT entry writes */
+	u64 ggtt_dropped; /* outside the partition: never written */
+	u64 ggtt_bad_pte; /* reserved bits or not the guest's RAM */
+	u64 fence_dropped;
+	u64 g2v_notify;
+	u64 g2v_unknown;
+	u64 failsafe;
+};
+
+struct vgpu {
+	struct xengt_gvt *gvt;
+	u32 id;
+	u16 domid;
+	char type_name[16];
+	u32 weight;
+	struct hv_vm *vm;
+
+	/* Partition, in host graphics addresses (the guest uses them as is). */
+	u64 low_gm_base, low_gm_size;
+	u64 high_gm_base, high_gm_size;
+	u32 fence_base, fence_num;
+
+	/* Serialises every trap of this vGPU and its reset. */
+	struct os_mutex lock;
+
+	u8 *vreg; /* virtual register file, VGPU_MMIO_SIZE bytes */
+	struct vgpu_cfg cfg;
+	struct vgpu_ggtt ggtt;
+
+	bool display_ready;
+	bool failsafe; /* guest reported insufficient resources, or misbehaved */
+	char failsafe_reason[80];
+	struct vgpu_stats stats;
+};
+
+/*
+ * Create a vGPU: carve its partition out of the GPU's resources, set up its
+ * virtual config space, register file, PVINFO and GGTT view.  A request that
+ * does not fit fails with -ENOSPC and a message naming the resource.
+ * Process context; takes gvt->lock.
+ */
+int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
+		struct vgpu **out);
+/* Release everything of @vgpu, physical GGTT entries and fences included. */
+void vgpu_destroy(struct vgpu *vgpu);
+/*
+ * Device reset: registers back to power-on values, GGTT partition and
+ * fences cleared, failsafe lifted.  Config space (BAR placement) is kept so
+ * the trap mapping stays valid.  Takes vgpu->lock.
+ */
+void vgpu_reset(struct vgpu *vgpu);
+/* Put the vGPU in failsafe with a reason the admin can read. */
+void vgpu_enter_failsafe(struct vgpu *vgpu, const char *reason);
+
+static inline u32 vgpu_vreg32(const struct vgpu *vgpu, u32 offset)
+{
+	u32 v;
+
+	os_memcpy(&v, vgpu->vreg + offset, 4);
+	return v;
+}
+
+static inline void vgpu_set_vreg32(struct vgpu *vgpu, u32 offset, u32 v)
+{
+	os_memcpy(vgpu->vreg + offset, &v, 4);
+}
+
+#endif /* XENGT_VGPU_H */

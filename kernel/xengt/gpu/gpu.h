@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Physical GPU backend interface of the GVT core.
+ *
+ * The core multiplexes one physical GPU; this is all it asks of it.  Every
+ * member is implemented by every backend:
+ *   gpu/sim/          the software Gen9 GPU (see gpu/sim/sim_gpu.h for
+ *                     what it models and what it does not)
+ * A backend embeds struct xengt_gpu in its own state and recovers it with
+ * container_of-style arithmetic.
+ */
+#ifndef XENGT_GPU_H
+#define XENGT_GPU_H
+
+#include "os.h"
+
+struct xengt_gpu;
+
+/* Gen8+ GGTT PTE: bit 0 present, address in bits 12..38 on Gen9. */
+#define GEN8_PTE_PRESENT (1ULL << 0)
+#define GEN8_PTE_ADDR_MASK 0x0000007ffffff000ULL
+#define GEN8_PTE_FLAGS_MASK 0x0000000000000fffULL
+
+struct xengt_gpu_info {
+	u16 device_id;
+	u8 revision;
+	u64 aperture_size; /* CPU-mappable ("low") graphics memory, bytes */
+	u64 gm_size; /* all GGTT-mapped graphics memory, bytes */
+	u32 fences; /* fence registers */
+};
+
+struct xengt_gpu_ops {
+	/* 32-bit access to a physical MMIO register (offset in BAR0). */
+	u32 (*mmio_read)(struct xengt_gpu *gpu, u32 offset);
+	void (*mmio_write)(struct xengt_gpu *gpu, u32 offset, u32 val);
+	/* Read / write one physical GGTT entry (index = graphics address >> 12). */
+	u64 (*ggtt_read)(struct xengt_gpu *gpu, u32 index);
+	void (*ggtt_write)(struct xengt_gpu *gpu, u32 index, u64 pte);
+};
+
+struct xengt_gpu {
+	const struct xengt_gpu_ops *ops;
+	struct xengt_gpu_info info;
+};
+
+#endif /* XENGT_GPU_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Hypervisor backend interface of the GVT core.
+ *
+ * A backend traps the guest's accesses to the vGPU (config space, BAR0)
+ * and calls vgpu_cfg_read/write() and vgpu_mmio_read/write(); in the other
+ * direction the core asks it for the services below.  Every member is
+ * implemented by every backend:
+ *   hv/sim.c          simulated VMs in one process (embedded default)
+ *   hv/xen-user.c     Xen ioreq server in tools/xengt-dm (user space)
+ *
+ * Backend state per vGPU lives in struct hv_vm, which each backend defines
+ * for itself; the core only carries the pointer.
+ */
+#ifndef XENGT_HV_H
+#define XENGT_HV_H
+
+#include "os.h"
+
+struct vgpu;
+struct hv_vm;
+
+struct hv_ops {
+	const char *name;
+	/*
+	 * Translate a guest frame number of the vGPU's domain into the address
+	 * the physical GPU uses for it (machine frame << 12 on Xen).  Returns
+	 * -EFAULT when @gfn is not RAM of that domain: the core then never
+	 * lets the GPU reach it.
+	 */
+	int (*gfn_to_dma)(struct vgpu *vgpu, u64 gfn, u64 *dma);
+	/* Copy to/from the domain's RAM; -EFAULT if any byte is not RAM. */
+	int (*read_gpa)(struct vgpu *vgpu, u64 gpa, void *buf, u32 len);
+	int (*write_gpa)(struct vgpu *vgpu, u64 gpa, const void *buf, u32 len);
+	/*
+	 * The guest placed, moved (old_base -> new_base) or disabled
+	 * (new_base == 0) BAR0 of the vGPU: trap [new_base, new_base + size)
+	 * from now on and stop trapping the old range.
+	 */
+	int (*map_mmio)(struct vgpu *vgpu, u64 old_base, u64 new_base,
+			u64 size);
+};
+
+#endif /* XENGT_HV_H */

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The simulated hypervisor (see sim.h).
+ */
+#include "sim.h"
+#include "vgpu.h"
+#include "cfg_space.h"
+#include "mmio.h"
+
+static u8 *sim_machine_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
+{
+	struct sim_machine *m = (struct sim_machine *)bus;
+
+	if (pfn >= m->nr_frames || m->owner[pfn] == SIM_OWNER_NONE) {
+		*owner = SIM_OWNER_NONE;
+		return NULL;
+	}
+	*owner = m->owner[pfn];
+	return m->mem + (pfn << XENGT_PAGE_SHIFT);
+}
+
+static const struct sim_bus_ops sim_machine_bus_ops = {
+	.frame = sim_machine_frame,
+};
+
+/* xorshift32: a fixed seed gives the same scattering every run. */
+static u32 sim_rand(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+int sim_machine_init(struct sim_machine *m, u64 nr_frames, u32 seed)
+{
+	u64 i;
+
+	os_memset(m, 0, sizeof(*m));
+	if (nr_frames < 2)
+		return -EINVAL;
+	m->bus.ops = &sim_machine_bus_ops;
+	m->nr_frames = nr_frames;
+	m->mem = os_vzalloc(nr_frames << XENGT_PAGE_SHIFT);
+	m->owner = os_vzalloc(nr_frames * sizeof(u16));
+	m->free_frames = os_vzalloc(nr_frames * sizeof(u64));
+	if (!m->mem || !m->owner || !m->free_frames) {
+		sim_machine_fini(m);
+		return -ENOMEM;
+	}
+	if (!seed)
+		seed = 0x9e3779b9;
+	/* Frame 0 is the host's; the rest go on the stack, shuffled. */
+	m->owner[0] = SIM_OWNER_HOST;
+	for (i = 1; i < nr_frames; i++) {
+		m->owner[i] = SIM_OWNER_NONE;
+		m->free_frames[i - 1] = i;
+	}
+	m->nr_free = nr_frames - 1;
+	for (i = m->nr_free - 1; i > 0; i--) {
+		u64 j = sim_rand(&seed) % (i + 1);
+		u64 t = m->free_frames[i];
+
+		m->free_frames[i] = m->free_frames[j];
+		m->free_frames[j] = t;
+	}
+	os_mutex_init(&m->lock);
+	return 0;
+}
+
+void sim_machine_fini(struct sim_machine *m)
+{
+	if (m->nr_frames)
+		os_mutex_destroy(&m->lock);
+	os_vfree(m->free_frames);
+	os_vfree(m->owner);
+	os_vfree(m->mem);
+	os_memset(m, 0, sizeof(*m));
+}
+
+u64 sim_machine_free_frames(struct sim_machine *m)
+{
+	u64 n;
+
+	os_mutex_lock(&m->lock);
+	n = m->nr_free;
+	os_mutex_unlock(&m->lock);
+	return n;
+}
+
+static u64 sim_machine_alloc(struct sim_machine *m, u16 owner)
+{
+	u64 mfn = ~0ULL;
+
+	os_mutex_lock(&m->lock);
+	if (m->nr_free) {
+		mfn = m->free_frames[--m->nr_free];
+		m->owner[mfn] = owner;
+		os_memset(m->mem + (mfn << XENGT_PAGE_SHIFT), 0,
+			  XENGT_PAGE_SIZE);
+	}
+	os_mutex_unlock(&m->lock);
+	return mfn;
+}
+
+static void sim_machine_release(struct sim_machine *m, u64 mfn)
+{
+	os_mutex_lock(&m->lock);
+	m->owner[mfn] = SIM_OWNER_NONE;
+	m->free_frames[m->nr_free++] = mfn;
+	os_mutex_unlock(&m->lock);
+}
+
+int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
+		  struct hv_vm **out)
+{
+	struct hv_vm *vm;
+	u64 i;
+
+	if (domid == SIM_OWNER_HOST || domid == SIM_OWNER_NONE || !ram_bytes ||
+	    ram_bytes > SIM_MMIO_HOLE)
+		return -EINVAL;
+	vm = os_zalloc(sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->machine = m;
+	vm->domid = domid;
+	vm->nr_pages = xengt_round_up(ram_bytes, XENGT_PAGE_SIZE) >>
+		       XENGT_PAGE_SHIFT;
+	vm->p2m = os_vzalloc(vm->nr_pages * sizeof(u64));
+	if (!vm->p2m) {
+		os_free(vm);
+		return -ENOMEM;
+	}
+	for (i = 0; i < vm->nr_pages; i++) {
+		vm->p2m[i] = sim_machine_alloc(m, domid);
+		if (vm->p2m[i] == ~0ULL) {
+			vm->nr_pages = i;
+			sim_vm_destroy(vm);
+			return -ENOMEM;
+		}
+	}
+	*out = vm;
+	return 0;
+}
+
+void sim_vm_destroy(struct hv_vm *vm)
+{
+	u64 i;
+
+	for (i = 0; i < vm->nr_pages; i++)
+		sim_machine_release(vm->machine, vm->p2m[i]);
+	os_vfree(vm->p2m);
+	os_free(vm);
+}
+
+u8 *sim_vm_ram(struct hv_vm *vm, u64 gpa)
+{
+	u64 gfn = gpa >> XENGT_PAGE_SHIFT;
+
+	if (gfn >= vm->nr_pages)
+		return NULL;
+	return vm->machine->mem + (vm->p2m[gfn] << XENGT_PAGE_SHIFT) +
+	       (gpa & (XENGT_PAGE_SIZE - 1));
+}
+
+/* --- the core's view of the hypervisor --- */
+
+static int sim_gfn_to_dma(struct vgpu *vgpu, u64 gfn, u64 *dma)
+{
+	struct hv_vm *vm = vgpu->vm;
+
+	if (gfn >= vm->nr_pages)
+		return -EFAULT;
+	*dma = vm->p2m[gfn] << XENGT_PAGE_SHIFT;
+	return 0;
+}
+
+static int sim_copy_gpa(struct hv_vm *vm, u64 gpa, void *buf, u32 len,
+			bool write)
+{
+	u8 *p = buf;
+
+	if (gpa + len < gpa || (gpa + len + XENGT_PAGE_SIZE - 1) >>
+					   XENGT_PAGE_SHIFT > vm->nr_pages)
+		return -EFAULT;
+	while (len) {
+		u32 n = XENGT_PAGE_SIZE - (gpa & (XENGT_PAGE_SIZE - 1));
+		u8 *ram = sim_vm_ram(vm, gpa);
+
+		if (n > len)
+			n = len;
+		if (write)
+			os_memcpy(ram, p, n);
+		else
+			os_memcpy(p, ram, n);
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int sim_read_gpa(struct vgpu *vgpu, u64 gpa, void *buf, u32 len)
+{
+	return sim_copy_gpa(vgpu->vm, gpa, buf, len, false);
+}
+
+static int sim_write_gpa(struct vgpu *vgpu, u64 gpa, const void *buf, u32 len)
+{
+	return sim_copy_gpa(vgpu->vm, gpa, (void *)buf, len, true);
+}
+
+static int sim_map_mmio(struct vgpu *vgpu, u64 __always_unused old_base,
+			u64 new_base,
+			u64 size)
+{
+	struct hv_vm *vm = vgpu->vm;
+
+	/* Like Xen, refuse to put a trap over the guest's RAM. */
+	if (new_base && (new_base < SIM_MMIO_HOLE ||
+			 new_base + size > 0x100000000ULL ||
+			 !xengt_is_aligned(new_base, size))) {
+		vm->bar0_base = 0;
+		return -EINVAL;
+	}
+	vm->bar0_base = new_base;
+	return 0;
+}
+
+const struct hv_ops sim_hv_ops = {
+	.name = "sim",
+	.gfn_to_dma = sim_gfn_to_dma,
+	.read_gpa = sim_read_gpa,
+	.write_gpa = sim_write_gpa,
+	.map_mmio = sim_map_mmio,
+};
+
+/* --- the guest's view --- */
+
+u32 sim_vm_cfg_read(struct hv_vm *vm, u32 devfn, u32 reg, u32 size)
+{
+	u32 val;
+
+	vm->traps.cfg++;
+	if (devfn != SIM_VGPU_DEVFN || !vm->vgpu) {
+		vm->traps.unclaimed++;
+		return 0xffffffff;
+	}
+	vgpu_cfg_read(vm->vgpu, reg, size, &val);
+	return val;
+}
+
+void sim_vm_cfg_write(struct hv_vm *vm, u32 devfn, u32 reg, u32 size, u32 val)
+{
+	vm->traps.cfg++;
+	if (devfn != SIM_VGPU_DEVFN || !vm->vgpu) {
+		vm->traps.unclaimed++;
+		return;
+	}
+	vgpu_cfg_write(vm->vgpu, reg, size, val);
+}
+
+static bool sim_in_bar0(struct hv_vm *vm, u64 gpa, u32 size)
+{
+	/* A straddling access still goes to the core, which rejects it. */
+	return vm->vgpu && vm->bar0_base && gpa + size > vm->bar0_base &&
+	       gpa < vm->bar0_base + VGPU_BAR0_SIZE;
+}
+
+u64 sim_vm_mmio_read(struct hv_vm *vm, u64 gpa, u32 size)
+{
+	u64 val = 0;
+	u8 *ram;
+
+	if (size == 0 || size > 8)
+		return ~0ULL;
+	if (sim_in_bar0(vm, gpa, size)) {
+		vm->traps.mmio++;
+		vgpu_mmio_read(vm->vgpu, gpa - vm->bar0_base, size, &val);
+		return val;
+	}
+	ram = sim_vm_ram(vm, gpa);
+	if (ram && ((gpa + size - 1) >> XENGT_PAGE_SHIFT) ==
+			   (gpa >> XENGT_PAGE_SHIFT)) {
+		os_memcpy(&val, ram, size);
+		return val;
+	}
+	vm->traps.unclaimed++;
+	return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+}
+
+void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val)
+{
+	u8 *ram;
+
+	if (size == 0 || size > 8)
+		return;
+	if (sim_in_bar0(vm, gpa, size)) {
+		vm->traps.mmio++;
+		vgpu_mmio_write(vm->vgpu, gpa - vm->bar0_base, size, &val);
+		return;
+	}
+	ram = sim_vm_ram(vm, gpa);
+	if (ram && ((gpa + size - 1) >> XENGT_PAGE_SHIFT) ==
+			   (gpa >> XENGT_PAGE_SHIFT)) {
+		os_memcpy(ram, &val, size);
+		return;
+	}
+	vm->traps.unclaimed++;
+}

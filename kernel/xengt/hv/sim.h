@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The simulated hypervisor: N VMs in one process (the embedded default).
+ *
+ * Faithful in what isolation depends on: every VM's RAM is backed by
+ * deliberately scattered machine frames (GFN != MFN, owners recorded per
+ * frame), the GPU sees only machine frames, and a guest reaches its vGPU
+ * only through traps (synchronous calls into the core here, where Xen
+ * would deliver ioreqs).  Not modelled: vCPUs, timing, interrupts to a
+ * guest CPU, IOMMU.
+ */
+#ifndef XENGT_HV_SIM_H
+#define XENGT_HV_SIM_H
+
+#include "os.h"
+#include "hv.h"
+#include "sim_bus.h"
+
+#define SIM_VGPU_DEVFN 0x10 /* 00:02.0 */
+#define SIM_MMIO_HOLE 0xc0000000ULL /* guest MMIO window: [3 GiB, 4 GiB) */
+
+/* Machine memory: frames with an owner each. */
+struct sim_machine {
+	struct sim_bus bus;
+	u8 *mem;
+	u16 *owner;
+	u64 nr_frames;
+	u64 *free_frames; /* shuffled stack, so VM RAM is scattered */
+	u64 nr_free;
+	struct os_mutex lock;
+};
+
+int sim_machine_init(struct sim_machine *m, u64 nr_frames, u32 seed);
+void sim_machine_fini(struct sim_machine *m);
+/* Frames not owned by anyone: a leak check for tests. */
+u64 sim_machine_free_frames(struct sim_machine *m);
+
+struct sim_trap_stats {
+	u64 cfg;
+	u64 mmio;
+	u64 unclaimed; /* accesses nothing claimed: read all-ones */
+};
+
+struct hv_vm {
+	struct sim_machine *machine;
+	u16 domid;
+	u64 nr_pages;
+	u64 *p2m; /* gfn -> mfn */
+	struct vgpu *vgpu;
+	u64 bar0_base; /* where BAR0 traps now, 0 = nowhere */
+	struct sim_trap_stats traps;
+};
+
+extern const struct hv_ops sim_hv_ops;
+
+/* A VM with @ram_bytes of RAM (rounded up to pages) taken from @m. */
+int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
+		  struct hv_vm **out);
+/* Frees the VM's RAM; its vGPU must have been destroyed first. */
+void sim_vm_destroy(struct hv_vm *vm);
+
+/*
+ * The guest's view: config space of bus 0 (only 00:02.0 exists when a vGPU
+ * is attached), physical memory accesses (RAM, or a trap into BAR0, or
+ * all-ones), and its RAM for direct use.
+ */
+u32 sim_vm_cfg_read(struct hv_vm *vm, u32 devfn, u32 reg, u32 size);
+void sim_vm_cfg_write(struct hv_vm *vm, u32 devfn, u32 reg, u32 size, u32 val);
+u64 sim_vm_mmio_read(struct hv_vm *vm, u64 gpa, u32 size);
+void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val);
+/* Pointer to guest RAM at @gpa (page-bounded use only), or NULL. */
+u8 *sim_vm_ram(struct hv_vm *vm, u64 gpa);
+
+#endif /* XENGT_HV_SIM_H */

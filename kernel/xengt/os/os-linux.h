@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Kernel half of the OS shim: everything maps onto the kernel's own APIs
+ * and is inline, so the core costs nothing extra in xengt.ko.
+ */
+#ifndef XENGT_OS_LINUX_H
+#define XENGT_OS_LINUX_H
+
+#include <linux/atomic.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <linux/vmalloc.h>
+
+enum os_log_level { OS_LOG_ERR, OS_LOG_WARN, OS_LOG_INFO, OS_LOG_DEBUG };
+
+static inline void *os_zalloc(size_t size)
+{
+	return kzalloc(size, GFP_KERNEL);
+}
+
+static inline void os_free(void *p)
+{
+	kfree(p);
+}
+
+static inline void *os_vzalloc(size_t size)
+{
+	return vzalloc(size);
+}
+
+static inline void os_vfree(void *p)
+{
+	vfree(p);
+}
+
+#define os_log(level, fmt, ...)                                        \
+	do {                                                           \
+		switch (level) {                                       \
+		case OS_LOG_ERR:                                       \
+			pr_err_ratelimited(fmt "\n", ##__VA_ARGS__);   \
+			break;                                         \
+		case OS_LOG_WARN:                                      \
+			pr_warn_ratelimited(fmt "\n", ##__VA_ARGS__);  \
+			break;                                         \
+		case OS_LOG_INFO:                                      \
+			pr_info(fmt "\n", ##__VA_ARGS__);              \
+			break;                                         \
+		default:                                               \
+			pr_debug(fmt "\n", ##__VA_ARGS__);             \
+		}                                                      \
+	} while (0)
+
+struct os_mutex {
+	struct mutex m;
+};
+
+#define os_mutex_init(x) mutex_init(&(x)->m)
+#define os_mutex_destroy(x) mutex_destroy(&(x)->m)
+#define os_mutex_lock(x) mutex_lock(&(x)->m)
+#define os_mutex_unlock(x) mutex_unlock(&(x)->m)
+
+#define os_memcpy memcpy
+#define os_memset memset
+#define os_memcmp memcmp
+#define os_snprintf snprintf
+
+static inline u64 os_atomic_inc(u64 *p)
+{
+	return atomic64_inc_return((atomic64_t *)p);
+}
+
+static inline u64 os_atomic_read(const u64 *p)
+{
+	return READ_ONCE(*p);
+}
+
+#endif /* XENGT_OS_LINUX_H */

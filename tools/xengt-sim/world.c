@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The embedded default world (see world.h).
+ */
+#include <pthread.h>
+#include <stdio.h>
+
+#include "world.h"
+
+/* Guest RAM below this is the guest "kernel"; the job uses pages above. */
+#define WORLD_JOB_RAM 0x400000ULL
+
+int world_init(struct world *w, u32 max_vms)
+{
+	/* Guest RAM for every VM, plus room for the host's own frames. */
+	u64 frames = (u64)max_vms * (WORLD_VM_RAM >> XENGT_PAGE_SHIFT) + 1024;
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	ret = sim_machine_init(&w->machine, frames, 0x5eed);
+	if (ret)
+		return ret;
+	ret = sim_gpu_init(&w->gpu, &w->machine.bus);
+	if (ret)
+		goto err_machine;
+	ret = xengt_gvt_init(&w->gvt, &w->gpu.base, &sim_hv_ops);
+	if (ret)
+		goto err_gpu;
+	return 0;
+
+err_gpu:
+	sim_gpu_fini(&w->gpu);
+err_machine:
+	sim_machine_fini(&w->machine);
+	return ret;
+}
+
+void world_fini(struct world *w)
+{
+	u32 i;
+
+	for (i = 0; i < w->nr_vms; i++) {
+		if (w->vms[i].vgpu)
+			vgpu_destroy(w->vms[i].vgpu);
+		sim_vm_destroy(w->vms[i].vm);
+	}
+	xengt_gvt_fini(&w->gvt);
+	sim_gpu_fini(&w->gpu);
+	sim_machine_fini(&w->machine);
+}
+
+int world_add_vm(struct world *w, const char *type)
+{
+	struct world_vm *v;
+	struct vgpu_params p = { 0 };
+	int ret;
+
+	if (w->nr_vms >= WORLD_MAX_VMS)
+		return -ENOSPC;
+	v = &w->vms[w->nr_vms];
+	memset(v, 0, sizeof(*v));
+	ret = vgpu_params_from_type(&p, type);
+	if (ret) {
+		fprintf(stderr, "xengt-sim: unknown vGPU type '%s'\n", type);
+		return ret;
+	}
+	ret = sim_vm_create(&w->machine, w->nr_vms + 1, WORLD_VM_RAM, &v->vm);
+	if (ret)
+		return ret;
+	p.domid = w->nr_vms + 1;
+	p.vm = v->vm;
+	ret = vgpu_create(&w->gvt, &p, &v->vgpu);
+	if (ret) {
+		sim_vm_destroy(v->vm);
+		return ret;
+	}
+	v->vm->vgpu = v->vgpu;
+	world_vm_bind_io(v);
+	w->nr_vms++;
+	return 0;
+}
+
+static uint32_t io_cfg_read(void *ctx, uint32_t devfn, uint32_t reg,
+			    uint32_t size)
+{
+	return sim_vm_cfg_read(ctx, devfn, reg, size);
+}
+
+static void io_cfg_write(void *ctx, uint32_t devfn, uint32_t reg,
+			 uint32_t size, uint32_t val)
+{
+	sim_vm_cfg_write(ctx, devfn, reg, size, val);
+}
+
+static uint64_t io_mmio_read(void *ctx, uint64_t gpa, uint32_t size)
+{
+	return sim_vm_mmio_read(ctx, gpa, size);
+}
+
+static void io_mmio_write(void *ctx, uint64_t gpa, uint32_t size, uint64_t val)
+{
+	sim_vm_mmio_write(ctx, gpa, size, val);
+}
+
+static void *io_ram(void *ctx, uint64_t gpa)
+{
+	return sim_vm_ram(ctx, gpa);
+}
+
+void world_vm_bind_io(struct world_vm *v)
+{
+	v->io = (struct i915pv_io){
+		.cfg_read = io_cfg_read,
+		.cfg_write = io_cfg_write,
+		.mmio_read = io_mmio_read,
+		.mmio_write = io_mmio_write,
+		.ram = io_ram,
+		.ctx = v->vm,
+	};
+}
+
+static void vm_fail(struct world_vm *v, const char *step, const char *why)
+{
+	v->ok = false;
+	snprintf(v->why, sizeof(v->why), "%s: %s", step, why ? why : "?");
+}
+
+static void *guest_main(void *arg)
+{
+	struct world_vm *v = arg;
+
+	v->ok = true;
+	if (i915pv_probe(&v->dev, &v->io, SIM_MMIO_HOLE)) {
+		vm_fail(v, "probe", v->dev.error);
+		return NULL;
+	}
+	if (i915pv_balloon(&v->dev)) {
+		vm_fail(v, "balloon", v->dev.error);
+		return NULL;
+	}
+	v->ggtt_entries = i915pv_ggtt_job_run(&v->dev, &v->job);
+	if (v->ggtt_entries < 0)
+		vm_fail(v, "ggtt job", v->dev.error);
+	return NULL;
+}
+
+int world_run_guests(struct world *w, u32 pages)
+{
+	pthread_t threads[WORLD_MAX_VMS];
+	u32 i;
+
+	if ((u64)pages * 2 * XENGT_PAGE_SIZE > WORLD_VM_RAM - WORLD_JOB_RAM)
+		return -EINVAL;
+	for (i = 0; i < w->nr_vms; i++) {
+		w->vms[i].job = (struct i915pv_ggtt_job){
+			.ram_gpa = WORLD_JOB_RAM,
+			.npages = pages,
+			.seed = 0x1000 + i,
+		};
+		if (pthread_create(&threads[i], NULL, guest_main, &w->vms[i]))
+			return -EAGAIN;
+	}
+	for (i = 0; i < w->nr_vms; i++)
+		pthread_join(threads[i], NULL);
+	return 0;
+}
+
+/* Read graphics page @gm as VM @v's GPU work and compare with its pattern. */
+static bool verify_page(struct world *w, struct world_vm *v, u64 gm,
+			u32 page)
+{
+	u32 buf[1024], i;
+
+	if (sim_gpu_gm_access(&w->gpu, v->vm->domid, gm, buf, sizeof(buf),
+			      false))
+		return false;
+	for (i = 0; i < 1024; i++)
+		if (buf[i] != i915pv_pattern(v->job.seed, page, i))
+			return false;
+	return true;
+}
+
+void world_verify(struct world *w)
+{
+	u32 i, p;
+
+	for (i = 0; i < w->nr_vms; i++) {
+		struct world_vm *v = &w->vms[i];
+
+		if (!v->ok)
+			continue;
+		for (p = 0; p < v->job.npages && v->ok; p++) {
+			if (!verify_page(w, v, v->job.low_gm + p * 4096ULL, p) ||
+			    !verify_page(w, v, v->job.high_gm + p * 4096ULL,
+					 v->job.npages + p))
+				vm_fail(v, "gpu verify",
+					"GPU read through the GGTT differs from guest memory");
+		}
+		if (v->ok && w->gpu.stats.foreign_by_requester[v->vm->domid])
+			vm_fail(v, "isolation", "GPU touched frames of another owner");
+	}
+}
