@@ -12,7 +12,9 @@
 #include "pvinfo.h"
 #include "fence.h"
 
+#ifndef BIT
 #define BIT(n) (1U << (n))
+#endif
 
 /* Engine MMIO bases. */
 #define RCS_BASE 0x2000

@@ -24,7 +24,13 @@ typedef long long s64;
 /* As in the kernel: a parameter an ops signature needs but this one ignores. */
 #define __always_unused __attribute__((__unused__))
 
-enum os_log_level { OS_LOG_ERR, OS_LOG_WARN, OS_LOG_INFO, OS_LOG_DEBUG };
+enum os_log_level {
+	OS_LOG_SILENT = -1, /* threshold only: print nothing */
+	OS_LOG_ERR,
+	OS_LOG_WARN,
+	OS_LOG_INFO,
+	OS_LOG_DEBUG,
+};
 
 void *os_zalloc(size_t size);
 void os_free(void *p);

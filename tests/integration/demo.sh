@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# The quick-start demo as a test: 4 VMs, every result ok, no foreign access.
+set -eu
+sim=${XENGT_SIM:?XENGT_SIM not set}
+out=$("$sim" --vms 4 --json)
+echo "$out"
+ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
+[ "$ok" -eq 4 ] || { echo "expected 4 ok results, got $ok" >&2; exit 1; }
+printf '%s' "$out" | grep -q '"foreign_accesses": 0}' ||
+	{ echo "foreign accesses are not zero" >&2; exit 1; }
+# Bad flags: a clear error and exit status 2.
+for bad in "--vms 0" "--vms 9" "--vms x" "--pages -1" "--bogus" "extra"; do
+	# shellcheck disable=SC2086
+	if "$sim" $bad >/dev/null 2>err.$$; then
+		echo "xengt-sim $bad succeeded" >&2; exit 1
+	fi
+	grep -q . err.$$ || { echo "xengt-sim $bad printed no error" >&2; exit 1; }
+done
+rm -f err.$$
+"$sim" --types xengt_9 >/dev/null 2>err.$$ && exit 1
+grep -q "unknown vGPU type 'xengt_9'" err.$$
+"$sim" --vms 4 --types xengt_1 >/dev/null 2>err.$$ && exit 1
+grep -q "not enough low GM" err.$$
+rm -f err.$$
+echo "demo: ok"
