@@ -28,6 +28,12 @@ struct i915pv_io {
 			   uint64_t val);
 	/* The guest's own RAM at @gpa (a page at most), or NULL. */
 	void *(*ram)(void *ctx, uint64_t gpa);
+	/*
+	 * A store to guest RAM that the hypervisor may trap: every write to
+	 * a GPU page-table page goes through here, because the host
+	 * write-protects those pages (a plain store in a real guest).
+	 */
+	void (*ram_write)(void *ctx, uint64_t gpa, uint32_t size, uint64_t val);
 	void *ctx;
 };
 

@@ -107,6 +107,11 @@ static void *io_ram(void *ctx, uint64_t gpa)
 	return sim_vm_ram(ctx, gpa);
 }
 
+static void io_ram_write(void *ctx, uint64_t gpa, uint32_t size, uint64_t val)
+{
+	sim_vm_mmio_write(ctx, gpa, size, val);
+}
+
 void world_vm_bind_io(struct world_vm *v)
 {
 	v->io = (struct i915pv_io){
@@ -115,6 +120,7 @@ void world_vm_bind_io(struct world_vm *v)
 		.mmio_read = io_mmio_read,
 		.mmio_write = io_mmio_write,
 		.ram = io_ram,
+		.ram_write = io_ram_write,
 		.ctx = v->vm,
 	};
 }

@@ -36,6 +36,13 @@ struct xengt_gpu_ops {
 	/* Read / write one physical GGTT entry (index = graphics address >> 12). */
 	u64 (*ggtt_read)(struct xengt_gpu *gpu, u32 index);
 	void (*ggtt_write)(struct xengt_gpu *gpu, u32 index, u64 pte);
+	/*
+	 * One zeroed 4 KiB page of host memory the GPU can reach, for the
+	 * core's own structures (shadow page tables, shadow contexts).
+	 * Returns the CPU pointer and sets *dma, or NULL.  Process context.
+	 */
+	void *(*dma_alloc_page)(struct xengt_gpu *gpu, u64 *dma);
+	void (*dma_free_page)(struct xengt_gpu *gpu, void *cpu, u64 dma);
 };
 
 struct xengt_gpu {

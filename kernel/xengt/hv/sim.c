@@ -7,6 +7,29 @@
 #include "cfg_space.h"
 #include "mmio.h"
 
+static u64 sim_machine_alloc(struct sim_machine *m, u16 owner)
+{
+	u64 mfn = ~0ULL;
+
+	os_mutex_lock(&m->lock);
+	if (m->nr_free) {
+		mfn = m->free_frames[--m->nr_free];
+		m->owner[mfn] = owner;
+		os_memset(m->mem + (mfn << XENGT_PAGE_SHIFT), 0,
+			  XENGT_PAGE_SIZE);
+	}
+	os_mutex_unlock(&m->lock);
+	return mfn;
+}
+
+static void sim_machine_release(struct sim_machine *m, u64 mfn)
+{
+	os_mutex_lock(&m->lock);
+	m->owner[mfn] = SIM_OWNER_NONE;
+	m->free_frames[m->nr_free++] = mfn;
+	os_mutex_unlock(&m->lock);
+}
+
 static u8 *sim_machine_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 {
 	struct sim_machine *m = (struct sim_machine *)bus;
@@ -19,8 +42,23 @@ static u8 *sim_machine_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 	return m->mem + (pfn << XENGT_PAGE_SHIFT);
 }
 
+static u8 *sim_machine_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
+{
+	struct sim_machine *m = (struct sim_machine *)bus;
+
+	*pfn = sim_machine_alloc(m, SIM_OWNER_HOST);
+	return *pfn == ~0ULL ? NULL : m->mem + (*pfn << XENGT_PAGE_SHIFT);
+}
+
+static void sim_machine_free_host_frame(struct sim_bus *bus, u64 pfn)
+{
+	sim_machine_release((struct sim_machine *)bus, pfn);
+}
+
 static const struct sim_bus_ops sim_machine_bus_ops = {
 	.frame = sim_machine_frame,
+	.alloc_host_frame = sim_machine_alloc_host_frame,
+	.free_host_frame = sim_machine_free_host_frame,
 };
 
 /* xorshift32: a fixed seed gives the same scattering every run. */
@@ -86,29 +124,6 @@ u64 sim_machine_free_frames(struct sim_machine *m)
 	n = m->nr_free;
 	os_mutex_unlock(&m->lock);
 	return n;
-}
-
-static u64 sim_machine_alloc(struct sim_machine *m, u16 owner)
-{
-	u64 mfn = ~0ULL;
-
-	os_mutex_lock(&m->lock);
-	if (m->nr_free) {
-		mfn = m->free_frames[--m->nr_free];
-		m->owner[mfn] = owner;
-		os_memset(m->mem + (mfn << XENGT_PAGE_SHIFT), 0,
-			  XENGT_PAGE_SIZE);
-	}
-	os_mutex_unlock(&m->lock);
-	return mfn;
-}
-
-static void sim_machine_release(struct sim_machine *m, u64 mfn)
-{
-	os_mutex_lock(&m->lock);
-	m->owner[mfn] = SIM_OWNER_NONE;
-	m->free_frames[m->nr_free++] = mfn;
-	os_mutex_unlock(&m->lock);
 }
 
 int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,

@@ -20,6 +20,9 @@ struct sim_bus_ops {
 	 * (with *owner = SIM_OWNER_NONE) when nothing is there.
 	 */
 	u8 *(*frame)(struct sim_bus *bus, u64 pfn, u16 *owner);
+	/* A zeroed frame owned by the host, or NULL; and its release. */
+	u8 *(*alloc_host_frame)(struct sim_bus *bus, u64 *pfn);
+	void (*free_host_frame)(struct sim_bus *bus, u64 pfn);
 };
 
 struct sim_bus {

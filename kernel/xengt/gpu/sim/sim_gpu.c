@@ -37,11 +37,35 @@ static void sim_ggtt_write(struct xengt_gpu *gpu, u32 index, u64 pte)
 		__atomic_store_n(&g->ggtt[index], pte, __ATOMIC_RELEASE);
 }
 
+static void *sim_dma_alloc_page(struct xengt_gpu *gpu, u64 *dma)
+{
+	struct sim_gpu *g = to_sim_gpu(gpu);
+	u64 pfn;
+	u8 *p;
+
+	if (!g->bus)
+		return NULL;
+	p = g->bus->ops->alloc_host_frame(g->bus, &pfn);
+	if (p)
+		*dma = pfn << XENGT_PAGE_SHIFT;
+	return p;
+}
+
+static void sim_dma_free_page(struct xengt_gpu *gpu, void *cpu, u64 dma)
+{
+	struct sim_gpu *g = to_sim_gpu(gpu);
+
+	if (cpu)
+		g->bus->ops->free_host_frame(g->bus, dma >> XENGT_PAGE_SHIFT);
+}
+
 static const struct xengt_gpu_ops sim_gpu_ops = {
 	.mmio_read = sim_mmio_read,
 	.mmio_write = sim_mmio_write,
 	.ggtt_read = sim_ggtt_read,
 	.ggtt_write = sim_ggtt_write,
+	.dma_alloc_page = sim_dma_alloc_page,
+	.dma_free_page = sim_dma_free_page,
 };
 
 int sim_gpu_init(struct sim_gpu *g, struct sim_bus *bus)
@@ -78,7 +102,10 @@ static void sim_record(struct sim_gpu *g, u16 requester, u16 owner)
 
 	os_atomic_inc(&g->stats.accesses);
 	os_atomic_inc(&g->stats.by_requester[r]);
-	if (owner != requester) {
+	/* The core's own structures (shadow tables, contexts) are the host's. */
+	if (owner == SIM_OWNER_HOST && requester != SIM_OWNER_HOST) {
+		os_atomic_inc(&g->stats.host);
+	} else if (owner != requester) {
 		os_atomic_inc(&g->stats.foreign);
 		os_atomic_inc(&g->stats.foreign_by_requester[r]);
 	}

@@ -33,7 +33,8 @@
 struct sim_gpu_stats {
 	u64 accesses; /* page-sized or smaller memory accesses */
 	u64 faults; /* not-present GGTT entry or no frame behind it */
-	u64 foreign; /* frame owned by a domain other than the requester */
+	u64 host; /* frames of the host (the core's structures) for a domain */
+	u64 foreign; /* frame of another domain, or of nobody */
 	u64 by_requester[SIM_GPU_MAX_DOMAINS];
 	u64 foreign_by_requester[SIM_GPU_MAX_DOMAINS];
 };
