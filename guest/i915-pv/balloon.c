@@ -62,9 +62,9 @@ int i915pv_gm_alloc(struct i915pv_dev *dev, uint64_t size, bool mappable,
 		    uint64_t *gm)
 {
 	uint64_t *next = mappable ? &dev->low_next : &dev->high_next;
-	uint64_t limit = mappable ? dev->mappable_base + dev->mappable_size :
-				    dev->nonmappable_base +
-					    dev->nonmappable_size;
+	uint64_t limit = mappable ?
+				 dev->mappable_base + dev->mappable_size :
+				 dev->nonmappable_base + dev->nonmappable_size;
 
 	size = (size + 4095) & ~4095ULL;
 	if (!size || *next + size > limit ||

@@ -33,8 +33,8 @@ static void snap(struct world *w, struct snapshot *s)
 	s->victim_vreg = malloc(VGPU_MMIO_SIZE);
 	memcpy(s->victim_vreg, victim->vreg, VGPU_MMIO_SIZE);
 	memcpy(s->victim_cfg, victim->cfg.space, VGPU_CFG_SIZE);
-	s->victim_ggtt_bytes = ((size_t)victim->ggtt.low_count +
-				victim->ggtt.high_count) * 8;
+	s->victim_ggtt_bytes =
+		((size_t)victim->ggtt.low_count + victim->ggtt.high_count) * 8;
 	s->victim_ggtt = malloc(s->victim_ggtt_bytes);
 	memcpy(s->victim_ggtt, victim->ggtt.entries, s->victim_ggtt_bytes);
 	s->phys_ggtt = malloc((size_t)w->gpu.ggtt_entries * 8);
@@ -63,18 +63,23 @@ static void check_isolated(struct world *w, struct snapshot *s)
 				u16 owner;
 
 				assert_non_null(w->machine.bus.ops->frame(
-					&w->machine.bus, pte >> 12 & 0x7ffffff, &owner));
+					&w->machine.bus, pte >> 12 & 0x7ffffff,
+					&owner));
 				assert_int_equal(owner, bad->domid);
 			}
 			continue;
 		}
 		if (pte != s->phys_ggtt[i])
-			fail_msg("physical GGTT entry %u outside the partition changed", i);
+			fail_msg(
+				"physical GGTT entry %u outside the partition changed",
+				i);
 	}
 	for (i = 0; i < SIM_GPU_MMIO_SIZE / 4; i++) {
 		u32 off = i * 4;
-		bool own_fence = off >= FENCE_REG_GEN6_BASE + 8 * bad->fence_base &&
-				 off < FENCE_REG_GEN6_BASE + 8 * (bad->fence_base + bad->fence_num);
+		bool own_fence =
+			off >= FENCE_REG_GEN6_BASE + 8 * bad->fence_base &&
+			off < FENCE_REG_GEN6_BASE +
+					8 * (bad->fence_base + bad->fence_num);
 
 		if (!own_fence && w->gpu.regs[i] != s->phys_regs[i])
 			fail_msg("physical register 0x%x changed", off);
@@ -111,7 +116,8 @@ static void test_mmio_every_offset_and_size(void **state)
 	for (i = 0; i < 200000; i++) {
 		off = fx_rand(&rnd) % (VGPU_BAR0_SIZE + 64);
 		data[0] = fx_rand(&rnd);
-		vgpu_mmio_write(bad, off, sizes[i % xengt_array_size(sizes)], data);
+		vgpu_mmio_write(bad, off, sizes[i % xengt_array_size(sizes)],
+				data);
 	}
 	vgpu_mmio_write(bad, ~0ULL, 8, data);
 	vgpu_mmio_write(bad, ~0ULL - 4, 8, data);
@@ -136,7 +142,8 @@ static void test_config_every_offset(void **state)
 		for (off = 0; off < 4096 + 8; off++)
 			for (size = 1; size <= 8; size++) {
 				u32 val = pass == 0 ? 0xffffffff :
-					  pass == 1 ? 0 : (u32)fx_rand(&rnd);
+					  pass == 1 ? 0 :
+						      (u32)fx_rand(&rnd);
 				u32 r;
 
 				vgpu_cfg_write(bad, off, size, val);
@@ -144,8 +151,10 @@ static void test_config_every_offset(void **state)
 			}
 	/* Identity survived; BAR0 is trapped only where it is decoded. */
 	assert_int_equal(fx_cfg_rd(bad, 0, 4), 0x19128086);
-	assert_int_equal(bad->cfg.bar0_mapped, vgpu_cfg_bar0_base(bad) &&
-			 bad->vm->bar0_base ? bad->vm->bar0_base : 0);
+	assert_int_equal(bad->cfg.bar0_mapped,
+			 vgpu_cfg_bar0_base(bad) && bad->vm->bar0_base ?
+				 bad->vm->bar0_base :
+				 0);
 	check_isolated(w, &s);
 	fx_world_free(w);
 }

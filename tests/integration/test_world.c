@@ -11,7 +11,8 @@
 
 #include "fixture.h"
 
-static const char *const four[] = { "xengt_8", "xengt_4", "xengt_8", "xengt_4", NULL };
+static const char *const four[] = { "xengt_8", "xengt_4", "xengt_8", "xengt_4",
+				    NULL };
 
 static void test_four_vms_verify(void **state)
 {

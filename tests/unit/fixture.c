@@ -18,7 +18,8 @@ struct world *fx_world(const char *const *types)
 	}
 	for (n = 0; types[n]; n++)
 		if (world_add_vm(w, types[n])) {
-			fprintf(stderr, "fixture: cannot add a %s VM\n", types[n]);
+			fprintf(stderr, "fixture: cannot add a %s VM\n",
+				types[n]);
 			abort();
 		}
 	return w;

@@ -81,15 +81,18 @@ static void test_probe_and_balloon_on_vgpu(void **state)
 	assert_int_equal(i915pv_balloon(&v->dev), 0);
 	/* Exactly what is not ours is reserved... */
 	assert_true(i915pv_ballooned(&v->dev, 0, v->vgpu->low_gm_base));
-	assert_false(i915pv_ballooned(&v->dev, v->vgpu->low_gm_base,
-				      v->vgpu->low_gm_base + v->vgpu->low_gm_size));
+	assert_false(
+		i915pv_ballooned(&v->dev, v->vgpu->low_gm_base,
+				 v->vgpu->low_gm_base + v->vgpu->low_gm_size));
 	assert_false(i915pv_ballooned(&v->dev, v->vgpu->high_gm_base,
-				      v->vgpu->high_gm_base + v->vgpu->high_gm_size));
+				      v->vgpu->high_gm_base +
+					      v->vgpu->high_gm_size));
 	assert_true(i915pv_ballooned(&v->dev, w->vms[0].vgpu->high_gm_base,
 				     w->vms[0].vgpu->high_gm_base + 4096));
 	/* ...and allocation stays inside the partition until it is full. */
 	for (i = 0; i < 128; i++) {
-		assert_int_equal(i915pv_gm_alloc(&v->dev, XENGT_MB(1), true, &gm), 0);
+		assert_int_equal(
+			i915pv_gm_alloc(&v->dev, XENGT_MB(1), true, &gm), 0);
 		assert_true(ggtt_gm_range_owned(v->vgpu, gm, XENGT_MB(1)));
 	}
 	assert_int_not_equal(i915pv_gm_alloc(&v->dev, 4096, true, &gm), 0);

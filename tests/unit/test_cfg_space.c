@@ -153,11 +153,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_capability_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bar_sizing_masks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bar_moves_reach_hypervisor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capability_chain, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bar_sizing_masks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bar_moves_reach_hypervisor,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_opregion, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_accesses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_accesses, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,7 +82,8 @@ static void test_outside_partition_changes_nothing(void **state)
 		fx_wr32(v, gtt_off(targets[i]) + 4, 0);
 		assert_int_equal(fx_rd64(v, gtt_off(targets[i])), 0);
 	}
-	assert_memory_equal(before, w->gpu.ggtt, (size_t)w->gpu.ggtt_entries * 8);
+	assert_memory_equal(before, w->gpu.ggtt,
+			    (size_t)w->gpu.ggtt_entries * 8);
 	assert_int_equal(v->stats.ggtt_dropped, 3 * xengt_array_size(targets));
 	assert_int_equal(v->stats.ggtt_writes, 0);
 	free(before);
@@ -126,8 +127,10 @@ static void test_half_writes(void **state)
 	{
 		u16 h = 0xffff;
 
-		assert_int_equal(vgpu_mmio_write(v, gtt_off(gm), 2, &h), -EINVAL);
-		assert_int_equal(vgpu_mmio_write(v, gtt_off(gm) + 4, 8, &mfn), -EINVAL);
+		assert_int_equal(vgpu_mmio_write(v, gtt_off(gm), 2, &h),
+				 -EINVAL);
+		assert_int_equal(vgpu_mmio_write(v, gtt_off(gm) + 4, 8, &mfn),
+				 -EINVAL);
 	}
 	assert_int_equal(w->gpu.ggtt[gm >> 12], (mfn << 12) | 1);
 }
@@ -154,11 +157,17 @@ static void test_reset_and_destroy_clear_physical(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_entry_translated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outside_partition_changes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_entries_not_present, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_half_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_and_destroy_clear_physical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_entry_translated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_outside_partition_changes_nothing, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_bad_entries_not_present,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_half_writes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_reset_and_destroy_clear_physical, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

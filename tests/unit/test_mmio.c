@@ -40,9 +40,11 @@ static void test_table_sorted_disjoint(void **state)
 		assert_true(t[i].offset % 4 == 0);
 		assert_true(t[i].offset + t[i].size <= VGPU_MMIO_SIZE);
 		if (i)
-			assert_true(t[i - 1].offset + t[i - 1].size <= t[i].offset);
+			assert_true(t[i - 1].offset + t[i - 1].size <=
+				    t[i].offset);
 		assert_ptr_equal(regs_lookup(t[i].offset), &t[i]);
-		assert_ptr_equal(regs_lookup(t[i].offset + t[i].size - 4), &t[i]);
+		assert_ptr_equal(regs_lookup(t[i].offset + t[i].size - 4),
+				 &t[i]);
 	}
 	assert_null(regs_lookup(0x4));
 }
@@ -82,7 +84,8 @@ static void test_reserved_and_bad(void **state)
 	assert_int_equal(vgpu_mmio_read(v, 0x1000, 3, &d), -EINVAL);
 	assert_int_equal(vgpu_mmio_write(v, 0x1000, 16, &q), -EINVAL);
 	assert_int_equal(vgpu_mmio_write(v, VGPU_BAR0_SIZE, 4, &d), -EINVAL);
-	assert_int_equal(vgpu_mmio_write(v, VGPU_BAR0_SIZE - 4, 8, &q), -EINVAL);
+	assert_int_equal(vgpu_mmio_write(v, VGPU_BAR0_SIZE - 4, 8, &q),
+			 -EINVAL);
 	assert_int_equal(vgpu_mmio_read(v, ~0ULL - 3, 8, &q), -EINVAL);
 }
 
@@ -165,11 +168,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_sorted_disjoint),
-		cmocka_unit_test_setup_teardown(test_unknown_registers_are_virtual, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reserved_and_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_masked_and_handshakes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_w1c_and_status, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset_restores_power_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_unknown_registers_are_virtual, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserved_and_bad, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_masked_and_handshakes,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_w1c_and_status, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reset_restores_power_on,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,7 +93,8 @@ static void test_guest_writable_fields(void **state)
 	for (i = 0; i < 8; i++)
 		fx_wr32(v, PV(0x838 + 4 * i), 0x1000 * (i + 1));
 	for (i = 0; i < 8; i++)
-		assert_int_equal(fx_rd32(v, PV(0x838 + 4 * i)), 0x1000 * (i + 1));
+		assert_int_equal(fx_rd32(v, PV(0x838 + 4 * i)),
+				 0x1000 * (i + 1));
 	fx_wr32(v, PV(0x858), 0xabcd0000);
 	fx_wr32(v, PV(0x85c), 0x1234);
 	assert_int_equal(fx_rd32(v, PV(0x858)), 0xabcd0000);
@@ -138,11 +139,17 @@ static void test_insufficient_resources_is_failsafe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fields_at_spec_offsets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_only_fields_stay, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_writable_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_g2v_notify_codes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_insufficient_resources_is_failsafe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fields_at_spec_offsets,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_fields_stay,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_writable_fields,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_g2v_notify_codes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_insufficient_resources_is_failsafe, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

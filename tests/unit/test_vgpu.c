@@ -51,10 +51,14 @@ static void test_reference_types(void **state)
 	assert_non_null(vgpu_type_find("xengt_8"));
 	assert_null(vgpu_type_find("xengt_3"));
 	/* min((aperture - host low) / low, (hidden - host high) / high) */
-	assert_int_equal(vgpu_type_available(&w->gvt, vgpu_type_find("xengt_8")), 6);
-	assert_int_equal(vgpu_type_available(&w->gvt, vgpu_type_find("xengt_4")), 3);
-	assert_int_equal(vgpu_type_available(&w->gvt, vgpu_type_find("xengt_2")), 1);
-	assert_int_equal(vgpu_type_available(&w->gvt, vgpu_type_find("xengt_1")), 0);
+	assert_int_equal(
+		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_8")), 6);
+	assert_int_equal(
+		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_4")), 3);
+	assert_int_equal(
+		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_2")), 1);
+	assert_int_equal(
+		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_1")), 0);
 }
 
 static void test_create_destroy_cycles_balance(void **state)
@@ -64,7 +68,8 @@ static void test_create_destroy_cycles_balance(void **state)
 	struct vgpu *va, *vb;
 	u32 i;
 
-	assert_int_equal(sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
+	assert_int_equal(
+		sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
 	w->nr_vms = 1;
 	a = params(w, "xengt_8", 1);
 	b = params(w, "xengt_4", 2);
@@ -92,7 +97,8 @@ static void test_overcommit_names_resource(void **state)
 	struct vgpu_params p;
 	u32 i;
 
-	assert_int_equal(sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
+	assert_int_equal(
+		sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
 	w->nr_vms = 1;
 	for (i = 0; i < 3; i++) {
 		p = params(w, "xengt_4", i + 1);
@@ -104,7 +110,8 @@ static void test_overcommit_names_resource(void **state)
 	assert_non_null(strstr(fx_log_text(), "not enough low GM (aperture)"));
 	/* Nothing leaked by the failed attempt. */
 	assert_int_equal(w->gvt.nr_vgpus, 3);
-	assert_int_equal(w->gvt.high_gm.used_units, GVT_HOST_HIGH_GM_MB + 3 * 512);
+	assert_int_equal(w->gvt.high_gm.used_units,
+			 GVT_HOST_HIGH_GM_MB + 3 * 512);
 
 	/* Hidden memory runs out first for a custom shape. */
 	vgpu_destroy(v[2]);
@@ -114,7 +121,8 @@ static void test_overcommit_names_resource(void **state)
 	p.high_gm_mb = 4096;
 	assert_int_equal(vgpu_create(&w->gvt, &p, &v[3]), -ENOSPC);
 	assert_non_null(strstr(fx_log_text(), "not enough high GM (hidden)"));
-	assert_int_equal(w->gvt.low_gm.used_units, GVT_HOST_LOW_GM_MB + 2 * 128);
+	assert_int_equal(w->gvt.low_gm.used_units,
+			 GVT_HOST_LOW_GM_MB + 2 * 128);
 
 	/* And fences: 32 - 4 (host) - 2 x 4 leaves 20. */
 	fx_log_reset();
@@ -139,7 +147,8 @@ static void test_limits_and_bad_params(void **state)
 	struct vgpu_params p;
 	u32 i;
 
-	assert_int_equal(sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
+	assert_int_equal(
+		sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
 	w->nr_vms = 1;
 	for (i = 0; i < XENGT_MAX_VGPUS; i++) {
 		p = params(w, "xengt_8", i + 1);
@@ -212,11 +221,16 @@ static void test_fences_partitioned(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reference_types, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_destroy_cycles_balance, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overcommit_names_resource, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_limits_and_bad_params, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fences_partitioned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reference_types, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_create_destroy_cycles_balance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overcommit_names_resource,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits_and_bad_params,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fences_partitioned, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

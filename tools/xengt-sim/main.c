@@ -42,7 +42,8 @@ static int parse_u32(const char *s, const char *what, u32 min, u32 max,
 	v = strtoul(s, &end, 10);
 	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v < min ||
 	    v > max) {
-		fprintf(stderr, "xengt-sim: %s must be a number in %u..%u, got '%s'\n",
+		fprintf(stderr,
+			"xengt-sim: %s must be a number in %u..%u, got '%s'\n",
 			what, min, max, s);
 		return -1;
 	}
@@ -62,11 +63,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	*o = (struct options){ .vms = 4, .pages = 256, .types = "xengt_8,xengt_4" };
+	*o = (struct options){ .vms = 4,
+			       .pages = 256,
+			       .types = "xengt_8,xengt_4" };
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_u32(optarg, "--vms", 1, WORLD_MAX_VMS, &o->vms))
+			if (parse_u32(optarg, "--vms", 1, WORLD_MAX_VMS,
+				      &o->vms))
 				return -1;
 			break;
 		case 't':
@@ -120,9 +124,9 @@ static void print_table(struct world *w)
 {
 	u32 i;
 
-	printf("%-5s %-4s %-8s %-23s %-23s %-7s %-7s %-6s %s\n", "vgpu",
-	       "dom", "type", "low GM", "high GM", "fences", "traps",
-	       "ggtt", "result");
+	printf("%-5s %-4s %-8s %-23s %-23s %-7s %-7s %-6s %s\n", "vgpu", "dom",
+	       "type", "low GM", "high GM", "fences", "traps", "ggtt",
+	       "result");
 	for (i = 0; i < w->nr_vms; i++) {
 		struct world_vm *v = &w->vms[i];
 		struct vgpu *g = v->vgpu;
@@ -184,7 +188,8 @@ int main(int argc, char **argv)
 		return 2;
 	ret = world_init(&w, o.vms);
 	if (ret) {
-		fprintf(stderr, "xengt-sim: cannot set up the simulated machine: %s\n",
+		fprintf(stderr,
+			"xengt-sim: cannot set up the simulated machine: %s\n",
 			strerror(-ret));
 		return 1;
 	}
@@ -194,7 +199,8 @@ int main(int argc, char **argv)
 		nth_type(o.types, i, type, sizeof(type));
 		ret = world_add_vm(&w, type);
 		if (ret) {
-			fprintf(stderr, "xengt-sim: cannot create VM %u with a %s vGPU: %s\n",
+			fprintf(stderr,
+				"xengt-sim: cannot create VM %u with a %s vGPU: %s\n",
 				i + 1, type, strerror(-ret));
 			world_fini(&w);
 			return 1;

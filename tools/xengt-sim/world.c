@@ -86,8 +86,8 @@ static uint32_t io_cfg_read(void *ctx, uint32_t devfn, uint32_t reg,
 	return sim_vm_cfg_read(ctx, devfn, reg, size);
 }
 
-static void io_cfg_write(void *ctx, uint32_t devfn, uint32_t reg,
-			 uint32_t size, uint32_t val)
+static void io_cfg_write(void *ctx, uint32_t devfn, uint32_t reg, uint32_t size,
+			 uint32_t val)
 {
 	sim_vm_cfg_write(ctx, devfn, reg, size, val);
 }
@@ -172,8 +172,7 @@ int world_run_guests(struct world *w, u32 pages)
 }
 
 /* Read graphics page @gm as VM @v's GPU work and compare with its pattern. */
-static bool verify_page(struct world *w, struct world_vm *v, u64 gm,
-			u32 page)
+static bool verify_page(struct world *w, struct world_vm *v, u64 gm, u32 page)
 {
 	u32 buf[1024], i;
 
@@ -196,13 +195,15 @@ void world_verify(struct world *w)
 		if (!v->ok)
 			continue;
 		for (p = 0; p < v->job.npages && v->ok; p++) {
-			if (!verify_page(w, v, v->job.low_gm + p * 4096ULL, p) ||
+			if (!verify_page(w, v, v->job.low_gm + p * 4096ULL,
+					 p) ||
 			    !verify_page(w, v, v->job.high_gm + p * 4096ULL,
 					 v->job.npages + p))
 				vm_fail(v, "gpu verify",
 					"GPU read through the GGTT differs from guest memory");
 		}
 		if (v->ok && w->gpu.stats.foreign_by_requester[v->vm->domid])
-			vm_fail(v, "isolation", "GPU touched frames of another owner");
+			vm_fail(v, "isolation",
+				"GPU touched frames of another owner");
 	}
 }

@@ -30,7 +30,8 @@ static void put32(u8 *p, u32 off, u32 v)
 
 static u32 get32(const u8 *p, u32 off)
 {
-	return p[off] | p[off + 1] << 8 | p[off + 2] << 16 | (u32)p[off + 3] << 24;
+	return p[off] | p[off + 1] << 8 | p[off + 2] << 16 |
+	       (u32)p[off + 3] << 24;
 }
 
 static u16 get16(const u8 *p, u32 off)
@@ -78,9 +79,9 @@ static void cfg_init_wmask(struct vgpu *vgpu)
 	u64 ap = vgpu_cfg_bar_size(vgpu, 2);
 
 	put16(m, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | 0x400);
-	put32(m, PCI_BASE_ADDRESS_0, (u32)~(VGPU_BAR0_SIZE - 1));
+	put32(m, PCI_BASE_ADDRESS_0, (u32) ~(VGPU_BAR0_SIZE - 1));
 	put32(m, PCI_BASE_ADDRESS_0 + 4, 0xffffffff);
-	put32(m, PCI_BASE_ADDRESS_2, (u32)~(ap - 1) & ~0xfU);
+	put32(m, PCI_BASE_ADDRESS_2, (u32) ~(ap - 1) & ~0xfU);
 	put32(m, PCI_BASE_ADDRESS_2 + 4, 0xffffffff);
 	put8(m, PCI_INTERRUPT_LINE, 0xff);
 	/* MSI: enable + multiple message enable, 64-bit address, data. */
@@ -106,7 +107,8 @@ void vgpu_cfg_init(struct vgpu *vgpu)
 	put32(s, PCI_REVISION_ID, get32(s, PCI_REVISION_ID) | 0x03000000);
 	put8(s, PCI_HEADER_TYPE, 0);
 	put32(s, PCI_BASE_ADDRESS_0, PCI_BAR_MEM_TYPE_64);
-	put32(s, PCI_BASE_ADDRESS_2, PCI_BAR_MEM_TYPE_64 | PCI_BAR_MEM_PREFETCH);
+	put32(s, PCI_BASE_ADDRESS_2,
+	      PCI_BAR_MEM_TYPE_64 | PCI_BAR_MEM_PREFETCH);
 	put16(s, PCI_SUBSYSTEM_VENDOR_ID, 0x8086);
 	put16(s, PCI_SUBSYSTEM_ID, 0x2015);
 	put8(s, PCI_CAPABILITY_LIST, VGPU_CAP_MSI);
@@ -144,8 +146,9 @@ static void cfg_write_opregion(struct vgpu *vgpu, u64 gpa)
 	ret = vgpu->gvt->hv->write_gpa(vgpu, gpa, hdr, sizeof(hdr));
 	if (ret) {
 		vgpu->stats.cfg_bad++;
-		vgpu_warn(vgpu, "ASLS 0x%llx is not guest RAM: no OpRegion (%d)",
-			  gpa, ret);
+		vgpu_warn(vgpu,
+			  "ASLS 0x%llx is not guest RAM: no OpRegion (%d)", gpa,
+			  ret);
 		return;
 	}
 	vgpu->cfg.opregion_gpa = gpa;
@@ -210,7 +213,8 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val)
 
 		if (m)
 			changed = true;
-		cfg->space[offset + i] = (cfg->space[offset + i] & ~m) | (b & m);
+		cfg->space[offset + i] =
+			(cfg->space[offset + i] & ~m) | (b & m);
 	}
 	if (!changed) {
 		vgpu->stats.cfg_ro_writes++;

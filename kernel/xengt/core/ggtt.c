@@ -75,9 +75,9 @@ static u64 ggtt_shadow_pte(struct vgpu *vgpu, u64 gpte)
 		vgpu->stats.ggtt_bad_pte++;
 		return 0;
 	}
-	if (vgpu->gvt->hv->gfn_to_dma(vgpu, (gpte & GEN8_PTE_ADDR_MASK) >>
-							XENGT_PAGE_SHIFT,
-				      &dma)) {
+	if (vgpu->gvt->hv->gfn_to_dma(
+		    vgpu, (gpte & GEN8_PTE_ADDR_MASK) >> XENGT_PAGE_SHIFT,
+		    &dma)) {
 		vgpu->stats.ggtt_bad_pte++;
 		return 0;
 	}

@@ -15,9 +15,9 @@ int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 	os_memset(gvt, 0, sizeof(*gvt));
 	gvt->gpu = gpu;
 	gvt->hv = hv;
-	if (info->aperture_size > info->gm_size || low_mb < GVT_HOST_LOW_GM_MB ||
-	    high_mb < GVT_HOST_HIGH_GM_MB || info->fences < GVT_HOST_FENCES ||
-	    info->fences > 32) {
+	if (info->aperture_size > info->gm_size ||
+	    low_mb < GVT_HOST_LOW_GM_MB || high_mb < GVT_HOST_HIGH_GM_MB ||
+	    info->fences < GVT_HOST_FENCES || info->fences > 32) {
 		gvt_err("GPU too small to share: aperture %u MiB, hidden %u MiB, %u fences",
 			low_mb, high_mb, info->fences);
 		return -EINVAL;
@@ -36,9 +36,10 @@ int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 	range_alloc_reserve(&gvt->high_gm, 0, GVT_HOST_HIGH_GM_MB);
 	range_alloc_reserve(&gvt->fences, 0, GVT_HOST_FENCES);
 	os_mutex_init(&gvt->lock);
-	gvt_info("GPU %04x: aperture %u MiB, hidden %u MiB, %u fences, hypervisor %s",
-		 info->device_id, low_mb, high_mb, info->fences,
-		 hv ? hv->name : "none");
+	gvt_info(
+		"GPU %04x: aperture %u MiB, hidden %u MiB, %u fences, hypervisor %s",
+		info->device_id, low_mb, high_mb, info->fences,
+		hv ? hv->name : "none");
 	return 0;
 
 err_high:

@@ -57,7 +57,7 @@ static void reg_write_dword(struct vgpu *vgpu, u32 offset, u32 val, u32 mask)
 	if (r->flags & REG_MASKED) {
 		u32 en = new >> 16;
 
-		new = (old & 0xffff & ~en) | (new & en);
+		new = (old & 0xffff & ~en) | (new &en);
 	} else if (r->flags & REG_W1C) {
 		new = old & ~(val & mask);
 	}
@@ -142,8 +142,7 @@ int vgpu_mmio_read(struct vgpu *vgpu, u64 offset, u32 bytes, void *data)
 	return ret;
 }
 
-int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes,
-		    const void *data)
+int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data)
 {
 	enum mmio_region region = mmio_classify(offset, bytes);
 

@@ -17,7 +17,6 @@ struct vgpu;
  * all-ones and changes nothing.  Takes vgpu->lock.
  */
 int vgpu_mmio_read(struct vgpu *vgpu, u64 offset, u32 bytes, void *data);
-int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes,
-		    const void *data);
+int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data);
 
 #endif /* XENGT_MMIO_H */

@@ -86,7 +86,7 @@ void pvinfo_mmio_write(struct vgpu *vgpu, u32 offset, u32 old)
 		break;
 	default:
 		if (off >= PVINFO_RS_INSUFFICIENT && off < PVINFO_G2V_NOTIFY)
-			vgpu_enter_failsafe(vgpu,
-					    "guest reports insufficient resources");
+			vgpu_enter_failsafe(
+				vgpu, "guest reports insufficient resources");
 	}
 }

@@ -43,8 +43,7 @@ static bool range_free(const struct range_alloc *ra, u32 first, u32 count)
 	return true;
 }
 
-static void range_mark(struct range_alloc *ra, u32 first, u32 count,
-		       bool used)
+static void range_mark(struct range_alloc *ra, u32 first, u32 count, bool used)
 {
 	u32 u;
 

@@ -45,7 +45,8 @@
 #define DP_AUX_RECEIVE_ERROR BIT(25)
 #define DP_AUX_W1C (DP_AUX_DONE | DP_AUX_TIME_OUT_ERROR | DP_AUX_RECEIVE_ERROR)
 
-static void reset_ctl_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+static void reset_ctl_write(struct vgpu *vgpu, u32 offset,
+			    u32 __always_unused old)
 {
 	u32 v = vgpu_vreg32(vgpu, offset);
 
@@ -57,7 +58,8 @@ static void reset_ctl_write(struct vgpu *vgpu, u32 offset, u32 __always_unused o
 	vgpu_set_vreg32(vgpu, offset, v);
 }
 
-static void mi_mode_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+static void mi_mode_write(struct vgpu *vgpu, u32 offset,
+			  u32 __always_unused old)
 {
 	u32 v = vgpu_vreg32(vgpu, offset);
 
@@ -87,7 +89,8 @@ static void pcode_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
 		err = GEN7_PCODE_ILLEGAL_CMD; /* no SAGV on a vGPU */
 		break;
 	case SKL_PCODE_CDCLK_CONTROL:
-		vgpu_set_vreg32(vgpu, GEN6_PCODE_DATA, 1); /* ready for change */
+		vgpu_set_vreg32(vgpu, GEN6_PCODE_DATA,
+				1); /* ready for change */
 		break;
 	default:
 		break;
@@ -96,7 +99,8 @@ static void pcode_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
 }
 
 /* State bit 2n follows request bit 2n+1 (SKL power wells). */
-static void power_well_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+static void power_well_write(struct vgpu *vgpu, u32 offset,
+			     u32 __always_unused old)
 {
 	u32 req = vgpu_vreg32(vgpu, offset) & 0xaaaaaaaaU;
 
@@ -104,7 +108,8 @@ static void power_well_write(struct vgpu *vgpu, u32 offset, u32 __always_unused 
 }
 
 /* Bit 30 (state / lock) follows bit 31 (request / enable). */
-static void bit30_follows_bit31_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+static void bit30_follows_bit31_write(struct vgpu *vgpu, u32 offset,
+				      u32 __always_unused old)
 {
 	u32 v = vgpu_vreg32(vgpu, offset) & ~BIT(30);
 
@@ -112,7 +117,8 @@ static void bit30_follows_bit31_write(struct vgpu *vgpu, u32 offset, u32 __alway
 }
 
 /* No DP sink behind a vGPU: every AUX transfer times out at once. */
-static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset,
+			     u32 __always_unused old)
 {
 	u32 v = vgpu_vreg32(vgpu, offset);
 
@@ -123,14 +129,20 @@ static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset, u32 __always_unused 
 	vgpu_set_vreg32(vgpu, offset, v);
 }
 
-#define R(off, fl, ini) { .offset = (off), .size = 4, .flags = (fl), .init = (ini) }
-#define RW(off, fl, hook) { .offset = (off), .size = 4, .flags = (fl), .write = (hook) }
+#define R(off, fl, ini)                                                  \
+	{                                                                \
+		.offset = (off), .size = 4, .flags = (fl), .init = (ini) \
+	}
+#define RW(off, fl, hook)                                                  \
+	{                                                                  \
+		.offset = (off), .size = 4, .flags = (fl), .write = (hook) \
+	}
 
-#define ENGINE_REGS(b)                                         \
-	RW(RING_MI_MODE(b), REG_MASKED, mi_mode_write),        \
-	R(RING_EIR(b), REG_W1C, 0),                            \
-	RW(RING_RESET_CTL(b), REG_MASKED, reset_ctl_write),    \
-	R(RING_MODE_GEN7(b), REG_MASKED, 0)
+#define ENGINE_REGS(b)                                              \
+	RW(RING_MI_MODE(b), REG_MASKED, mi_mode_write),             \
+		R(RING_EIR(b), REG_W1C, 0),                         \
+		RW(RING_RESET_CTL(b), REG_MASKED, reset_ctl_write), \
+		R(RING_MODE_GEN7(b), REG_MASKED, 0)
 
 /* Sorted by offset; tests/unit checks order and overlap. */
 static const struct vgpu_reg reg_table[] = {
@@ -170,12 +182,15 @@ static const struct vgpu_reg reg_table[] = {
 	RW(0x64310, 0, dp_aux_ctl_write),
 	R(0x64838, REG_W1C, 0), /* EDP_PSR_IIR */
 	R(0x6c060, REG_RO, 0x01010101), /* DPLL_STATUS: all locked */
-	{ .offset = VGT_PVINFO_PAGE, .size = VGT_PVINFO_SIZE,
+	{ .offset = VGT_PVINFO_PAGE,
+	  .size = VGT_PVINFO_SIZE,
 	  .write = pvinfo_mmio_write },
 	R(0xc4008, REG_W1C, 0), /* SDEIIR */
 	R(0xc5108, REG_RO, 0x800), /* GMBUS2: hardware ready */
-	{ .offset = FENCE_REG_GEN6_BASE, .size = FENCE_REG_BYTES,
-	  .read = fence_mmio_read, .write = fence_mmio_write },
+	{ .offset = FENCE_REG_GEN6_BASE,
+	  .size = FENCE_REG_BYTES,
+	  .read = fence_mmio_read,
+	  .write = fence_mmio_write },
 	RW(GEN6_PCODE_MAILBOX, 0, pcode_write),
 };
 

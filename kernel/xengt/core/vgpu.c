@@ -60,7 +60,8 @@ u32 vgpu_type_available(struct xengt_gvt *gvt, const struct vgpu_type *t)
 	os_mutex_lock(&gvt->lock);
 	n = fits(range_alloc_largest_free(&gvt->low_gm), t->low_gm_mb);
 	if (fits(range_alloc_largest_free(&gvt->high_gm), t->high_gm_mb) < n)
-		n = fits(range_alloc_largest_free(&gvt->high_gm), t->high_gm_mb);
+		n = fits(range_alloc_largest_free(&gvt->high_gm),
+			 t->high_gm_mb);
 	if (fits(range_alloc_largest_free(&gvt->fences), t->fences) < n)
 		n = fits(range_alloc_largest_free(&gvt->fences), t->fences);
 	if (XENGT_MAX_VGPUS - gvt->nr_vgpus < n)
@@ -116,7 +117,8 @@ static void vgpu_free_resources(struct xengt_gvt *gvt, struct vgpu *vgpu)
 	range_alloc_put(&gvt->low_gm, vgpu->low_gm_base >> 20,
 			vgpu->low_gm_size >> 20);
 	range_alloc_put(&gvt->high_gm,
-			(vgpu->high_gm_base - gvt->gpu->info.aperture_size) >> 20,
+			(vgpu->high_gm_base - gvt->gpu->info.aperture_size) >>
+				20,
 			vgpu->high_gm_size >> 20);
 	range_alloc_put(&gvt->fences, vgpu->fence_base, vgpu->fence_num);
 }
@@ -204,11 +206,13 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 	gvt->nr_vgpus++;
 	os_mutex_unlock(&gvt->lock);
 
-	vgpu_info(vgpu, "created for domain %u: %s, low GM 0x%llx+%llu MiB, high GM 0x%llx+%llu MiB, fences %u-%u, weight %u",
-		  vgpu->domid, vgpu->type_name, vgpu->low_gm_base,
-		  vgpu->low_gm_size >> 20, vgpu->high_gm_base,
-		  vgpu->high_gm_size >> 20, vgpu->fence_base,
-		  vgpu->fence_base + vgpu->fence_num - 1, vgpu->weight);
+	vgpu_info(
+		vgpu,
+		"created for domain %u: %s, low GM 0x%llx+%llu MiB, high GM 0x%llx+%llu MiB, fences %u-%u, weight %u",
+		vgpu->domid, vgpu->type_name, vgpu->low_gm_base,
+		vgpu->low_gm_size >> 20, vgpu->high_gm_base,
+		vgpu->high_gm_size >> 20, vgpu->fence_base,
+		vgpu->fence_base + vgpu->fence_num - 1, vgpu->weight);
 	*out = vgpu;
 	return 0;
 

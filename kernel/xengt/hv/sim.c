@@ -140,8 +140,8 @@ int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
 		return -ENOMEM;
 	vm->machine = m;
 	vm->domid = domid;
-	vm->nr_pages = xengt_round_up(ram_bytes, XENGT_PAGE_SIZE) >>
-		       XENGT_PAGE_SHIFT;
+	vm->nr_pages =
+		xengt_round_up(ram_bytes, XENGT_PAGE_SIZE) >> XENGT_PAGE_SHIFT;
 	vm->p2m = os_vzalloc(vm->nr_pages * sizeof(u64));
 	if (!vm->p2m) {
 		os_free(vm);
@@ -197,7 +197,7 @@ static int sim_copy_gpa(struct hv_vm *vm, u64 gpa, void *buf, u32 len,
 	u8 *p = buf;
 
 	if (gpa + len < gpa || (gpa + len + XENGT_PAGE_SIZE - 1) >>
-					   XENGT_PAGE_SHIFT > vm->nr_pages)
+				       XENGT_PAGE_SHIFT > vm->nr_pages)
 		return -EFAULT;
 	while (len) {
 		u32 n = XENGT_PAGE_SIZE - (gpa & (XENGT_PAGE_SIZE - 1));
@@ -227,15 +227,14 @@ static int sim_write_gpa(struct vgpu *vgpu, u64 gpa, const void *buf, u32 len)
 }
 
 static int sim_map_mmio(struct vgpu *vgpu, u64 __always_unused old_base,
-			u64 new_base,
-			u64 size)
+			u64 new_base, u64 size)
 {
 	struct hv_vm *vm = vgpu->vm;
 
 	/* Like Xen, refuse to put a trap over the guest's RAM. */
-	if (new_base && (new_base < SIM_MMIO_HOLE ||
-			 new_base + size > 0x100000000ULL ||
-			 !xengt_is_aligned(new_base, size))) {
+	if (new_base &&
+	    (new_base < SIM_MMIO_HOLE || new_base + size > 0x100000000ULL ||
+	     !xengt_is_aligned(new_base, size))) {
 		vm->bar0_base = 0;
 		return -EINVAL;
 	}

@@ -38,21 +38,21 @@ static inline void os_vfree(void *p)
 	vfree(p);
 }
 
-#define os_log(level, fmt, ...)                                        \
-	do {                                                           \
-		switch (level) {                                       \
-		case OS_LOG_ERR:                                       \
-			pr_err_ratelimited(fmt "\n", ##__VA_ARGS__);   \
-			break;                                         \
-		case OS_LOG_WARN:                                      \
-			pr_warn_ratelimited(fmt "\n", ##__VA_ARGS__);  \
-			break;                                         \
-		case OS_LOG_INFO:                                      \
-			pr_info(fmt "\n", ##__VA_ARGS__);              \
-			break;                                         \
-		default:                                               \
-			pr_debug(fmt "\n", ##__VA_ARGS__);             \
-		}                                                      \
+#define os_log(level, fmt, ...)                                       \
+	do {                                                          \
+		switch (level) {                                      \
+		case OS_LOG_ERR:                                      \
+			pr_err_ratelimited(fmt "\n", ##__VA_ARGS__);  \
+			break;                                        \
+		case OS_LOG_WARN:                                     \
+			pr_warn_ratelimited(fmt "\n", ##__VA_ARGS__); \
+			break;                                        \
+		case OS_LOG_INFO:                                     \
+			pr_info(fmt "\n", ##__VA_ARGS__);             \
+			break;                                        \
+		default:                                              \
+			pr_debug(fmt "\n", ##__VA_ARGS__);            \
+		}                                                     \
 	} while (0)
 
 struct os_mutex {

@@ -28,10 +28,14 @@
 #define xengt_array_size(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Logging with the vGPU id in front, as the kernel's pr_* would. */
-#define vgpu_err(v, fmt, ...) os_log(OS_LOG_ERR, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
-#define vgpu_warn(v, fmt, ...) os_log(OS_LOG_WARN, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
-#define vgpu_info(v, fmt, ...) os_log(OS_LOG_INFO, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
-#define vgpu_dbg(v, fmt, ...) os_log(OS_LOG_DEBUG, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
+#define vgpu_err(v, fmt, ...) \
+	os_log(OS_LOG_ERR, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
+#define vgpu_warn(v, fmt, ...) \
+	os_log(OS_LOG_WARN, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
+#define vgpu_info(v, fmt, ...) \
+	os_log(OS_LOG_INFO, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
+#define vgpu_dbg(v, fmt, ...) \
+	os_log(OS_LOG_DEBUG, "vgpu%u: " fmt, (v)->id, ##__VA_ARGS__)
 #define gvt_err(fmt, ...) os_log(OS_LOG_ERR, "xengt: " fmt, ##__VA_ARGS__)
 #define gvt_info(fmt, ...) os_log(OS_LOG_INFO, "xengt: " fmt, ##__VA_ARGS__)
 

@@ -123,8 +123,8 @@ static u8 *sim_gm_frame(struct sim_gpu *g, u64 gm, u16 *owner)
 	pte = __atomic_load_n(&g->ggtt[index], __ATOMIC_ACQUIRE);
 	if (!(pte & GEN8_PTE_PRESENT))
 		return NULL;
-	return g->bus->ops->frame(g->bus, (pte & GEN8_PTE_ADDR_MASK) >>
-						  XENGT_PAGE_SHIFT, owner);
+	return g->bus->ops->frame(
+		g->bus, (pte & GEN8_PTE_ADDR_MASK) >> XENGT_PAGE_SHIFT, owner);
 }
 
 int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
@@ -135,7 +135,8 @@ int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 
 	while (len) {
 		u32 off = gm & (XENGT_PAGE_SIZE - 1);
-		u32 n = XENGT_PAGE_SIZE - off < len ? XENGT_PAGE_SIZE - off : len;
+		u32 n = XENGT_PAGE_SIZE - off < len ? XENGT_PAGE_SIZE - off :
+						      len;
 		u16 owner;
 		u8 *frame = sim_gm_frame(g, gm, &owner);
 

@@ -50,7 +50,8 @@ struct sim_gpu {
 
 static inline struct sim_gpu *to_sim_gpu(struct xengt_gpu *gpu)
 {
-	return (struct sim_gpu *)((u8 *)gpu - __builtin_offsetof(struct sim_gpu, base));
+	return (struct sim_gpu *)((u8 *)gpu -
+				  __builtin_offsetof(struct sim_gpu, base));
 }
 
 /* @bus may be NULL (no memory behind the GPU: every access faults). */
