@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The Xen user-space hypervisor backend (see xen-user.h).
+ */
+#include <stdlib.h>
+
+#include "xen-user.h"
+#include "vgpu.h"
+#include "mmio.h"
+#include "cfg_space.h"
+
+static struct hv_vm *bus_vm(struct sim_bus *bus)
+{
+	return (struct hv_vm *)((u8 *)bus - __builtin_offsetof(struct hv_vm, bus));
+}
+
+/* --- the software GPU's view of memory ---------------------------------- */
+
+static u8 *xen_bus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
+{
+	struct hv_vm *vm = bus_vm(bus);
+	u8 *page = NULL;
+
+	*owner = SIM_OWNER_NONE;
+	if (pfn < XEN_DM_HOST_PFN_BASE) {
+		page = guestmem_page(vm->mem, pfn);
+		if (page)
+			*owner = vm->domid;
+	} else if (pfn - XEN_DM_HOST_PFN_BASE < XEN_DM_HOST_PAGES) {
+		page = vm->host_pages[pfn - XEN_DM_HOST_PFN_BASE];
+		if (page)
+			*owner = SIM_OWNER_HOST;
+	}
+	return page;
+}
+
+static u8 *xen_bus_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
+{
+	struct hv_vm *vm = bus_vm(bus);
+	u32 i;
+
+	for (i = 0; i < XEN_DM_HOST_PAGES; i++) {
+		if (vm->host_pages[i])
+			continue;
+		vm->host_pages[i] = calloc(1, XENGT_PAGE_SIZE);
+		if (!vm->host_pages[i])
+			return NULL;
+		vm->nr_host_pages++;
+		*pfn = XEN_DM_HOST_PFN_BASE + i;
+		return vm->host_pages[i];
+	}
+	return NULL;
+}
+
+static void xen_bus_free_host_frame(struct sim_bus *bus, u64 pfn)
+{
+	struct hv_vm *vm = bus_vm(bus);
+	u64 i = pfn - XEN_DM_HOST_PFN_BASE;
+
+	if (pfn < XEN_DM_HOST_PFN_BASE || i >= XEN_DM_HOST_PAGES ||
+	    !vm->host_pages[i])
+		return;
+	free(vm->host_pages[i]);
+	vm->host_pages[i] = NULL;
+	vm->nr_host_pages--;
+}
+
+static const struct sim_bus_ops xen_bus_ops = {
+	.frame = xen_bus_frame,
+	.alloc_host_frame = xen_bus_alloc_host_frame,
+	.free_host_frame = xen_bus_free_host_frame,
+};
+
+/* --- the core's view of the hypervisor ---------------------------------- */
+
+static int xen_gfn_to_dma(struct vgpu *vgpu, u64 gfn, u64 *dma)
+{
+	struct hv_vm *vm = vgpu->vm;
+
+	/* Mapping it is how a user-space DM learns it is RAM. */
+	if (gfn >= XEN_DM_HOST_PFN_BASE || !guestmem_page(vm->mem, gfn))
+		return -EFAULT;
+	*dma = gfn << XENGT_PAGE_SHIFT;
+	return 0;
+}
+
+static int xen_read_gpa(struct vgpu *vgpu, u64 gpa, void *buf, u32 len)
+{
+	return guestmem_read(vgpu->vm->mem, gpa, buf, len);
+}
+
+static int xen_write_gpa(struct vgpu *vgpu, u64 gpa, const void *buf, u32 len)
+{
+	return guestmem_write(vgpu->vm->mem, gpa, buf, len);
+}
+
+static int xen_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base,
+			u64 size)
+{
+	struct hv_vm *vm = vgpu->vm;
+	int ret;
+
+	if (old_base && vm->bar0_base == old_base) {
+		ioreq_server_unmap_mmio(vm->server, old_base, size);
+		vm->bar0_base = 0;
+	}
+	if (!new_base)
+		return 0;
+	ret = ioreq_server_map_mmio(vm->server, new_base, size);
+	if (!ret)
+		vm->bar0_base = new_base;
+	return ret;
+}
+
+const struct hv_ops xen_user_hv_ops = {
+	.name = "xen-user",
+	.gfn_to_dma = xen_gfn_to_dma,
+	.read_gpa = xen_read_gpa,
+	.write_gpa = xen_write_gpa,
+	.map_mmio = xen_map_mmio,
+};
+
+/* --- trapped accesses --------------------------------------------------- */
+
+static uint32_t dev_cfg_read(void *dev, uint32_t reg, uint32_t size)
+{
+	struct hv_vm *vm = dev;
+	u32 val = 0xffffffff;
+
+	if (vm->vgpu)
+		vgpu_cfg_read(vm->vgpu, reg, size, &val);
+	return val;
+}
+
+static void dev_cfg_write(void *dev, uint32_t reg, uint32_t size, uint32_t val)
+{
+	struct hv_vm *vm = dev;
+
+	if (vm->vgpu)
+		vgpu_cfg_write(vm->vgpu, reg, size, val);
+}
+
+static uint64_t dev_mmio_read(void *dev, uint64_t addr, uint32_t size)
+{
+	struct hv_vm *vm = dev;
+	u64 val = ~0ULL;
+
+	if (vm->vgpu && vm->bar0_base && addr >= vm->bar0_base)
+		vgpu_mmio_read(vm->vgpu, addr - vm->bar0_base, size, &val);
+	return val;
+}
+
+static void dev_mmio_write(void *dev, uint64_t addr, uint32_t size,
+			   uint64_t val)
+{
+	struct hv_vm *vm = dev;
+
+	if (vm->vgpu && vm->bar0_base && addr >= vm->bar0_base)
+		vgpu_mmio_write(vm->vgpu, addr - vm->bar0_base, size, &val);
+}
+
+static const struct ioreq_device_ops vgpu_device_ops = {
+	.cfg_read = dev_cfg_read,
+	.cfg_write = dev_cfg_write,
+	.mmio_read = dev_mmio_read,
+	.mmio_write = dev_mmio_write,
+};
+
+int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, struct hv_vm **out)
+{
+	struct hv_vm *vm = calloc(1, sizeof(*vm));
+	struct ioreq_server_params p = {
+		.domid = domid,
+		.sbdf = sbdf,
+		.claim_cf8 = claim_cf8,
+		.ops = &vgpu_device_ops,
+		.dev = vm,
+	};
+	int ret;
+
+	if (!vm)
+		return -ENOMEM;
+	vm->domid = domid;
+	vm->bus.ops = &xen_bus_ops;
+	ret = ioreq_server_open(&p, &vm->server);
+	if (ret) {
+		free(vm);
+		return ret;
+	}
+	vm->mem = ioreq_server_guestmem(vm->server);
+	*out = vm;
+	return 0;
+}
+
+void xen_vm_close(struct hv_vm *vm)
+{
+	u32 i;
+
+	ioreq_server_close(vm->server);
+	for (i = 0; i < XEN_DM_HOST_PAGES; i++)
+		free(vm->host_pages[i]);
+	free(vm);
+}
+
+int xen_vm_run(struct hv_vm *vm, volatile int *stop)
+{
+	return ioreq_server_run(vm->server, stop);
+}

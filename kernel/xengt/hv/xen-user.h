@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The Xen hypervisor backend for user space (tools/xengt-dm): one domain's
+ * vGPU served through an ioreq server (xen-ioreq.c), its memory reached
+ * through foreign mappings (xen-guestmem.c).
+ *
+ * Faithfulness: everything a vGPU needs from Xen is real here (traps,
+ * BAR moves, guest memory).  What a user-space device model cannot have is
+ * machine frames: with the software GPU it hands out "DMA" addresses in its
+ * own space instead — guest frame g is DMA page g, host pages live above
+ * XEN_DM_HOST_PFN_BASE — and the software GPU reaches both through the
+ * mapping cache (struct sim_bus).  A real GPU needs the in-kernel backend.
+ */
+#ifndef XENGT_HV_XEN_USER_H
+#define XENGT_HV_XEN_USER_H
+
+#include "os.h"
+#include "hv.h"
+#include "sim_bus.h"
+#include "xen-ioreq.h"
+
+/* 2^26 pages of guest RAM (256 GiB) fit below the host pages. */
+#define XEN_DM_HOST_PFN_BASE (1ULL << 26)
+#define XEN_DM_HOST_PAGES 4096
+
+struct hv_vm {
+	u32 domid;
+	struct ioreq_server *server;
+	struct guestmem *mem;
+	struct vgpu *vgpu; /* NULL until created: traps read all-ones */
+	u64 bar0_base; /* claimed BAR0 range, 0 = none */
+	struct sim_bus bus;
+	u8 *host_pages[XEN_DM_HOST_PAGES];
+	u32 nr_host_pages;
+};
+
+extern const struct hv_ops xen_user_hv_ops;
+
+/*
+ * Become the ioreq server of @domid for PCI device @sbdf.  @claim_cf8 for
+ * PVH guests, whose port 0xcf8 nobody else answers.
+ */
+int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, struct hv_vm **out);
+/* The vGPU must have been destroyed first. */
+void xen_vm_close(struct hv_vm *vm);
+/* Serve until *stop or the domain dies (1). */
+int xen_vm_run(struct hv_vm *vm, volatile int *stop);
+
+#endif /* XENGT_HV_XEN_USER_H */

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * xengt-dm: the user-space XenGT device model.  It becomes a Xen ioreq
+ * server for one domain and serves that domain's vGPU (PCI config space
+ * and BAR0) with the GVT core on the software GPU.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gvt.h"
+#include "vgpu.h"
+#include "sim_gpu.h"
+#include "xen-user.h"
+#include "log.h"
+
+struct options {
+	u32 domid;
+	const char *type;
+	u32 low_gm_mb, high_gm_mb, fences, weight;
+	u32 sbdf;
+	bool pvh, foreground, verbose;
+	const char *pidfile;
+};
+
+static volatile int stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xengt-dm --domain ID (--type NAME | --low-gm MB --high-gm MB --fences N)\n"
+		"                [--weight W] [--bdf BB:DD.F] [--pvh] [--foreground]\n"
+		"                [--pidfile FILE] [-v]\n"
+		"  --domain ID     the guest domain to serve (must exist, HVM or PVH)\n"
+		"  --type NAME     a vGPU type: xengt_8, xengt_4, xengt_2, xengt_1\n"
+		"  --low-gm MB     custom aperture (low) graphics memory\n"
+		"  --high-gm MB    custom hidden (high) graphics memory\n"
+		"  --fences N      custom number of fence registers\n"
+		"  --weight W      scheduling weight 1..16 (default: the type's)\n"
+		"  --bdf BB:DD.F   where the guest sees the vGPU (default 00:02.0)\n"
+		"  --pvh           the guest is PVH: also answer port 0xcf8\n"
+		"  --foreground    do not daemonize; log to stderr\n"
+		"  --pidfile FILE  write the daemon's pid to FILE\n"
+		"  -v              debug messages\n");
+}
+
+static int parse_num(const char *s, const char *what, unsigned long max,
+		     u32 *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || !*s || *end || *s == '-' || v > max) {
+		fprintf(stderr, "xengt-dm: %s: '%s' is not a number in 0..%lu\n",
+			what, s, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_bdf(const char *s, u32 *sbdf)
+{
+	unsigned int bus, dev, fn;
+	char extra;
+
+	if (sscanf(s, "%2x:%2x.%1x%c", &bus, &dev, &fn, &extra) != 3 ||
+	    dev > 31 || fn > 7) {
+		fprintf(stderr, "xengt-dm: --bdf: '%s' is not BB:DD.F (e.g. 00:02.0)\n",
+			s);
+		return -1;
+	}
+	*sbdf = bus << 8 | dev << 3 | fn;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "domain", required_argument, NULL, 'd' },
+		{ "type", required_argument, NULL, 't' },
+		{ "low-gm", required_argument, NULL, 'l' },
+		{ "high-gm", required_argument, NULL, 'H' },
+		{ "fences", required_argument, NULL, 'f' },
+		{ "weight", required_argument, NULL, 'w' },
+		{ "bdf", required_argument, NULL, 'b' },
+		{ "pvh", no_argument, NULL, 'p' },
+		{ "foreground", no_argument, NULL, 'F' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool have_domain = false, custom = false;
+	int c;
+
+	*o = (struct options){ .sbdf = 0x10 };
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_num(optarg, "--domain", 0x7fef, &o->domid))
+				return -1;
+			have_domain = true;
+			break;
+		case 't':
+			o->type = optarg;
+			break;
+		case 'l':
+			custom = true;
+			if (parse_num(optarg, "--low-gm", 4096, &o->low_gm_mb))
+				return -1;
+			break;
+		case 'H':
+			custom = true;
+			if (parse_num(optarg, "--high-gm", 4096, &o->high_gm_mb))
+				return -1;
+			break;
+		case 'f':
+			custom = true;
+			if (parse_num(optarg, "--fences", 32, &o->fences))
+				return -1;
+			break;
+		case 'w':
+			if (parse_num(optarg, "--weight", 16, &o->weight))
+				return -1;
+			break;
+		case 'b':
+			if (parse_bdf(optarg, &o->sbdf))
+				return -1;
+			break;
+		case 'p':
+			o->pvh = true;
+			break;
+		case 'F':
+			o->foreground = true;
+			break;
+		case 'P':
+			o->pidfile = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "xengt-dm: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!have_domain || o->domid == 0) {
+		fprintf(stderr, "xengt-dm: --domain ID (a guest, not dom0) is required\n");
+		return -1;
+	}
+	if (!!o->type == custom) {
+		fprintf(stderr, "xengt-dm: give either --type or all of --low-gm, --high-gm and --fences\n");
+		return -1;
+	}
+	if (o->type && !vgpu_type_find(o->type)) {
+		fprintf(stderr, "xengt-dm: unknown vGPU type '%s' (known: xengt_8 xengt_4 xengt_2 xengt_1)\n",
+			o->type);
+		return -1;
+	}
+	if (custom && (!o->low_gm_mb || !o->high_gm_mb || !o->fences)) {
+		fprintf(stderr, "xengt-dm: a custom vGPU needs non-zero --low-gm, --high-gm and --fences\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Fork before touching Xen (foreign mappings do not survive a fork); the
+ * parent waits for the child to report whether set-up worked, so errors
+ * still reach the admin's terminal as an exit status.
+ */
+static int daemonize(int *report_fd)
+{
+	int fds[2];
+	pid_t pid;
+	char status = 1;
+
+	if (pipe(fds))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(fds[1]);
+		if (read(fds[0], &status, 1) != 1)
+			status = 1;
+		if (status)
+			fprintf(stderr, "xengt-dm: set-up failed, see syslog (daemon.err)\n");
+		_exit(status);
+	}
+	close(fds[0]);
+	setsid();
+	if (chdir("/"))
+		return -errno;
+	*report_fd = fds[1];
+	return 0;
+}
+
+static void report(int *fd, char status)
+{
+	if (*fd < 0)
+		return;
+	if (write(*fd, &status, 1) != 1)
+		dm_warn("cannot report start-up status");
+	close(*fd);
+	*fd = -1;
+	if (!status) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			close(null);
+		}
+	}
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
+		dm_err("cannot write pid file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct sim_gpu gpu;
+	static struct xengt_gvt gvt;
+	struct vgpu_params p = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct options o;
+	struct hv_vm *vm;
+	struct vgpu *vgpu;
+	int report_fd = -1, ret;
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	dm_log_init("xengt-dm", !o.foreground, o.verbose);
+	if (!o.foreground && daemonize(&report_fd)) {
+		fprintf(stderr, "xengt-dm: cannot daemonize: %s\n", strerror(errno));
+		return 1;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o.type)
+		vgpu_params_from_type(&p, o.type);
+	else
+		p = (struct vgpu_params){ .low_gm_mb = o.low_gm_mb,
+					  .high_gm_mb = o.high_gm_mb,
+					  .fences = o.fences,
+					  .weight = 4 };
+	if (o.weight)
+		p.weight = o.weight;
+	p.domid = o.domid;
+
+	ret = xen_vm_open(o.domid, o.sbdf, o.pvh, &vm);
+	if (ret)
+		goto out_report;
+	ret = sim_gpu_init(&gpu, &vm->bus);
+	if (ret)
+		goto out_vm;
+	ret = xengt_gvt_init(&gvt, &gpu.base, &xen_user_hv_ops);
+	if (ret)
+		goto out_gpu;
+	p.vm = vm;
+	ret = vgpu_create(&gvt, &p, &vgpu);
+	if (ret)
+		goto out_gvt;
+	vm->vgpu = vgpu;
+	if (o.pidfile && write_pidfile(o.pidfile)) {
+		ret = -EIO;
+		goto out_vgpu;
+	}
+	dm_info("serving domain %u: vGPU %u (%s) at %02x:%02x.%x", o.domid,
+		vgpu->id, vgpu->type_name, o.sbdf >> 8, (o.sbdf >> 3) & 0x1f,
+		o.sbdf & 7);
+	report(&report_fd, 0);
+
+	ret = xen_vm_run(vm, &stop);
+	if (ret == 1)
+		dm_info("domain %u is gone", o.domid);
+	else if (stop)
+		dm_info("signal %d: shutting down", stop);
+	{
+		const struct ioreq_stats *st = ioreq_server_stats(vm->server);
+
+		dm_info("handled %llu config, %llu MMIO, %llu port ioreqs (%llu bad); %llu GGTT writes, %llu dropped",
+			(unsigned long long)st->cfg,
+			(unsigned long long)st->mmio,
+			(unsigned long long)st->pio,
+			(unsigned long long)st->bad, vgpu->stats.ggtt_writes,
+			vgpu->stats.ggtt_dropped);
+	}
+	ret = ret < 0 ? ret : 0;
+out_vgpu:
+	vm->vgpu = NULL;
+	vgpu_destroy(vgpu);
+	if (o.pidfile)
+		unlink(o.pidfile);
+out_gvt:
+	xengt_gvt_fini(&gvt);
+out_gpu:
+	sim_gpu_fini(&gpu);
+out_vm:
+	xen_vm_close(vm);
+out_report:
+	report(&report_fd, ret ? 1 : 0);
+	return ret ? 1 : 0;
+}
