@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh - build the dom0 initramfs of the Xen e2e test: busybox,
+# the Xen tools (xl, xenstored, xenconsoled, xen-init-dom0) with exactly the
+# shared libraries they load (resolved against the extracted Debian
+# packages), the dom0 Xen modules, the test guest, the device model under
+# test and an /init (initramfs-init.sh) that runs the test and reports
+# through QEMU's isa-debugcon.
+#
+# usage: mkinitramfs.sh --out FILE --guest ELF --result-tool BIN
+#                       [--dm BIN] [--dm-args "ARGS"] [--root DIR]
+#                       [--guest-timeout S] [--guest-cmdline "..."]
+#                       [--dm-ready-timeout S] [--dm-stop term|destroy]
+#                       [--extra SRC:DEST]...
+#
+# The DM is started in dom0 as: DM --domain <id> ARGS, with
+# XENGT_E2E_READY_FILE set in its environment; it should create that file
+# once its ioreq server is enabled (null-dm does). A DM that never creates
+# it is given --dm-ready-timeout seconds (default 20), then the guest is
+# unpaused anyway if the DM is still running.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE=${XENGT_E2E_CACHE:-/var/cache/xengt-e2e}
+ROOT=$CACHE/root
+OUT=
+GUEST=
+DM=
+DM_ARGS=
+RESULT_TOOL=
+GUEST_TIMEOUT=60
+GUEST_CMDLINE=
+DM_READY_TIMEOUT=20
+DM_STOP=term
+EXTRAS=()
+KVER=6.1.0-56-amd64
+XENVER=4.17
+
+die() { echo "mkinitramfs.sh: error: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) OUT=$2; shift 2 ;;
+	--guest) GUEST=$2; shift 2 ;;
+	--dm) DM=$2; shift 2 ;;
+	--dm-args) DM_ARGS=$2; shift 2 ;;
+	--result-tool) RESULT_TOOL=$2; shift 2 ;;
+	--root) ROOT=$2; shift 2 ;;
+	--guest-timeout) GUEST_TIMEOUT=$2; shift 2 ;;
+	--guest-cmdline) GUEST_CMDLINE=$2; shift 2 ;;
+	--dm-ready-timeout) DM_READY_TIMEOUT=$2; shift 2 ;;
+	--dm-stop) DM_STOP=$2; shift 2 ;;
+	--extra) EXTRAS+=("$2"); shift 2 ;;
+	*) die "unknown option $1" ;;
+	esac
+done
+[ -n "$OUT" ] || die "--out is required"
+case $DM_STOP in term | destroy) ;; *) die "--dm-stop must be term or destroy" ;; esac
+[ -f "$GUEST" ] || die "--guest ELF not found: '$GUEST'"
+[ -x "$RESULT_TOOL" ] || die "--result-tool not found: '$RESULT_TOOL'"
+[ -n "$DM" ] || die "--dm is required"
+[ -x "$DM" ] || die "device model not found or not executable: '$DM'"
+[ -x "$ROOT/usr/lib/xen-$XENVER/bin/xl" ] ||
+	die "no extracted Xen tools under $ROOT (run fetch.sh)"
+BUSYBOX=$(command -v busybox || true)
+# (no "| grep -q" here: with pipefail an early-exiting reader can fail the
+# pipeline through SIGPIPE)
+case "$([ -n "$BUSYBOX" ] && file -L "$BUSYBOX")" in
+*"statically linked"*) ;;
+*) die "need a static busybox (apt-get install busybox-static)" ;;
+esac
+
+# Where the guest's result page is: the address of its e2e_result symbol.
+result_addr=$(nm "$GUEST" | awk '$3 == "e2e_result" { print $1 }')
+[ -n "$result_addr" ] || die "$GUEST has no e2e_result symbol (not built with guest/result.c?)"
+RESULT_GFN=$(printf '0x%x' $(( 0x$result_addr >> 12 )))
+(( (0x$result_addr & 0xfff) == 0 )) || die "e2e_result is not page aligned"
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/xengt-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,run,tmp,root,lib/modules,lib64} \
+	"$stage"/lib/x86_64-linux-gnu "$stage"/usr/lib/xen-$XENVER/bin \
+	"$stage"/var/lib/xen "$stage"/var/lib/xenstored "$stage"/var/log/xen \
+	"$stage"/etc/xen "$stage"/e2e
+ln -s ../run "$stage/var/run"
+
+# busybox and its applets
+cp "$BUSYBOX" "$stage/bin/busybox"
+for applet in $("$BUSYBOX" --list); do
+	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+done
+
+libpath="$ROOT/usr/lib/x86_64-linux-gnu:$ROOT/lib/x86_64-linux-gnu"
+
+# copy_libs BIN: copy every shared library BIN loads (and the loader).
+copy_libs() {
+	local bin=$1 line name path
+	# scripts and static binaries need no libraries (a script's
+	# interpreter must be in the initramfs: busybox sh is /bin/sh)
+	case "$(file -L "$bin")" in
+	*"dynamically linked"*) ;;
+	*) return 0 ;;
+	esac
+	LD_LIBRARY_PATH=$libpath ldd "$bin" >"$stage/.ldd" 2>&1 ||
+		die "ldd $bin failed: $(cat "$stage/.ldd")"
+	while read -r line; do
+		case $line in
+		*"=> not found"*) die "$bin needs ${line%% *}, which is not in $ROOT nor on the host" ;;
+		*linux-vdso*) continue ;;
+		*" => "*)
+			name=${line%% =>*}
+			path=${line#*=> }
+			path=${path%% (*}
+			[ -e "$stage/lib/x86_64-linux-gnu/$name" ] ||
+				cp -L "$path" "$stage/lib/x86_64-linux-gnu/$name"
+			;;
+		/*)
+			path=${line%% (*}
+			[ -e "$stage/lib64/$(basename "$path")" ] ||
+				cp -L "$path" "$stage/lib64/$(basename "$path")"
+			;;
+		esac
+	done <"$stage/.ldd"
+	rm -f "$stage/.ldd"
+}
+
+add_bin() { # SRC DEST
+	mkdir -p "$(dirname "$stage/$2")"
+	cp -L "$1" "$stage/$2"
+	chmod 755 "$stage/$2"
+	copy_libs "$1"
+}
+
+xenbin=/usr/lib/xen-$XENVER/bin
+for b in xl xenstored xenconsoled xen-init-dom0; do
+	add_bin "$ROOT$xenbin/$b" "$xenbin/$b"
+done
+# glibc loads libgcc_s.so.1 on demand (pthread_cancel/exit in xl)
+libgcc=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ && !found { print $NF; found = 1 }')
+[ -n "$libgcc" ] || libgcc=/lib/x86_64-linux-gnu/libgcc_s.so.1
+[ -f "$libgcc" ] || die "libgcc_s.so.1 not found on the host"
+cp -L "$libgcc" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
+# xl reads these if present; defaults are fine otherwise
+[ -f "$ROOT/etc/xen/xl.conf" ] && cp "$ROOT/etc/xen/xl.conf" "$stage/etc/xen/"
+
+add_bin "$RESULT_TOOL" /e2e/bin/e2e-result
+add_bin "$DM" "/e2e/bin/$(basename "$DM")"
+
+# dom0 kernel modules, in load order (xenfs needs xen-privcmd)
+moddir=$ROOT/lib/modules/$KVER/kernel/drivers/xen
+for m in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
+	f=
+	for c in "$moddir/$m.ko" "$moddir/$m.ko.xz" "$moddir/$m.ko.zst"; do
+		[ -f "$c" ] && { f=$c; break; }
+	done
+	[ -n "$f" ] || die "module $m not found under $moddir"
+	case $f in
+	*.ko) cp "$f" "$stage/lib/modules/" ;;
+	*.ko.xz) xz -dc "$f" >"$stage/lib/modules/$(basename "$m").ko" ;;
+	*.ko.zst) zstd -qdc "$f" >"$stage/lib/modules/$(basename "$m").ko" ;;
+	*) die "unknown module format $f" ;;
+	esac
+done
+
+cp "$GUEST" "$stage/e2e/guest.elf"
+for e in "${EXTRAS[@]}"; do
+	mkdir -p "$(dirname "$stage/${e#*:}")"
+	cp -L "${e%%:*}" "$stage/${e#*:}"
+done
+
+cat >"$stage/e2e/guest.cfg" <<EOF
+name = "e2e-guest"
+type = "pvh"
+kernel = "/e2e/guest.elf"
+cmdline = "$GUEST_CMDLINE"
+memory = 32
+vcpus = 1
+tsc_mode = "native"
+on_poweroff = "preserve"
+on_crash = "preserve"
+on_reboot = "preserve"
+EOF
+
+q() { printf '%q' "$1"; }
+cat >"$stage/e2e/config" <<EOF
+DM=/e2e/bin/$(q "$(basename "$DM")")
+DM_ARGS=$(q "$DM_ARGS")
+RESULT_GFN=$RESULT_GFN
+GUEST_TIMEOUT=$(q "$GUEST_TIMEOUT")
+DM_READY_TIMEOUT=$(q "$DM_READY_TIMEOUT")
+DM_STOP=$(q "$DM_STOP")
+XENBIN=$xenbin
+EOF
+
+install -m 755 "$here/initramfs-init.sh" "$stage/init"
+
+mkdir -p "$(dirname "$OUT")"
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0) >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
