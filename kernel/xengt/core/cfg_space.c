@@ -181,7 +181,7 @@ int vgpu_cfg_read(struct vgpu *vgpu, u32 offset, u32 bytes, u32 *val)
 	u32 i, v = 0;
 
 	if (!cfg_access_ok(offset, bytes)) {
-		vgpu->stats.cfg_bad++;
+		os_atomic_inc(&vgpu->stats.cfg_bad);
 		*val = 0xffffffff;
 		return -EINVAL;
 	}
@@ -202,7 +202,7 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val)
 	u32 i;
 
 	if (!cfg_access_ok(offset, bytes)) {
-		vgpu->stats.cfg_bad++;
+		os_atomic_inc(&vgpu->stats.cfg_bad);
 		return -EINVAL;
 	}
 	os_mutex_lock(&vgpu->lock);
