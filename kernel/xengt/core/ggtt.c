@@ -121,3 +121,53 @@ bool ggtt_gm_range_owned(const struct vgpu *vgpu, u64 gm, u64 len)
 	return gm >= vgpu->high_gm_base &&
 	       gm + len <= vgpu->high_gm_base + vgpu->high_gm_size;
 }
+
+int ggtt_gm_to_gpa(const struct vgpu *vgpu, u64 gm, u64 *gpa)
+{
+	s64 slot = ggtt_slot(&vgpu->ggtt, gm >> XENGT_PAGE_SHIFT);
+	u64 gpte;
+
+	if (gm >> 32 || slot < 0)
+		return -EFAULT;
+	gpte = vgpu->ggtt.entries[slot];
+	if (!(gpte & GEN8_PTE_PRESENT) || (gpte & GEN9_PTE_RESERVED_MASK))
+		return -EFAULT;
+	*gpa = (gpte & GEN8_PTE_ADDR_MASK) | (gm & (XENGT_PAGE_SIZE - 1));
+	return 0;
+}
+
+static int ggtt_gm_copy(struct vgpu *vgpu, u64 gm, void *buf, u32 len,
+			bool write)
+{
+	const struct hv_ops *hv = vgpu->gvt->hv;
+	u8 *p = buf;
+
+	while (len) {
+		u32 n = XENGT_PAGE_SIZE - (gm & (XENGT_PAGE_SIZE - 1));
+		u64 gpa;
+		int ret;
+
+		if (n > len)
+			n = len;
+		ret = ggtt_gm_to_gpa(vgpu, gm, &gpa);
+		if (!ret)
+			ret = write ? hv->write_gpa(vgpu, gpa, p, n) :
+				      hv->read_gpa(vgpu, gpa, p, n);
+		if (ret)
+			return ret;
+		gm += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int ggtt_gm_read(struct vgpu *vgpu, u64 gm, void *buf, u32 len)
+{
+	return ggtt_gm_copy(vgpu, gm, buf, len, false);
+}
+
+int ggtt_gm_write(struct vgpu *vgpu, u64 gm, const void *buf, u32 len)
+{
+	return ggtt_gm_copy(vgpu, gm, (void *)buf, len, true);
+}

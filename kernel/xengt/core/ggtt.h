@@ -37,6 +37,17 @@ void ggtt_guest_read(struct vgpu *vgpu, u32 offset, u32 bytes, void *data);
 void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
 		      const void *data);
 
+/*
+ * Copy [gm, gm + len) of the vGPU's graphics memory from / to the guest
+ * RAM its GGTT entries map (the guest's own view, checked against the
+ * partition page by page).  -EFAULT if any page is outside the partition
+ * or not mapped.  Caller holds vgpu->lock.
+ */
+int ggtt_gm_read(struct vgpu *vgpu, u64 gm, void *buf, u32 len);
+int ggtt_gm_write(struct vgpu *vgpu, u64 gm, const void *buf, u32 len);
+/* Guest-physical address behind graphics address @gm, or -EFAULT. */
+int ggtt_gm_to_gpa(const struct vgpu *vgpu, u64 gm, u64 *gpa);
+
 /* True if [gm, gm + len) lies entirely inside one slice of the partition. */
 bool ggtt_gm_range_owned(const struct vgpu *vgpu, u64 gm, u64 len);
 

@@ -3,6 +3,7 @@
  * Device-wide state: the GPU's partitionable resources (see gvt.h).
  */
 #include "gvt.h"
+#include "vgpu.h"
 
 int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 		   const struct hv_ops *hv)
@@ -36,12 +37,28 @@ int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 	range_alloc_reserve(&gvt->high_gm, 0, GVT_HOST_HIGH_GM_MB);
 	range_alloc_reserve(&gvt->fences, 0, GVT_HOST_FENCES);
 	os_mutex_init(&gvt->lock);
+	sched_gvt_init(gvt);
+	gvt->core_gm_base = info->aperture_size +
+			    XENGT_MB(GVT_HOST_HIGH_GM_MB - GVT_CORE_GM_MB);
+	/* Shadow contexts and the physical status pages must fit. */
+	if ((XENGT_NR_ENGINES + (u64)XENGT_MAX_VGPUS * XENGT_NR_ENGINES *
+					EXECLIST_CTX_SLOT_PAGES) *
+		    XENGT_PAGE_SIZE >
+	    XENGT_MB(GVT_CORE_GM_MB)) {
+		ret = -EINVAL;
+		goto err_fences;
+	}
+	gpu->gvt = gvt;
 	gvt_info(
 		"GPU %04x: aperture %u MiB, hidden %u MiB, %u fences, hypervisor %s",
 		info->device_id, low_mb, high_mb, info->fences,
 		hv ? hv->name : "none");
 	return 0;
 
+err_fences:
+	sched_gvt_fini(gvt);
+	os_mutex_destroy(&gvt->lock);
+	range_alloc_fini(&gvt->fences);
 err_high:
 	range_alloc_fini(&gvt->high_gm);
 err_low:
@@ -52,6 +69,10 @@ err:
 
 void xengt_gvt_fini(struct xengt_gvt *gvt)
 {
+	execlist_gvt_fini(gvt);
+	if (gvt->gpu->gvt == gvt)
+		gvt->gpu->gvt = NULL;
+	sched_gvt_fini(gvt);
 	os_mutex_destroy(&gvt->lock);
 	range_alloc_fini(&gvt->fences);
 	range_alloc_fini(&gvt->high_gm);

@@ -10,8 +10,16 @@
 #include "gpu.h"
 #include "hv.h"
 #include "range_alloc.h"
+#include "execlist.h"
+#include "scheduler.h"
 
 #define XENGT_MAX_VGPUS 8
+
+/*
+ * The core's own graphics memory, for shadow contexts and the physical
+ * status pages: the top of the host's hidden range.
+ */
+#define GVT_CORE_GM_MB 8
 
 /* What the host keeps for itself (reference implementation's numbers). */
 #define GVT_HOST_LOW_GM_MB 128
@@ -30,6 +38,10 @@ struct xengt_gvt {
 	struct range_alloc fences; /* units of one fence register */
 	struct vgpu *vgpus[XENGT_MAX_VGPUS];
 	u32 nr_vgpus;
+
+	u64 core_gm_base; /* GVT_CORE_GM_MB of GGTT space of the core's own */
+	struct execlist_pengine engine[XENGT_NR_ENGINES];
+	struct xengt_sched sched;
 };
 
 /*

@@ -145,6 +145,7 @@ int vgpu_mmio_read(struct vgpu *vgpu, u64 offset, u32 bytes, void *data)
 int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data)
 {
 	enum mmio_region region = mmio_classify(offset, bytes);
+	bool kick;
 
 	if (region == MMIO_BAD) {
 		os_atomic_inc(&vgpu->stats.mmio_bad);
@@ -162,6 +163,11 @@ int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data)
 	default:
 		vgpu->stats.mmio_bad++;
 	}
+	kick = vgpu->exec_kick;
+	vgpu->exec_kick = false;
 	os_mutex_unlock(&vgpu->lock);
+	/* An ELSP write queued work: dispatch outside the vGPU's lock. */
+	if (kick)
+		sched_kick(vgpu->gvt);
 	return 0;
 }

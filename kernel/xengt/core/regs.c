@@ -11,26 +11,13 @@
 #include "regs.h"
 #include "pvinfo.h"
 #include "fence.h"
+#include "irq.h"
+#include "gen9.h"
 
 #ifndef BIT
 #define BIT(n) (1U << (n))
 #endif
 
-/* Engine MMIO bases. */
-#define RCS_BASE 0x2000
-#define VCS_BASE 0x12000
-#define VECS_BASE 0x1a000
-#define BCS_BASE 0x22000
-
-#define RING_MI_MODE(b) ((b) + 0x9c)
-#define RING_EIR(b) ((b) + 0xb0)
-#define RING_RESET_CTL(b) ((b) + 0xd0)
-#define RING_MODE_GEN7(b) ((b) + 0x29c)
-
-#define RESET_CTL_REQUEST_RESET BIT(0)
-#define RESET_CTL_READY_TO_RESET BIT(1)
-#define MI_MODE_STOP_RING BIT(8)
-#define MI_MODE_IDLE BIT(9)
 
 #define GEN6_PCODE_MAILBOX 0x138124
 #define GEN6_PCODE_DATA 0x138128
@@ -138,15 +125,33 @@ static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset,
 		.offset = (off), .size = 4, .flags = (fl), .write = (hook) \
 	}
 
-#define ENGINE_REGS(b)                                              \
-	RW(RING_MI_MODE(b), REG_MASKED, mi_mode_write),             \
-		R(RING_EIR(b), REG_W1C, 0),                         \
-		RW(RING_RESET_CTL(b), REG_MASKED, reset_ctl_write), \
-		R(RING_MODE_GEN7(b), REG_MASKED, 0)
+#define RR(off, fl, rd) { .offset = (off), .size = 4, .flags = (fl), .read = (rd) }
+
+/*
+ * Per engine; execlist hooks act only on the engines the core emulates
+ * (execlist.h), elsewhere the registers stay plain.
+ */
+#define ENGINE_REGS(b)                                                      \
+	RW((b) + RING_HWS_PGA, 0, execlist_hws_pga_write),                  \
+	RW((b) + RING_MI_MODE, REG_MASKED, mi_mode_write),                  \
+	R((b) + RING_EIR, REG_W1C, 0),                                      \
+	RW((b) + RING_RESET_CTL, REG_MASKED, reset_ctl_write),              \
+	RW((b) + RING_ELSP, 0, execlist_elsp_write),                        \
+	R((b) + RING_MODE_GEN7, REG_MASKED, 0),                             \
+	RR((b) + RING_TIMESTAMP, REG_RO, execlist_timestamp_read),          \
+	RR((b) + RING_TIMESTAMP_UDW, REG_RO, execlist_timestamp_read),      \
+	{ .offset = (b) + RING_CONTEXT_STATUS_BUF_LO(0),                    \
+	  .size = 8 * GEN8_CSB_ENTRIES, .flags = REG_RO },                  \
+	RW((b) + RING_CONTEXT_STATUS_PTR, REG_MASKED, execlist_csb_ptr_write)
+
+#define GT_BANK_REGS(n)                                                     \
+	RW(GEN8_GT_IMR(n), 0, irq_gt_write),                                \
+	RW(GEN8_GT_IIR(n), REG_W1C, irq_gt_write),                          \
+	RW(GEN8_GT_IER(n), 0, irq_gt_write)
 
 /* Sorted by offset; tests/unit checks order and overlap. */
 static const struct vgpu_reg reg_table[] = {
-	ENGINE_REGS(RCS_BASE),
+	ENGINE_REGS(GEN9_RCS_BASE),
 	RW(0x4260, 0, self_clear_write), /* TLB invalidation */
 	RW(0x4264, 0, self_clear_write),
 	RW(0x4268, 0, self_clear_write),
@@ -155,14 +160,16 @@ static const struct vgpu_reg reg_table[] = {
 	R(0x9120, REG_RO, 0x02800000), /* GEN8_FUSE2: 1 slice, 3 subslices */
 	RW(0x941c, 0, self_clear_write), /* GEN6_GDRST */
 	R(0xc000, REG_RO, 0x1), /* GUC_STATUS: held in reset */
-	ENGINE_REGS(VCS_BASE),
-	ENGINE_REGS(VECS_BASE),
-	ENGINE_REGS(BCS_BASE),
+	ENGINE_REGS(GEN9_VCS_BASE),
+	ENGINE_REGS(GEN9_VECS_BASE),
+	ENGINE_REGS(GEN9_BCS_BASE),
 	R(0x42000, REG_RO, 0x8e000000), /* SKL_FUSE_STATUS: all ready */
-	R(0x44308, REG_W1C, 0), /* GEN8_GT_IIR(0..3) */
-	R(0x44318, REG_W1C, 0),
-	R(0x44328, REG_W1C, 0),
-	R(0x44338, REG_W1C, 0),
+	{ .offset = GEN8_MASTER_IRQ, .size = 4, .read = irq_master_read,
+	  .write = irq_master_write },
+	GT_BANK_REGS(0),
+	GT_BANK_REGS(1),
+	GT_BANK_REGS(2),
+	GT_BANK_REGS(3),
 	R(0x44408, REG_W1C, 0), /* GEN8_DE_PIPE_IIR(A..C) */
 	R(0x44418, REG_W1C, 0),
 	R(0x44428, REG_W1C, 0),

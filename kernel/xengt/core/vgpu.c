@@ -5,6 +5,7 @@
 #include "vgpu.h"
 #include "regs.h"
 #include "fence.h"
+#include "gen9.h"
 
 const struct vgpu_type vgpu_types[] = {
 	{ "xengt_8", 64, 384, 4, 2, "1024x768" },
@@ -172,11 +173,14 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 	if (!vgpu)
 		return -ENOMEM;
 	vgpu->vreg = os_vzalloc(VGPU_MMIO_SIZE);
-	if (!vgpu->vreg) {
+	vgpu->scan_buf = os_zalloc(XENGT_PAGE_SIZE);
+	if (!vgpu->vreg || !vgpu->scan_buf) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
 
+	/* The dispatcher walks vgpus[]: publish under its lock too. */
+	os_mutex_lock(&gvt->sched.lock);
 	os_mutex_lock(&gvt->lock);
 	slot = vgpu_free_slot(gvt, p->domid);
 	if (slot < 0) {
@@ -202,9 +206,14 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 	os_mutex_init(&vgpu->lock);
 	vgpu_cfg_init(vgpu);
 	regs_vgpu_init(vgpu);
+	execlist_vgpu_reset(vgpu);
+	vgpu->ppgtt.oos_enabled = true;
+	ppgtt_vgpu_init(vgpu);
+	sched_vgpu_init(vgpu);
 	gvt->vgpus[slot] = vgpu;
 	gvt->nr_vgpus++;
 	os_mutex_unlock(&gvt->lock);
+	os_mutex_unlock(&gvt->sched.lock);
 
 	vgpu_info(
 		vgpu,
@@ -220,10 +229,25 @@ err_resources:
 	vgpu_free_resources(gvt, vgpu);
 err_unlock:
 	os_mutex_unlock(&gvt->lock);
-	os_vfree(vgpu->vreg);
+	os_mutex_unlock(&gvt->sched.lock);
 err_free:
+	os_free(vgpu->scan_buf);
+	os_vfree(vgpu->vreg);
 	os_free(vgpu);
 	return ret;
+}
+
+/* Free the workload path's state; caller holds sched.lock. */
+static void vgpu_workload_fini(struct vgpu *vgpu)
+{
+	struct xengt_gvt *gvt = vgpu->gvt;
+
+	if (gvt->sched.holder == vgpu)
+		gvt->sched.holder = NULL;
+	sched_vgpu_drop(vgpu);
+	ppgtt_vgpu_fini(vgpu);
+	execlist_vgpu_fini(vgpu);
+	execlist_vgpu_reset(vgpu);
 }
 
 void vgpu_destroy(struct vgpu *vgpu)
@@ -233,6 +257,11 @@ void vgpu_destroy(struct vgpu *vgpu)
 	if (vgpu->cfg.bar0_mapped)
 		gvt->hv->map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0,
 				  VGPU_BAR0_SIZE);
+	/* Holding sched.lock: none of its workloads is on the GPU. */
+	os_mutex_lock(&gvt->sched.lock);
+	os_mutex_lock(&vgpu->lock);
+	vgpu_workload_fini(vgpu);
+	os_mutex_unlock(&vgpu->lock);
 	os_mutex_lock(&gvt->lock);
 	gvt->vgpus[vgpu->id - 1] = NULL;
 	gvt->nr_vgpus--;
@@ -240,15 +269,29 @@ void vgpu_destroy(struct vgpu *vgpu)
 	fence_vgpu_clear(vgpu);
 	vgpu_free_resources(gvt, vgpu);
 	os_mutex_unlock(&gvt->lock);
+	os_mutex_unlock(&gvt->sched.lock);
 	vgpu_info(vgpu, "destroyed");
 	os_mutex_destroy(&vgpu->lock);
+	os_free(vgpu->scan_buf);
 	os_vfree(vgpu->vreg);
 	os_free(vgpu);
 }
 
 void vgpu_reset(struct vgpu *vgpu)
 {
+	struct xengt_gvt *gvt = vgpu->gvt;
+	u32 dropped;
+
+	/*
+	 * sched.lock first: a workload of this vGPU that is on the GPU
+	 * completes, the rest of its queue is dropped, other vGPUs' queues
+	 * are not touched.
+	 */
+	os_mutex_lock(&gvt->sched.lock);
 	os_mutex_lock(&vgpu->lock);
+	dropped = vgpu->exec_stats.workloads_dropped;
+	vgpu_workload_fini(vgpu);
+	dropped = vgpu->exec_stats.workloads_dropped - dropped;
 	regs_vgpu_init(vgpu);
 	ggtt_vgpu_reset(vgpu);
 	fence_vgpu_clear(vgpu);
@@ -256,12 +299,15 @@ void vgpu_reset(struct vgpu *vgpu)
 	vgpu->failsafe = false;
 	vgpu->failsafe_reason[0] = '\0';
 	os_mutex_unlock(&vgpu->lock);
-	vgpu_info(vgpu, "reset");
+	os_mutex_unlock(&gvt->sched.lock);
+	vgpu_info(vgpu, "reset (%u queued workloads dropped)", dropped);
 }
 
 void vgpu_enter_failsafe(struct vgpu *vgpu, const char *reason)
 {
 	vgpu->stats.failsafe++;
+	/* Nothing more of this vGPU reaches the GPU until a reset. */
+	sched_vgpu_drop(vgpu);
 	if (vgpu->failsafe)
 		return;
 	vgpu->failsafe = true;

@@ -9,6 +9,10 @@
 #include "gvt.h"
 #include "cfg_space.h"
 #include "ggtt.h"
+#include "execlist.h"
+#include "ppgtt.h"
+#include "scheduler.h"
+#include "cmd_parser.h"
 
 /* BAR0 (GTTMMADR) layout the guest sees. */
 #define VGPU_BAR0_SIZE 0x1000000ULL /* 16 MiB */
@@ -65,6 +69,13 @@ struct vgpu_stats {
 	u64 failsafe;
 };
 
+struct vgpu_irq_stats {
+	u64 events; /* virtual interrupt events raised */
+	u64 msi_sent;
+	u64 msi_disabled; /* would have fired, MSI not enabled by the guest */
+	u64 msi_failed; /* the hypervisor refused the message */
+};
+
 struct vgpu {
 	struct xengt_gvt *gvt;
 	u32 id;
@@ -87,8 +98,18 @@ struct vgpu {
 
 	bool display_ready;
 	bool failsafe; /* guest reported insufficient resources, or misbehaved */
-	char failsafe_reason[80];
+	char failsafe_reason[160];
 	struct vgpu_stats stats;
+
+	/* Workload path (execlist.c, ppgtt.c, cmd_parser.c, scheduler.c). */
+	struct vgpu_execlist execlist[XENGT_NR_ENGINES];
+	struct vgpu_irq_stats irq;
+	struct execlist_stats exec_stats;
+	struct vgpu_ppgtt ppgtt;
+	struct vgpu_sched sched; /* under gvt->sched.lock */
+	struct cmd_stats cmd;
+	u8 *scan_buf; /* one page: the scanner's window on guest commands */
+	bool exec_kick; /* a trap queued work: kick the scheduler after it */
 };
 
 /*
@@ -102,12 +123,18 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 /* Release everything of @vgpu, physical GGTT entries and fences included. */
 void vgpu_destroy(struct vgpu *vgpu);
 /*
- * Device reset: registers back to power-on values, GGTT partition and
- * fences cleared, failsafe lifted.  Config space (BAR placement) is kept so
- * the trap mapping stays valid.  Takes vgpu->lock.
+ * Device reset: queued workloads dropped (one in flight completes first),
+ * registers back to power-on values, GGTT partition and fences cleared,
+ * shadow PPGTTs freed, failsafe lifted.  Config space (BAR placement) is
+ * kept so the trap mapping stays valid.  Other vGPUs' work is untouched.
+ * Takes gvt->sched.lock, then vgpu->lock; never call it from a trap.
  */
 void vgpu_reset(struct vgpu *vgpu);
-/* Put the vGPU in failsafe with a reason the admin can read. */
+/*
+ * Put the vGPU in failsafe with a reason the admin can read; its queued
+ * workloads are dropped and later submissions ignored until a reset.
+ * Caller holds vgpu->lock (or owns the vGPU).
+ */
 void vgpu_enter_failsafe(struct vgpu *vgpu, const char *reason);
 
 static inline u32 vgpu_vreg32(const struct vgpu *vgpu, u32 offset)

@@ -39,6 +39,22 @@ struct hv_ops {
 	 */
 	int (*map_mmio)(struct vgpu *vgpu, u64 old_base, u64 new_base,
 			u64 size);
+	/*
+	 * Write-protect (@protect true) or release guest frame @gfn of the
+	 * vGPU's domain.  While protected, every guest write to the frame
+	 * is trapped and handed to vgpu_wp_write() (ppgtt.h) instead of
+	 * reaching RAM; the core applies it.  Used for GPU page-table pages
+	 * (Xen: p2m_mmio_write_dm / XEN_DMOP_map_mem_type_to_ioreq_server).
+	 * Returns -EFAULT when @gfn is not RAM of that domain.  Idempotent.
+	 * May be called with vgpu->lock held; must not call back into it.
+	 */
+	int (*set_wp)(struct vgpu *vgpu, u64 gfn, bool protect);
+	/*
+	 * Deliver an MSI with @addr / @data (as the guest programmed them
+	 * in the vGPU's MSI capability) to the guest (Xen:
+	 * xendevicemodel_inject_msi).  May be called with vgpu->lock held.
+	 */
+	int (*inject_msi)(struct vgpu *vgpu, u64 addr, u32 data);
 };
 
 #endif /* XENGT_HV_H */

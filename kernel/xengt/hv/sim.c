@@ -6,6 +6,7 @@
 #include "vgpu.h"
 #include "cfg_space.h"
 #include "mmio.h"
+#include "ppgtt.h"
 
 static u64 sim_machine_alloc(struct sim_machine *m, u16 owner)
 {
@@ -143,7 +144,10 @@ int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
 	vm->nr_pages =
 		xengt_round_up(ram_bytes, XENGT_PAGE_SIZE) >> XENGT_PAGE_SHIFT;
 	vm->p2m = os_vzalloc(vm->nr_pages * sizeof(u64));
-	if (!vm->p2m) {
+	vm->wp = os_vzalloc(vm->nr_pages);
+	if (!vm->p2m || !vm->wp) {
+		os_vfree(vm->p2m);
+		os_vfree(vm->wp);
 		os_free(vm);
 		return -ENOMEM;
 	}
@@ -165,6 +169,7 @@ void sim_vm_destroy(struct hv_vm *vm)
 
 	for (i = 0; i < vm->nr_pages; i++)
 		sim_machine_release(vm->machine, vm->p2m[i]);
+	os_vfree(vm->wp);
 	os_vfree(vm->p2m);
 	os_free(vm);
 }
@@ -242,13 +247,55 @@ static int sim_map_mmio(struct vgpu *vgpu, u64 __always_unused old_base,
 	return 0;
 }
 
+static int sim_set_wp(struct vgpu *vgpu, u64 gfn, bool protect)
+{
+	struct hv_vm *vm = vgpu->vm;
+	u8 old;
+
+	if (gfn >= vm->nr_pages)
+		return -EFAULT;
+	old = __atomic_exchange_n(&vm->wp[gfn], protect ? 1 : 0,
+				  __ATOMIC_ACQ_REL);
+	if (old && !protect)
+		__atomic_sub_fetch(&vm->nr_wp, 1, __ATOMIC_RELAXED);
+	else if (!old && protect)
+		__atomic_add_fetch(&vm->nr_wp, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static int sim_inject_msi(struct vgpu *vgpu, u64 addr, u32 data)
+{
+	struct hv_vm *vm = vgpu->vm;
+
+	/* Like Xen, only a message to the local APIC window is delivered. */
+	if ((addr & 0xfff00000ULL) != 0xfee00000ULL)
+		return -EINVAL;
+	__atomic_store_n(&vm->msi.last_addr, addr, __ATOMIC_RELAXED);
+	__atomic_store_n(&vm->msi.last_data, data, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&vm->msi.count, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
 const struct hv_ops sim_hv_ops = {
 	.name = "sim",
 	.gfn_to_dma = sim_gfn_to_dma,
 	.read_gpa = sim_read_gpa,
 	.write_gpa = sim_write_gpa,
 	.map_mmio = sim_map_mmio,
+	.set_wp = sim_set_wp,
+	.inject_msi = sim_inject_msi,
 };
+
+u64 sim_vm_msi_count(struct hv_vm *vm)
+{
+	return __atomic_load_n(&vm->msi.count, __ATOMIC_ACQUIRE);
+}
+
+bool sim_vm_gfn_protected(struct hv_vm *vm, u64 gfn)
+{
+	return gfn < vm->nr_pages &&
+	       __atomic_load_n(&vm->wp[gfn], __ATOMIC_ACQUIRE);
+}
 
 /* --- the guest's view --- */
 
@@ -318,6 +365,13 @@ void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val)
 	ram = sim_vm_ram(vm, gpa);
 	if (ram && ((gpa + size - 1) >> XENGT_PAGE_SHIFT) ==
 			   (gpa >> XENGT_PAGE_SHIFT)) {
+		if (vm->vgpu && __atomic_load_n(&vm->wp[gpa >> XENGT_PAGE_SHIFT],
+						__ATOMIC_ACQUIRE)) {
+			/* A protected page-table page: the core applies it. */
+			__atomic_add_fetch(&vm->traps.wp, 1, __ATOMIC_RELAXED);
+			vgpu_wp_write(vm->vgpu, gpa, size, &val);
+			return;
+		}
 		os_memcpy(ram, &val, size);
 		return;
 	}

@@ -6,8 +6,13 @@
  * deliberately scattered machine frames (GFN != MFN, owners recorded per
  * frame), the GPU sees only machine frames, and a guest reaches its vGPU
  * only through traps (synchronous calls into the core here, where Xen
- * would deliver ioreqs).  Not modelled: vCPUs, timing, interrupts to a
- * guest CPU, IOMMU.
+ * would deliver ioreqs).  Write-protected guest pages (the core's GPU
+ * page-table shadows) trap every store made through sim_vm_mmio_write()
+ * into vgpu_wp_write(), as Xen's p2m_mmio_write_dm type would; direct
+ * stores through sim_vm_ram() pointers are not trapped (a guest must use
+ * the trapping path for page-table pages).  MSIs are recorded per VM
+ * (count, last address and data) for the guest and tests to observe.
+ * Not modelled: vCPUs, timing, interrupt delivery to a guest CPU, IOMMU.
  */
 #ifndef XENGT_HV_SIM_H
 #define XENGT_HV_SIM_H
@@ -39,6 +44,14 @@ struct sim_trap_stats {
 	u64 cfg;
 	u64 mmio;
 	u64 unclaimed; /* accesses nothing claimed: read all-ones */
+	u64 wp; /* stores to write-protected pages, handed to the core */
+};
+
+/* Interrupts the vGPU sent to this VM (hv->inject_msi). */
+struct sim_msi_log {
+	u64 count;
+	u64 last_addr;
+	u32 last_data;
 };
 
 struct hv_vm {
@@ -49,6 +62,9 @@ struct hv_vm {
 	struct vgpu *vgpu;
 	u64 bar0_base; /* where BAR0 traps now, 0 = nowhere */
 	struct sim_trap_stats traps;
+	u8 *wp; /* per gfn: non-zero while write-protected */
+	u64 nr_wp; /* gfns protected now (leak check for tests) */
+	struct sim_msi_log msi;
 };
 
 extern const struct hv_ops sim_hv_ops;
@@ -70,5 +86,9 @@ u64 sim_vm_mmio_read(struct hv_vm *vm, u64 gpa, u32 size);
 void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val);
 /* Pointer to guest RAM at @gpa (page-bounded use only), or NULL. */
 u8 *sim_vm_ram(struct hv_vm *vm, u64 gpa);
+/* MSIs delivered to the VM so far (the guest's "interrupt count"). */
+u64 sim_vm_msi_count(struct hv_vm *vm);
+/* True while guest frame @gfn is write-protected. */
+bool sim_vm_gfn_protected(struct hv_vm *vm, u64 gfn);
 
 #endif /* XENGT_HV_SIM_H */

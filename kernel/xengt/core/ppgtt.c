@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Shadow PPGTT (see ppgtt.h).
+ */
+#include "vgpu.h"
+#include "ppgtt.h"
+#include "gen9.h"
+
+#define PPGTT_LEVELS 4 /* 4 = PML4, 3 = PDP, 2 = PD, 1 = PT */
+#define PPGTT_ENTRIES GEN8_PTES_PER_PAGE
+/* Entry bits that must be zero: above the 39-bit address, below bit 63. */
+#define PPGTT_RESERVED (0x7fffff8000000000ULL)
+#define PPGTT_FLAGS 0xfffULL
+
+/* A guest frame holding page-table entries at one level or more. */
+struct ppgtt_gpage {
+	u64 gfn;
+	struct ppgtt_spt *spt[PPGTT_LEVELS + 1]; /* by level, [0] unused */
+	u32 nr_spt;
+	u32 writes; /* trapped writes since the last submission */
+	bool oos;
+	struct ppgtt_gpage *hnext;
+	struct ppgtt_gpage *oos_next;
+};
+
+/* The shadow of one guest page-table page at one level. */
+struct ppgtt_spt {
+	struct ppgtt_gpage *gp;
+	u32 level;
+	u32 refs; /* shadow entries (or roots) pointing at it */
+	u64 *shadow; /* host page the GPU walks */
+	u64 dma;
+	u64 *gentry; /* guest entries as last validated */
+	struct ppgtt_spt **child; /* levels > 1: shadow of each entry */
+};
+
+static u32 ppgtt_hash(u64 gfn)
+{
+	return (u32)((gfn * 0x9e3779b97f4a7c15ULL) >> 56) % PPGTT_HASH_BUCKETS;
+}
+
+static struct ppgtt_gpage *ppgtt_gpage_find(struct vgpu_ppgtt *p, u64 gfn)
+{
+	struct ppgtt_gpage *gp = p->hash[ppgtt_hash(gfn)];
+
+	while (gp && gp->gfn != gfn)
+		gp = gp->hnext;
+	return gp;
+}
+
+static void ppgtt_oos_unlink(struct vgpu_ppgtt *p, struct ppgtt_gpage *gp)
+{
+	struct ppgtt_gpage **pp = &p->oos_list;
+
+	while (*pp && *pp != gp)
+		pp = &(*pp)->oos_next;
+	if (*pp)
+		*pp = gp->oos_next;
+	gp->oos = false;
+	gp->oos_next = NULL;
+}
+
+static void ppgtt_gpage_put(struct vgpu *vgpu, struct ppgtt_gpage *gp)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct ppgtt_gpage **pp;
+
+	if (--gp->nr_spt)
+		return;
+	if (gp->oos)
+		ppgtt_oos_unlink(p, gp);
+	else
+		vgpu->gvt->hv->set_wp(vgpu, gp->gfn, false);
+	for (pp = &p->hash[ppgtt_hash(gp->gfn)]; *pp != gp; pp = &(*pp)->hnext)
+		;
+	*pp = gp->hnext;
+	os_free(gp);
+}
+
+static void ppgtt_spt_put(struct vgpu *vgpu, struct ppgtt_spt *spt);
+
+static void ppgtt_spt_free(struct vgpu *vgpu, struct ppgtt_spt *spt)
+{
+	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+	u32 i;
+
+	if (spt->child)
+		for (i = 0; i < PPGTT_ENTRIES; i++)
+			if (spt->child[i])
+				ppgtt_spt_put(vgpu, spt->child[i]);
+	spt->gp->spt[spt->level] = NULL;
+	ppgtt_gpage_put(vgpu, spt->gp);
+	gpu->ops->dma_free_page(gpu, spt->shadow, spt->dma);
+	os_free(spt->child);
+	os_free(spt->gentry);
+	os_free(spt);
+	vgpu->ppgtt.nr_spt--;
+}
+
+/* Recursion is bounded: a child is always one level down. */
+static void ppgtt_spt_put(struct vgpu *vgpu, struct ppgtt_spt *spt)
+{
+	if (--spt->refs == 0)
+		ppgtt_spt_free(vgpu, spt);
+}
+
+static struct ppgtt_spt *ppgtt_spt_get(struct vgpu *vgpu, u64 gfn, u32 level);
+
+static void ppgtt_bad(struct vgpu *vgpu)
+{
+	vgpu->ppgtt.stats.bad_entries++;
+}
+
+/*
+ * The shadow of guest entry @ge at @level: a leaf gets the machine address
+ * of the guest's own frame, a table gets its shadow (in *child, with a
+ * reference).  Anything the guest does not own is not present.
+ */
+static u64 ppgtt_shadow_entry(struct vgpu *vgpu, u32 level, u64 ge,
+			      struct ppgtt_spt **child)
+{
+	u64 gfn = (ge & GEN9_PPGTT_ADDR_MASK) >> XENGT_PAGE_SHIFT;
+	u64 dma;
+
+	*child = NULL;
+	if (!(ge & GEN8_PAGE_PRESENT))
+		return 0;
+	if (ge & PPGTT_RESERVED) {
+		ppgtt_bad(vgpu);
+		return 0;
+	}
+	if (level == 1) {
+		if (vgpu->gvt->hv->gfn_to_dma(vgpu, gfn, &dma)) {
+			ppgtt_bad(vgpu);
+			return 0;
+		}
+		return (dma & GEN9_PPGTT_ADDR_MASK) | (ge & PPGTT_FLAGS);
+	}
+	/* 1 GiB / 2 MiB pages are not shadowed. */
+	if (ge & GEN8_PDE_PS_2M) {
+		ppgtt_bad(vgpu);
+		return 0;
+	}
+	*child = ppgtt_spt_get(vgpu, gfn, level - 1);
+	if (!*child)
+		return 0;
+	return ((*child)->dma & GEN9_PPGTT_ADDR_MASK) | (ge & PPGTT_FLAGS);
+}
+
+/* Set entry @i of @spt from guest value @ge (old child released). */
+static void ppgtt_spt_set(struct vgpu *vgpu, struct ppgtt_spt *spt, u32 i,
+			  u64 ge)
+{
+	struct ppgtt_spt *old = spt->child ? spt->child[i] : NULL;
+	struct ppgtt_spt *child;
+
+	spt->gentry[i] = ge;
+	spt->shadow[i] = ppgtt_shadow_entry(vgpu, spt->level, ge, &child);
+	if (spt->child)
+		spt->child[i] = child;
+	/* After the new child is taken, so a shared child survives. */
+	if (old)
+		ppgtt_spt_put(vgpu, old);
+}
+
+static struct ppgtt_gpage *ppgtt_gpage_get(struct vgpu *vgpu, u64 gfn)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct ppgtt_gpage *gp = ppgtt_gpage_find(p, gfn);
+	u32 h;
+
+	if (gp)
+		return gp;
+	if (vgpu->gvt->hv->set_wp(vgpu, gfn, true))
+		return NULL;
+	gp = os_zalloc(sizeof(*gp));
+	if (!gp) {
+		vgpu->gvt->hv->set_wp(vgpu, gfn, false);
+		return NULL;
+	}
+	gp->gfn = gfn;
+	h = ppgtt_hash(gfn);
+	gp->hnext = p->hash[h];
+	p->hash[h] = gp;
+	return gp;
+}
+
+static struct ppgtt_spt *ppgtt_spt_get(struct vgpu *vgpu, u64 gfn, u32 level)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+	struct ppgtt_gpage *gp = ppgtt_gpage_find(p, gfn);
+	struct ppgtt_spt *spt;
+	u32 i;
+
+	if (gp && gp->spt[level]) {
+		gp->spt[level]->refs++;
+		return gp->spt[level];
+	}
+	if (p->nr_spt >= PPGTT_MAX_SPT) {
+		p->stats.spt_limit_hits++;
+		p->overflow = true;
+		return NULL;
+	}
+	spt = os_zalloc(sizeof(*spt));
+	if (!spt)
+		goto err_overflow;
+	spt->gentry = os_zalloc(XENGT_PAGE_SIZE);
+	if (level > 1)
+		spt->child = os_zalloc(PPGTT_ENTRIES * sizeof(*spt->child));
+	spt->shadow = gpu->ops->dma_alloc_page(gpu, &spt->dma);
+	if (!spt->gentry || (level > 1 && !spt->child) || !spt->shadow)
+		goto err_free;
+	/* Protect before reading, so no write slips between the two. */
+	gp = ppgtt_gpage_get(vgpu, gfn);
+	if (!gp)
+		goto err_free;
+	if (vgpu->gvt->hv->read_gpa(vgpu, gfn << XENGT_PAGE_SHIFT, spt->gentry,
+				    XENGT_PAGE_SIZE)) {
+		if (!gp->nr_spt) {
+			gp->nr_spt = 1;
+			ppgtt_gpage_put(vgpu, gp);
+		}
+		goto err_free;
+	}
+	spt->gp = gp;
+	spt->level = level;
+	spt->refs = 1;
+	gp->spt[level] = spt;
+	gp->nr_spt++;
+	p->nr_spt++;
+	/* The page is published first: tables pointing at themselves reuse it. */
+	for (i = 0; i < PPGTT_ENTRIES; i++)
+		if (spt->gentry[i] & GEN8_PAGE_PRESENT)
+			ppgtt_spt_set(vgpu, spt, i, spt->gentry[i]);
+	return spt;
+
+err_free:
+	if (spt->shadow)
+		gpu->ops->dma_free_page(gpu, spt->shadow, spt->dma);
+	os_free(spt->child);
+	os_free(spt->gentry);
+	os_free(spt);
+err_overflow:
+	p->overflow = true;
+	return NULL;
+}
+
+void ppgtt_vgpu_init(struct vgpu *vgpu)
+{
+	bool oos = vgpu->ppgtt.oos_enabled;
+
+	os_memset(&vgpu->ppgtt, 0, sizeof(vgpu->ppgtt));
+	vgpu->ppgtt.oos_enabled = oos;
+}
+
+static void ppgtt_mm_free(struct vgpu *vgpu, struct ppgtt_mm *mm)
+{
+	if (mm->root)
+		ppgtt_spt_put(vgpu, mm->root);
+	mm->root = NULL;
+	mm->root_gpa = 0;
+}
+
+void ppgtt_vgpu_fini(struct vgpu *vgpu)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct ppgtt_stats st = p->stats;
+	u32 i;
+
+	for (i = 0; i < PPGTT_MAX_MM; i++)
+		ppgtt_mm_free(vgpu, &p->mm[i]);
+	ppgtt_vgpu_init(vgpu);
+	p->stats = st; /* counters survive for the admin */
+}
+
+void ppgtt_set_oos(struct vgpu *vgpu, bool enabled)
+{
+	if (!enabled)
+		ppgtt_sync(vgpu);
+	vgpu->ppgtt.oos_enabled = enabled;
+}
+
+u64 ppgtt_mm_root_dma(const struct ppgtt_mm *mm)
+{
+	return mm->root->dma;
+}
+
+/* Re-read an out-of-sync page and shadow what changed; protect again. */
+static void ppgtt_resync(struct vgpu *vgpu, struct ppgtt_gpage *gp)
+{
+	u64 *now = (u64 *)vgpu->scan_buf;
+	u32 level, i;
+
+	gp->oos = false;
+	gp->writes = 0;
+	/* Protect before reading, so no write slips between the two. */
+	vgpu->gvt->hv->set_wp(vgpu, gp->gfn, true);
+	vgpu->ppgtt.stats.oos_resyncs++;
+	if (vgpu->gvt->hv->read_gpa(vgpu, gp->gfn << XENGT_PAGE_SHIFT, now,
+				    XENGT_PAGE_SIZE))
+		os_memset(now, 0, XENGT_PAGE_SIZE); /* cannot happen: RAM */
+	for (level = 1; level <= PPGTT_LEVELS; level++) {
+		struct ppgtt_spt *spt = gp->spt[level];
+
+		if (!spt)
+			continue;
+		for (i = 0; i < PPGTT_ENTRIES; i++) {
+			if (spt->gentry[i] == now[i])
+				continue;
+			vgpu->ppgtt.stats.shadow_updates++;
+			ppgtt_spt_set(vgpu, spt, i, now[i]);
+		}
+	}
+}
+
+void ppgtt_sync(struct vgpu *vgpu)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+
+	while (p->oos_list) {
+		struct ppgtt_gpage *gp = p->oos_list;
+
+		p->oos_list = gp->oos_next;
+		gp->oos_next = NULL;
+		ppgtt_resync(vgpu, gp);
+	}
+}
+
+static struct ppgtt_mm *ppgtt_find_mm(struct vgpu_ppgtt *p, u64 root_gpa)
+{
+	u32 i;
+
+	for (i = 0; i < PPGTT_MAX_MM; i++)
+		if (p->mm[i].root && p->mm[i].root_gpa == root_gpa)
+			return &p->mm[i];
+	return NULL;
+}
+
+int ppgtt_get_mm(struct vgpu *vgpu, u64 root_gpa, struct ppgtt_mm **out)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct ppgtt_mm *mm, *lru = NULL;
+	u64 dma;
+	u32 i;
+
+	root_gpa &= ~(XENGT_PAGE_SIZE - 1);
+	if (root_gpa & ~GEN9_PPGTT_ADDR_MASK ||
+	    vgpu->gvt->hv->gfn_to_dma(vgpu, root_gpa >> XENGT_PAGE_SHIFT, &dma))
+		return -EFAULT;
+	ppgtt_sync(vgpu);
+	mm = ppgtt_find_mm(p, root_gpa);
+	if (!mm) {
+		for (i = 0; i < PPGTT_MAX_MM && !mm; i++) {
+			if (!p->mm[i].root)
+				mm = &p->mm[i];
+			else if (!lru || p->mm[i].last_use < lru->last_use)
+				lru = &p->mm[i];
+		}
+		if (!mm) {
+			p->stats.mm_evictions++;
+			ppgtt_mm_free(vgpu, lru);
+			mm = lru;
+		}
+		mm->root = ppgtt_spt_get(vgpu, root_gpa >> XENGT_PAGE_SHIFT,
+					 PPGTT_LEVELS);
+		if (!mm->root)
+			return p->overflow ? -ENOSPC : -EFAULT;
+		mm->root_gpa = root_gpa;
+	}
+	if (p->overflow)
+		return -ENOSPC;
+	mm->last_use = ++p->use_clock;
+	*out = mm;
+	return 0;
+}
+
+void ppgtt_put_root(struct vgpu *vgpu, u64 root_gpa)
+{
+	struct ppgtt_mm *mm =
+		ppgtt_find_mm(&vgpu->ppgtt, root_gpa & ~(XENGT_PAGE_SIZE - 1));
+
+	if (mm)
+		ppgtt_mm_free(vgpu, mm);
+}
+
+int ppgtt_translate(const struct ppgtt_mm *mm, u64 va, u64 *gpa)
+{
+	static const u32 shift[PPGTT_LEVELS + 1] = { 0, GEN8_PTE_SHIFT,
+						     GEN8_PDE_SHIFT,
+						     GEN8_PDPE_SHIFT,
+						     GEN8_PML4E_SHIFT };
+	const struct ppgtt_spt *spt = mm->root;
+	u32 level;
+
+	if (va >> GEN8_PPGTT_VA_BITS)
+		return -EFAULT;
+	for (level = PPGTT_LEVELS; level >= 1; level--) {
+		u32 i = GEN8_PT_INDEX(va, shift[level]);
+
+		if (!(spt->shadow[i] & GEN8_PAGE_PRESENT))
+			return -EFAULT;
+		if (level == 1) {
+			*gpa = (spt->gentry[i] & GEN9_PPGTT_ADDR_MASK) |
+			       (va & (XENGT_PAGE_SIZE - 1));
+			return 0;
+		}
+		spt = spt->child[i];
+	}
+	return -EFAULT;
+}
+
+/* A hot leaf table stops trapping until the next submission. */
+static void ppgtt_maybe_oos(struct vgpu *vgpu, struct ppgtt_gpage *gp)
+{
+	u32 level;
+
+	if (!vgpu->ppgtt.oos_enabled || gp->oos ||
+	    ++gp->writes < PPGTT_OOS_THRESHOLD)
+		return;
+	/* Only pure leaf tables: tables of tables change the tree shape. */
+	for (level = 2; level <= PPGTT_LEVELS; level++)
+		if (gp->spt[level])
+			return;
+	gp->oos = true;
+	gp->oos_next = vgpu->ppgtt.oos_list;
+	vgpu->ppgtt.oos_list = gp;
+	vgpu->ppgtt.stats.oos_pages++;
+	vgpu->gvt->hv->set_wp(vgpu, gp->gfn, false);
+}
+
+void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data)
+{
+	const struct hv_ops *hv = vgpu->gvt->hv;
+	struct ppgtt_gpage *gp;
+	u64 entry_gpa = gpa & ~7ULL;
+	u64 ge;
+	u32 level;
+
+	if (!bytes || bytes > 8 ||
+	    (gpa + bytes - 1) >> XENGT_PAGE_SHIFT != gpa >> XENGT_PAGE_SHIFT)
+		return;
+	os_mutex_lock(&vgpu->lock);
+	/* The guest's store happens in any case: it is its own memory. */
+	hv->write_gpa(vgpu, gpa, data, bytes);
+	vgpu->ppgtt.stats.wp_writes++;
+	gp = ppgtt_gpage_find(&vgpu->ppgtt, gpa >> XENGT_PAGE_SHIFT);
+	if (!gp) {
+		/* Stale protection (shadow gone): stop trapping. */
+		hv->set_wp(vgpu, gpa >> XENGT_PAGE_SHIFT, false);
+		goto out;
+	}
+	if (gp->oos)
+		goto out;
+	/* Whole entries only: a 4-byte half write re-reads the qword. */
+	for (; entry_gpa < gpa + bytes; entry_gpa += 8) {
+		u32 i = (entry_gpa & (XENGT_PAGE_SIZE - 1)) / 8;
+
+		if (hv->read_gpa(vgpu, entry_gpa, &ge, 8))
+			break;
+		for (level = 1; level <= PPGTT_LEVELS; level++) {
+			struct ppgtt_spt *spt = gp->spt[level];
+
+			if (!spt || spt->gentry[i] == ge)
+				continue;
+			vgpu->ppgtt.stats.shadow_updates++;
+			ppgtt_spt_set(vgpu, spt, i, ge);
+			/* The update may have freed the page's last shadow. */
+			gp = ppgtt_gpage_find(&vgpu->ppgtt,
+					      gpa >> XENGT_PAGE_SHIFT);
+			if (!gp)
+				goto out;
+		}
+	}
+	ppgtt_maybe_oos(vgpu, gp);
+out:
+	os_mutex_unlock(&vgpu->lock);
+}

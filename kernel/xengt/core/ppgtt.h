@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Shadow PPGTT: the GPU never walks a guest's page tables.
+ *
+ * For each guest 4-level (48-bit) PPGTT root the core builds shadow tables
+ * in host pages: non-leaf entries point at shadow tables, leaf entries hold
+ * the machine address of the guest's own frame (hv->gfn_to_dma), anything
+ * else (not the guest's RAM, reserved bits, huge pages) is not present.
+ * Every guest page-table page is write-protected through hv->set_wp; a
+ * trapped write is applied to guest RAM and to the shadow at once.  A leaf
+ * table written often between two submissions goes out of sync: its
+ * protection is lifted and the shadow is resynced from guest memory before
+ * the vGPU's next submission (ppgtt_sync).  Shadows are keyed by (guest
+ * frame, level), so tables that point at themselves or at each other cost
+ * at most four shadows per guest frame and no walk ever loops.
+ *
+ * All functions: caller holds vgpu->lock unless stated otherwise.
+ */
+#ifndef XENGT_PPGTT_H
+#define XENGT_PPGTT_H
+
+#include "os.h"
+
+struct vgpu;
+struct ppgtt_spt;
+struct ppgtt_gpage;
+
+/* Per-vGPU limits: what a hostile guest can make the host allocate. */
+#define PPGTT_MAX_MM 16 /* roots shadowed at once (LRU beyond) */
+#define PPGTT_MAX_SPT 256 /* shadow page-table pages */
+/* Trapped writes to one leaf table between submissions before OOS. */
+#define PPGTT_OOS_THRESHOLD 8
+#define PPGTT_HASH_BUCKETS 256
+
+struct ppgtt_mm {
+	u64 root_gpa; /* guest PML4 */
+	struct ppgtt_spt *root;
+	u64 last_use;
+};
+
+struct ppgtt_stats {
+	u64 wp_writes; /* trapped page-table writes */
+	u64 shadow_updates; /* shadow entries changed by them or by resync */
+	u64 bad_entries; /* entries made not present: not guest RAM etc. */
+	u64 oos_pages; /* pages that went out of sync */
+	u64 oos_resyncs;
+	u64 spt_limit_hits;
+	u64 mm_evictions;
+};
+
+struct vgpu_ppgtt {
+	struct ppgtt_mm mm[PPGTT_MAX_MM];
+	struct ppgtt_gpage *hash[PPGTT_HASH_BUCKETS];
+	struct ppgtt_gpage *oos_list;
+	u32 nr_spt;
+	u64 use_clock;
+	bool oos_enabled; /* the switch: out-of-sync pages allowed */
+	bool overflow; /* a shadow could not be built: fail submissions */
+	struct ppgtt_stats stats;
+};
+
+void ppgtt_vgpu_init(struct vgpu *vgpu);
+/* Free every shadow and lift every protection (reset, destroy). */
+void ppgtt_vgpu_fini(struct vgpu *vgpu);
+
+/*
+ * The shadow for guest root @root_gpa (its PML4), built if needed and
+ * resynced: out-of-sync pages of this vGPU are brought back in sync first.
+ * Returns 0, -EFAULT (root is not guest RAM) or -ENOSPC (limits).
+ */
+int ppgtt_get_mm(struct vgpu *vgpu, u64 root_gpa, struct ppgtt_mm **out);
+/* The out-of-sync switch; turning it off resyncs at once. */
+void ppgtt_set_oos(struct vgpu *vgpu, bool enabled);
+/* Bring every out-of-sync page back in sync and under protection. */
+void ppgtt_sync(struct vgpu *vgpu);
+/* Drop the shadow of @root_gpa if there is one (guest destroyed it). */
+void ppgtt_put_root(struct vgpu *vgpu, u64 root_gpa);
+/* Machine address of the shadow PML4 (what goes in the shadow context). */
+u64 ppgtt_mm_root_dma(const struct ppgtt_mm *mm);
+/*
+ * Guest-physical address behind PPGTT address @va, through the validated
+ * shadow only.  -EFAULT when the GPU could not reach it.
+ */
+int ppgtt_translate(const struct ppgtt_mm *mm, u64 va, u64 *gpa);
+
+/*
+ * A trapped guest store of @bytes (1..8, inside one page) at @gpa of a
+ * write-protected page.  Called by hypervisor backends with no lock held;
+ * takes vgpu->lock.
+ */
+void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data);
+
+#endif /* XENGT_PPGTT_H */

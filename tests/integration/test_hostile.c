@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Hostile guests on the real software GPU: each attack is refused with a
+ * reason (the attacker in failsafe, or its bad entries made not present),
+ * nothing of it reaches another VM or the host, and the victims' work
+ * before and after the attack runs and is verified.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "wl.h"
+
+static const char *const three[] = { "xengt_8", "xengt_4", "xengt_8", NULL };
+
+struct hs {
+	struct world *w;
+	struct wl_guest g[3]; /* 0 attacker, 1 and 2 victims */
+	u64 data_gpa[3], blit_gpa[3];
+	u32 round;
+};
+
+static int setup(void **state)
+{
+	struct hs *h = calloc(1, sizeof(*h));
+	u32 i;
+
+	fx_log_capture();
+	h->w = fx_world(three);
+	for (i = 0; i < 3; i++) {
+		wl_init(&h->g[i], h->w, i);
+		h->data_gpa[i] = wl_page(&h->g[i]);
+		h->blit_gpa[i] = wl_page(&h->g[i]);
+		wl_ppgtt_map(&h->g[i], WL_DATA_VA, h->data_gpa[i]);
+		wl_ppgtt_map(&h->g[i], WL_DATA_VA + 4096, h->blit_gpa[i]);
+	}
+	*state = h;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct hs *h = *state;
+
+	fx_world_free(h->w);
+	free(h);
+	return 0;
+}
+
+/* Victim @i stores and fills, then checks its own memory. */
+static void victim_work(struct hs *h, u32 i)
+{
+	struct wl_guest *g = &h->g[i];
+	u32 cmd[XY_COLOR_BLT_LEN], k, val = 0xc0de0000 + h->round * 16 + i;
+	u32 *data = wl_ram32(g, h->data_gpa[i]);
+	u32 *px = wl_ram32(g, h->blit_gpa[i]);
+
+	wl_sdi(cmd, WL_DATA_VA + 8 * i, val);
+	wl_emit(g, XENGT_RCS, cmd, 4);
+	wl_submit(g, XENGT_RCS);
+	cmd[0] = XY_COLOR_BLT_CMD | BLT_WRITE_RGBA | (XY_COLOR_BLT_LEN - 2);
+	cmd[1] = BR13_DEPTH_32 | BLT_ROP_PATCOPY | 1024;
+	cmd[2] = 0;
+	cmd[3] = 1 << 16 | 256; /* one row of 256 pixels */
+	cmd[4] = (u32)(WL_DATA_VA + 4096);
+	cmd[5] = (u32)((WL_DATA_VA + 4096) >> 32);
+	cmd[6] = val;
+	wl_emit(g, XENGT_BCS, cmd, XY_COLOR_BLT_LEN);
+	wl_submit(g, XENGT_BCS);
+	assert_false(g->v->failsafe);
+	assert_int_equal(data[2 * i], val);
+	for (k = 0; k < 256; k++)
+		assert_int_equal(px[k], val);
+	assert_int_equal(wl_csb_last(g, XENGT_RCS),
+			 GEN8_CTX_STATUS_COMPLETE | GEN8_CTX_STATUS_ACTIVE_IDLE);
+	assert_int_equal(wl_csb_last(g, XENGT_BCS),
+			 GEN8_CTX_STATUS_COMPLETE | GEN8_CTX_STATUS_ACTIVE_IDLE);
+}
+
+static void victims(struct hs *h)
+{
+	h->round++;
+	victim_work(h, 1);
+	victim_work(h, 2);
+	assert_int_equal(wl_foreign(h->w), 0);
+}
+
+/* The attacker is in failsafe, says why, and submitted nothing. */
+static void refused(struct hs *h, u64 submits_before, const char *why)
+{
+	struct vgpu *bad = h->g[0].v;
+
+	assert_true(bad->failsafe);
+	if (!strstr(bad->failsafe_reason, why))
+		fail_msg("failsafe reason '%s' lacks '%s'",
+			 bad->failsafe_reason, why);
+	assert_int_equal(wl_phys_submits(h->w), submits_before);
+	victims(h);
+}
+
+static void attack_ring(struct hs *h, u32 engine, const u32 *cmd, u32 n,
+			const char *why)
+{
+	u64 before;
+
+	victims(h);
+	before = wl_phys_submits(h->w);
+	wl_emit(&h->g[0], engine, cmd, n);
+	wl_submit(&h->g[0], engine);
+	refused(h, before, why);
+}
+
+static void test_foreign_frames(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	struct vgpu *victim = h->g[1].v;
+	u64 idx = victim->low_gm_base >> 12, pte = h->w->gpu.ggtt[idx];
+	u64 bad_entries = a->v->ppgtt.stats.bad_entries;
+	u32 cmd[4];
+
+	victims(h);
+	/* GGTT: into the victim's partition and the host's, and past RAM. */
+	fx_wr64(a->v, VGPU_GGTT_OFFSET + idx * 8, h->data_gpa[0] | 1);
+	fx_wr64(a->v, VGPU_GGTT_OFFSET, h->data_gpa[0] | 1);
+	assert_int_equal(h->w->gpu.ggtt[idx], pte);
+	assert_int_equal(h->w->gpu.ggtt[0] & 1, 0);
+	/* PPGTT: a leaf pointing past its RAM (another VM's or the host's). */
+	wl_ppgtt_map(a, WL_DATA_VA + 0x10000, WORLD_VM_RAM + 0x5000);
+	wl_ppgtt_map(a, WL_DATA_VA + 0x11000, 1ULL << 38);
+	wl_sdi(cmd, WL_DATA_VA + 0x10000, 0xbad);
+	attack_ring(h, XENGT_RCS, cmd, 4, "outside the vGPU's memory");
+	assert_true(a->v->ppgtt.stats.bad_entries >= bad_entries + 2);
+}
+
+static void test_batch_outside_partition(void **state)
+{
+	struct hs *h = *state;
+	u64 target = h->g[1].v->low_gm_base; /* the victim's context */
+	u32 cmd[3] = { MI_BATCH_BUFFER_START_GEN8, (u32)target, 0 };
+
+	attack_ring(h, XENGT_RCS, cmd, 3, "cannot be read");
+}
+
+static void test_lri_not_whitelisted(void **state)
+{
+	struct hs *h = *state;
+	/* Repoint the render engine's status page: the core's. */
+	u32 cmd[3] = { MI_LOAD_REGISTER_IMM(1), GEN9_RCS_BASE + RING_HWS_PGA,
+		       (u32)h->g[1].v->low_gm_base };
+
+	attack_ring(h, XENGT_RCS, cmd, 3, "not a per-context register");
+}
+
+static void test_endless_chain(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u64 bb = WL_DATA_VA + 0x20000, bb_gpa = wl_page(a);
+	u32 *p = wl_ram32(a, bb_gpa);
+	u32 cmd[3] = { MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_PPGTT, (u32)bb,
+		       (u32)(bb >> 32) };
+
+	wl_ppgtt_map(a, bb, bb_gpa);
+	/* The batch jumps to itself, forever. */
+	p[0] = MI_NOOP;
+	p[1] = MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_PPGTT;
+	p[2] = (u32)bb;
+	p[3] = (u32)(bb >> 32);
+	attack_ring(h, XENGT_RCS, cmd, 3, "endless chain");
+}
+
+static void test_self_referencing_ppgtt(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u64 root = wl_page(a), before, i;
+	u32 cmd[4];
+
+	victims(h);
+	/* Every entry of the root points at the root itself. */
+	for (i = 0; i < 512; i++)
+		wl_pt_write(a, root + i * 8, root | 3);
+	wl_set_ctx_reg(a, XENGT_RCS, CTX_PDP0_LDW, (u32)root);
+	before = wl_phys_submits(h->w);
+	/* Address 0 resolves through the loop to the root page itself. */
+	wl_sdi(cmd, 0x40, 0x5e1f);
+	wl_emit(a, XENGT_RCS, cmd, 4);
+	wl_submit(a, XENGT_RCS);
+	/* It ran, on its own page, with at most one shadow per level. */
+	assert_false(a->v->failsafe);
+	assert_int_equal(wl_phys_submits(h->w), before + 1);
+	assert_int_equal(wl_ram32(a, root)[0x10], 0x5e1f);
+	assert_true(a->v->ppgtt.nr_spt <= 4 + 4); /* + the normal tables */
+	victims(h);
+	/* A write through the trap to the looped table: still bounded. */
+	wl_pt_write(a, root + 8, 0);
+	wl_emit(a, XENGT_RCS, cmd, 4);
+	wl_submit(a, XENGT_RCS);
+	assert_false(a->v->failsafe);
+	victims(h);
+}
+
+static void test_forged_root(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	/* The machine address of a victim page, as a root. */
+	u64 forged = h->g[1].wv->vm->p2m[h->data_gpa[1] >> 12] << 12;
+	u32 cmd[4];
+
+	if (forged < WORLD_VM_RAM)
+		forged += 0x40000000ULL; /* make sure it is not its own RAM */
+	wl_set_ctx_reg(a, XENGT_RCS, CTX_PDP0_LDW, (u32)forged);
+	wl_set_ctx_reg(a, XENGT_RCS, CTX_PDP0_UDW, (u32)(forged >> 32));
+	wl_sdi(cmd, WL_DATA_VA, 0xbad);
+	attack_ring(h, XENGT_RCS, cmd, 4, "not the guest's memory");
+}
+
+static void test_garbage_elsp(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	static const u64 garbage[][2] = {
+		{ 0xdeadbeefdeadbeefULL, 0 },
+		{ 0, 0x1234567812345679ULL }, /* element 0 not valid */
+		{ 0x00000001ffff0019ULL, 0 }, /* LRCA far outside */
+	};
+	u64 before;
+	u32 i;
+
+	victims(h);
+	for (i = 0; i < xengt_array_size(garbage); i++) {
+		before = wl_phys_submits(h->w);
+		vgpu_reset(a->v);
+		wl_elsp(a, XENGT_RCS, garbage[i][0], garbage[i][1]);
+		refused(h, before, "ELSP");
+		assert_int_equal(sched_vgpu_queued(a->v), 0);
+	}
+	/* Victim's context descriptor from the attacker: not its memory. */
+	vgpu_reset(a->v);
+	before = wl_phys_submits(h->w);
+	wl_elsp(a, XENGT_BCS, wl_desc(&h->g[1].ctx[XENGT_BCS]), 0);
+	refused(h, before, "outside the vGPU's graphics memory");
+}
+
+static void test_reset_mid_workload(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0], *v = &h->g[1];
+	u32 *vdata = wl_ram32(v, h->data_gpa[1]);
+	u32 cmd[4], k;
+
+	xengt_sched_pause(&h->w->gvt, true);
+	for (k = 0; k < 40; k++) {
+		wl_sdi(cmd, WL_DATA_VA + 0x100, k + 1);
+		wl_emit(a, XENGT_RCS, cmd, 4);
+		wl_submit(a, XENGT_RCS);
+		wl_sdi(cmd, WL_DATA_VA + 0x200, k + 1);
+		wl_emit(v, XENGT_RCS, cmd, 4);
+		wl_submit(v, XENGT_RCS);
+	}
+	assert_int_equal(sched_vgpu_queued(a->v), 40);
+	/* Part of both queues runs, then the attacker is reset. */
+	xengt_sched_run(&h->w->gvt, 1500);
+	assert_true(sched_vgpu_queued(a->v) > 0 && sched_vgpu_queued(a->v) < 40);
+	vgpu_reset(a->v);
+	assert_int_equal(sched_vgpu_queued(a->v), 0);
+	assert_int_equal(a->v->ppgtt.nr_spt, 0);
+	assert_int_equal(a->wv->vm->nr_wp, 0);
+	assert_true(a->v->exec_stats.workloads_dropped > 0);
+	xengt_sched_pause(&h->w->gvt, false);
+	xengt_sched_run(&h->w->gvt, 0);
+	/* Every one of the victim's 40 workloads ran, in order. */
+	assert_int_equal(sched_vgpu_queued(v->v), 0);
+	assert_int_equal(vdata[0x200 / 4], 40);
+	assert_int_equal(v->v->exec_stats.workloads_done, 40);
+	victims(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_foreign_frames, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_outside_partition,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lri_not_whitelisted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_endless_chain, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_self_referencing_ppgtt,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_root, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_elsp, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reset_mid_workload, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
