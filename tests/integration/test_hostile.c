@@ -75,9 +75,11 @@ static void victim_work(struct hs *h, u32 i)
 	for (k = 0; k < 256; k++)
 		assert_int_equal(px[k], val);
 	assert_int_equal(wl_csb_last(g, XENGT_RCS),
-			 GEN8_CTX_STATUS_COMPLETE | GEN8_CTX_STATUS_ACTIVE_IDLE);
+			 GEN8_CTX_STATUS_COMPLETE |
+				 GEN8_CTX_STATUS_ACTIVE_IDLE);
 	assert_int_equal(wl_csb_last(g, XENGT_BCS),
-			 GEN8_CTX_STATUS_COMPLETE | GEN8_CTX_STATUS_ACTIVE_IDLE);
+			 GEN8_CTX_STATUS_COMPLETE |
+				 GEN8_CTX_STATUS_ACTIVE_IDLE);
 }
 
 static void victims(struct hs *h)
@@ -266,7 +268,8 @@ static void test_reset_mid_workload(void **state)
 	assert_int_equal(sched_vgpu_queued(a->v), 40);
 	/* Part of both queues runs, then the attacker is reset. */
 	xengt_sched_run(&h->w->gvt, 1500);
-	assert_true(sched_vgpu_queued(a->v) > 0 && sched_vgpu_queued(a->v) < 40);
+	assert_true(sched_vgpu_queued(a->v) > 0 &&
+		    sched_vgpu_queued(a->v) < 40);
 	vgpu_reset(a->v);
 	assert_int_equal(sched_vgpu_queued(a->v), 0);
 	assert_int_equal(a->v->ppgtt.nr_spt, 0);

@@ -167,8 +167,7 @@ u32 wl_csb_last(struct wl_guest *g, u32 engine)
 	u32 *hwsp = wl_ram32(g, g->ctx[engine].hwsp_gpa);
 	u32 w = hwsp[I915_HWS_CSB_WRITE_INDEX];
 
-	return w < GEN8_CSB_ENTRIES ? hwsp[I915_HWS_CSB_BUF0_INDEX + 2 * w] :
-				      0;
+	return w < GEN8_CSB_ENTRIES ? hwsp[I915_HWS_CSB_BUF0_INDEX + 2 * w] : 0;
 }
 
 void wl_sdi(u32 *cmd, u64 va, u32 val)
