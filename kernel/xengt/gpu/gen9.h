@@ -31,13 +31,13 @@
 #define RING_ELSP 0x230U /* RING_EXECLIST_SUBMIT_PORT */
 #define RING_EXECLIST_STATUS_LO 0x234U
 #define RING_EXECLIST_STATUS_HI 0x238U
-#define RING_PDP_LDW(n) (0x270U + (n) * 8U)
-#define RING_PDP_UDW(n) (0x274U + (n) * 8U)
+#define RING_PDP_LDW(n) (0x270U + (n)*8U)
+#define RING_PDP_UDW(n) (0x274U + (n)*8U)
 #define RING_MODE_GEN7 0x29cU
 #define RING_TIMESTAMP 0x358U
 #define RING_TIMESTAMP_UDW 0x35cU
-#define RING_CONTEXT_STATUS_BUF_LO(i) (0x370U + (i) * 8U)
-#define RING_CONTEXT_STATUS_BUF_HI(i) (0x374U + (i) * 8U)
+#define RING_CONTEXT_STATUS_BUF_LO(i) (0x370U + (i)*8U)
+#define RING_CONTEXT_STATUS_BUF_HI(i) (0x374U + (i)*8U)
 #define RING_CONTEXT_STATUS_PTR 0x3a0U
 #define RING_CTX_TIMESTAMP 0x3a8U
 #define RING_CONTEXT_CONTROL 0x244U
@@ -45,12 +45,31 @@
 #define RING_BBADDR 0x140U
 #define RING_BBADDR_UDW 0x168U
 
+#define RING_EIR 0x0b0U /* error identity, write 1 to clear */
+#define RING_EMR 0x0b4U
+#define RING_ESR 0x0b8U
+#define RING_RESET_CTL 0x0d0U /* masked */
+#define RESET_CTL_REQUEST_RESET (1U << 0)
+#define RESET_CTL_READY_TO_RESET (1U << 1)
+
+/* RING_EIR bits */
+#define I915_ERROR_INSTRUCTION (1U << 0)
+#define I915_ERROR_PAGE_TABLE (1U << 4)
+
+/* Global reset: request bits read back 0 when the reset is done. */
+#define GEN6_GDRST 0x941cU
+#define GEN6_GRDOM_FULL (1U << 0)
+#define GEN6_GRDOM_RENDER (1U << 1)
+#define GEN6_GRDOM_MEDIA (1U << 2)
+#define GEN6_GRDOM_BLT (1U << 3)
+#define GEN6_GRDOM_VECS (1U << 4)
+
 /* RING_HEAD / RING_TAIL / RING_CTL fields */
 #define RING_HEAD_ADDR 0x001ffffcU
 #define RING_TAIL_ADDR 0x001ffff8U
 #define RING_NR_PAGES 0x001ff000U /* (size - 4096) in RING_CTL */
 #define RING_VALID 0x00000001U
-#define RING_CTL_SIZE(size) (((size) - 4096U) & RING_NR_PAGES)
+#define RING_CTL_SIZE(size) (((size)-4096U) & RING_NR_PAGES)
 
 /* RING_MI_MODE (masked) */
 #define MI_MODE_STOP_RING (1U << 8)
@@ -101,6 +120,7 @@
 
 /* Per-engine interrupt bits (before the shift). */
 #define GT_RENDER_USER_INTERRUPT (1U << 0)
+#define GT_CS_MASTER_ERROR_INTERRUPT (1U << 3)
 #define GT_CONTEXT_SWITCH_INTERRUPT (1U << 8)
 
 /* ---- Execlist context descriptor (64 bits, ELSP element) -------------- */
@@ -132,7 +152,11 @@
 #define LRC_PPHWSP_PN 0
 #define LRC_STATE_PN 1
 #define LRC_STATE_OFFSET 0x1000U
-#define GEN9_LRC_PAGES_XCS 2 /* i915 allocates more; 2 pages suffice here */
+/* Context image sizes i915 6.1 allocates on Gen9 (PPHWSP included). */
+#define GEN9_LR_CONTEXT_RENDER_SIZE (22U * 4096U)
+#define GEN8_LR_CONTEXT_OTHER_SIZE (2U * 4096U)
+/* Pages holding everything the ring needs: PPHWSP + register state. */
+#define GEN9_LRC_PAGES_XCS 2
 
 /*
  * Dword indices in the register state page: each is the *value* slot of a
@@ -204,6 +228,8 @@
 #define MI_NOOP MI_INSTR(0x00, 0)
 #define MI_USER_INTERRUPT MI_INSTR(0x02, 0)
 #define MI_ARB_CHECK MI_INSTR(0x05, 0)
+#define MI_ARB_ON_OFF MI_INSTR(0x08, 0)
+#define MI_ARB_ENABLE (1U << 0)
 #define MI_BATCH_BUFFER_END MI_INSTR(0x0a, 0)
 /* Gen8 BB start: 3 dwords (cmd, address lo, address hi). */
 #define MI_BATCH_BUFFER_START_GEN8 MI_INSTR(0x31, 1)
@@ -213,7 +239,7 @@
 #define MI_STORE_DWORD_IMM_GEN4 MI_INSTR(0x20, 2)
 #define MI_STORE_QWORD_IMM_GEN8 MI_INSTR(0x20, 3)
 #define MI_USE_GGTT (1U << 22) /* SDI, SRM: address is GGTT */
-#define MI_LOAD_REGISTER_IMM(n) MI_INSTR(0x22, 2 * (n) - 1)
+#define MI_LOAD_REGISTER_IMM(n) MI_INSTR(0x22, 2 * (n)-1)
 #define MI_LRI_FORCE_POSTED (1U << 12)
 /* Gen8 SRM: 4 dwords (cmd, register, address lo, address hi). */
 #define MI_STORE_REGISTER_MEM_GEN8 MI_INSTR(0x24, 2)
@@ -230,6 +256,7 @@
 #define MI_OP_NOOP 0x00
 #define MI_OP_USER_INTERRUPT 0x02
 #define MI_OP_ARB_CHECK 0x05
+#define MI_OP_ARB_ON_OFF 0x08
 #define MI_OP_BATCH_BUFFER_END 0x0a
 #define MI_OP_STORE_DATA_IMM 0x20
 #define MI_OP_LOAD_REGISTER_IMM 0x22
@@ -242,7 +269,7 @@
  * cmd, flags, address lo, address hi, immediate lo, immediate hi.
  */
 #define GFX_OP_PIPE_CONTROL(len) \
-	((0x3U << 29) | (0x3U << 27) | (0x2U << 24) | ((len) - 2))
+	((0x3U << 29) | (0x3U << 27) | (0x2U << 24) | ((len)-2))
 #define PIPE_CONTROL_OPCODE_MASK 0xffff0000U
 #define PIPE_CONTROL_OPCODE 0x7a000000U /* GFX_OP_PIPE_CONTROL upper half */
 #define PIPE_CONTROL_LEN_MASK 0xffU

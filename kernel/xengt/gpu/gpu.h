@@ -15,6 +15,7 @@
 #include "os.h"
 
 struct xengt_gpu;
+struct xengt_gvt;
 
 /* Gen8+ GGTT PTE: bit 0 present, address in bits 12..38 on Gen9. */
 #define GEN8_PTE_PRESENT (1ULL << 0)
@@ -48,6 +49,22 @@ struct xengt_gpu_ops {
 struct xengt_gpu {
 	const struct xengt_gpu_ops *ops;
 	struct xengt_gpu_info info;
+	/*
+	 * The GVT core driving this GPU, or NULL (native use, tests).  Set by
+	 * the core; the backend only hands it to xengt_gvt_irq().
+	 */
+	struct xengt_gvt *gvt;
 };
+
+/*
+ * The core's interrupt entry (core/irq.c): a backend calls it when the
+ * physical GPU asserts its interrupt, i.e. GEN8_MASTER_IRQ_CONTROL is set
+ * and some GT IIR bit is enabled in its IER.  The core then reads and
+ * clears the IIRs through ops->mmio_read/mmio_write.  Called from the
+ * backend's completion path (the software GPU: inside the MMIO write that
+ * submitted the work, with no backend lock held; the core may submit
+ * again from it).
+ */
+void xengt_gvt_irq(struct xengt_gvt *gvt);
 
 #endif /* XENGT_GPU_H */

@@ -1,25 +1,274 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The software Gen9 GPU (see sim_gpu.h).
+ * The software Gen9 GPU: device state, registers, interrupts (see
+ * sim_gpu.h).
  */
 #include "sim_gpu.h"
+#include "sim_mem.h"
 
-static u32 sim_mmio_read(struct xengt_gpu *gpu, u32 offset)
+#define SIM_ENGINE_REGS 0x800U /* per-engine register block size */
+#define SIM_BLIT_ROW_BYTES (65536U * 4)
+
+/*
+ * The core's interrupt entry lives in core/irq.c, which a build may not
+ * link (tests of the GPU alone): a weak reference stays NULL then.
+ */
+extern void xengt_gvt_irq(struct xengt_gvt *gvt) __attribute__((weak));
+
+u16 sim_gpu_requester_slot(u16 requester)
 {
-	struct sim_gpu *g = to_sim_gpu(gpu);
+	return requester < SIM_GPU_MAX_DOMAINS ? requester : 0;
+}
+
+void sim_gpu_record(struct sim_gpu *g, u16 requester, u16 owner)
+{
+	u32 r = sim_gpu_requester_slot(requester);
+
+	os_atomic_inc(&g->stats.accesses);
+	os_atomic_inc(&g->stats.by_requester[r]);
+	/* The core's own structures (shadow tables, contexts) are the host's. */
+	if (owner == SIM_OWNER_HOST && requester != SIM_OWNER_HOST) {
+		os_atomic_inc(&g->stats.host);
+	} else if (owner != requester) {
+		os_atomic_inc(&g->stats.foreign);
+		os_atomic_inc(&g->stats.foreign_by_requester[r]);
+	}
+}
+
+static struct sim_engine *sim_engine_at(struct sim_gpu *g, u32 offset, u32 *reg)
+{
+	u32 i;
+
+	for (i = 0; i < SIM_NUM_ENGINES; i++) {
+		struct sim_engine *e = &g->engines[i];
+
+		if (offset >= e->base && offset < e->base + SIM_ENGINE_REGS) {
+			*reg = offset - e->base;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static u32 *sim_reg(struct sim_gpu *g, u32 offset)
+{
+	return &g->regs[offset / 4];
+}
+
+/* Bits of GEN8_MASTER_IRQ that say which GT bank part is pending. */
+static u32 sim_master_pending(struct sim_gpu *g)
+{
+	u32 pend[GEN8_GT_BANKS], bits = 0, i;
+
+	for (i = 0; i < GEN8_GT_BANKS; i++)
+		pend[i] = *sim_reg(g, GEN8_GT_IIR(i)) &
+			  *sim_reg(g, GEN8_GT_IER(i));
+	for (i = 0; i < SIM_NUM_ENGINES; i++) {
+		struct sim_engine *e = &g->engines[i];
+
+		if ((pend[e->irq_bank] >> e->irq_shift) & 0xffff)
+			bits |= e->master_bit;
+	}
+	if (pend[2])
+		bits |= GEN8_GT_PM_IRQ;
+	return bits;
+}
+
+static bool sim_irq_asserted(struct sim_gpu *g)
+{
+	return (*sim_reg(g, GEN8_MASTER_IRQ) & GEN8_MASTER_IRQ_CONTROL) &&
+	       sim_master_pending(g);
+}
+
+void sim_gpu_raise(struct sim_gpu *g, struct sim_engine *e, u32 bits)
+{
+	u32 ev = bits << e->irq_shift;
+
+	/* IMR keeps an event out of the IIR; IER decides if it interrupts. */
+	*sim_reg(g, GEN8_GT_IIR(e->irq_bank)) |=
+		ev & ~*sim_reg(g, GEN8_GT_IMR(e->irq_bank));
+	if (sim_irq_asserted(g))
+		__atomic_store_n(&g->irq_raised, 1, __ATOMIC_RELEASE);
+}
+
+void sim_gpu_deliver_irq(struct sim_gpu *g)
+{
+	struct xengt_gvt *gvt = g->base.gvt;
+
+	if (!gvt || !xengt_gvt_irq)
+		return;
+	/*
+	 * One deliverer at a time, and never under exec_lock: the core may
+	 * submit again from its handler.  Whoever finds the flag taken
+	 * leaves irq_raised set for the current deliverer to pick up.
+	 */
+	while (__atomic_load_n(&g->irq_raised, __ATOMIC_ACQUIRE) &&
+	       !__atomic_exchange_n(&g->irq_busy, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_exchange_n(&g->irq_raised, 0, __ATOMIC_ACQ_REL))
+			if (sim_irq_asserted(g))
+				xengt_gvt_irq(gvt);
+		__atomic_store_n(&g->irq_busy, 0, __ATOMIC_RELEASE);
+	}
+}
+
+u32 sim_gpu_reg_read(struct sim_gpu *g, u32 offset)
+{
+	struct sim_engine *e;
+	u32 reg;
 
 	if (offset >= SIM_GPU_MMIO_SIZE || offset & 3)
 		return 0;
-	return g->regs[offset / 4];
+	e = sim_engine_at(g, offset, &reg);
+	if (e) {
+		switch (reg) {
+		case RING_TIMESTAMP:
+			return (u32)e->ticks;
+		case RING_TIMESTAMP_UDW:
+			return (u32)(e->ticks >> 32);
+		case RING_CONTEXT_STATUS_PTR:
+			return e->csb_rp << GEN8_CSB_READ_PTR_SHIFT | e->csb_wp;
+		}
+	} else if (offset == GEN8_MASTER_IRQ) {
+		return (*sim_reg(g, offset) & GEN8_MASTER_IRQ_CONTROL) |
+		       sim_master_pending(g);
+	}
+	return *sim_reg(g, offset);
+}
+
+static void sim_masked_write(u32 *r, u32 val)
+{
+	u32 mask = val >> 16;
+
+	*r = (*r & ~mask) | (val & mask);
+}
+
+static void sim_gdrst(struct sim_gpu *g, u32 val)
+{
+	static const u32 dom[SIM_NUM_ENGINES] = {
+		[SIM_RCS] = GEN6_GRDOM_RENDER,
+		[SIM_BCS] = GEN6_GRDOM_BLT,
+		[SIM_VCS] = GEN6_GRDOM_MEDIA,
+		[SIM_VECS] = GEN6_GRDOM_VECS,
+	};
+	u32 i;
+
+	for (i = 0; i < SIM_NUM_ENGINES; i++)
+		if (val & (GEN6_GRDOM_FULL | dom[i]))
+			sim_engine_reset(&g->engines[i]);
+	/* Resets complete at once: the request bits read back 0. */
+	*sim_reg(g, GEN6_GDRST) = 0;
+}
+
+/*
+ * A register write.  @from_cs: made by MI_LOAD_REGISTER_IMM, which may
+ * not reach registers that act (submission, reset, interrupt
+ * acknowledgement): -EINVAL for those.  Called with exec_lock held.
+ */
+static int sim_reg_write_locked(struct sim_gpu *g, u32 offset, u32 val,
+				bool from_cs)
+{
+	u32 *r = sim_reg(g, offset);
+	struct sim_engine *e;
+	u32 reg;
+
+	if (offset >= SIM_GPU_MMIO_SIZE || offset & 3)
+		return -EINVAL;
+	e = sim_engine_at(g, offset, &reg);
+	if (e) {
+		switch (reg) {
+		case RING_ELSP:
+			if (from_cs)
+				return -EINVAL;
+			sim_engine_elsp_write(e, val);
+			return 0;
+		case RING_CONTEXT_STATUS_PTR:
+			if ((val >> 16) & GEN8_CSB_READ_PTR_MASK)
+				e->csb_rp = (val & GEN8_CSB_READ_PTR_MASK) >>
+					    GEN8_CSB_READ_PTR_SHIFT;
+			if ((val >> 16) & GEN8_CSB_WRITE_PTR_MASK)
+				e->csb_wp = val & GEN8_CSB_WRITE_PTR_MASK;
+			return 0;
+		case RING_MI_MODE:
+			sim_masked_write(r, val);
+			/* Nothing runs behind the CPU's back: stop is instant. */
+			if (*r & MI_MODE_STOP_RING)
+				*r |= MI_MODE_IDLE;
+			else
+				*r &= ~MI_MODE_IDLE;
+			return 0;
+		case RING_RESET_CTL:
+			sim_masked_write(r, val);
+			if (*r & RESET_CTL_REQUEST_RESET)
+				*r |= RESET_CTL_READY_TO_RESET;
+			else
+				*r &= ~RESET_CTL_READY_TO_RESET;
+			return 0;
+		case RING_MODE_GEN7:
+		case RING_CONTEXT_CONTROL:
+			sim_masked_write(r, val);
+			return 0;
+		case RING_EIR:
+			*r &= ~val;
+			return 0;
+		case RING_TIMESTAMP:
+		case RING_TIMESTAMP_UDW:
+			return 0; /* read-only */
+		}
+		*r = val;
+		return 0;
+	}
+	switch (offset) {
+	case GEN8_GT_IIR(0):
+	case GEN8_GT_IIR(1):
+	case GEN8_GT_IIR(2):
+	case GEN8_GT_IIR(3):
+		if (from_cs)
+			return -EINVAL;
+		*r &= ~val;
+		return 0;
+	case GEN8_GT_ISR(0):
+	case GEN8_GT_ISR(1):
+	case GEN8_GT_ISR(2):
+	case GEN8_GT_ISR(3):
+		return 0; /* read-only */
+	case GEN8_MASTER_IRQ:
+		if (from_cs)
+			return -EINVAL;
+		*r = val & GEN8_MASTER_IRQ_CONTROL;
+		if (sim_irq_asserted(g))
+			__atomic_store_n(&g->irq_raised, 1, __ATOMIC_RELEASE);
+		return 0;
+	case GEN6_GDRST:
+		if (from_cs)
+			return -EINVAL;
+		sim_gdrst(g, val);
+		return 0;
+	}
+	*r = val;
+	return 0;
+}
+
+void sim_gpu_reg_write(struct sim_gpu *g, u32 offset, u32 val)
+{
+	os_mutex_lock(&g->exec_lock);
+	sim_reg_write_locked(g, offset, val, false);
+	os_mutex_unlock(&g->exec_lock);
+	sim_gpu_deliver_irq(g);
+}
+
+int sim_gpu_cs_reg_write(struct sim_gpu *g, u32 offset, u32 val)
+{
+	return sim_reg_write_locked(g, offset, val, true);
+}
+
+static u32 sim_mmio_read(struct xengt_gpu *gpu, u32 offset)
+{
+	return sim_gpu_reg_read(to_sim_gpu(gpu), offset);
 }
 
 static void sim_mmio_write(struct xengt_gpu *gpu, u32 offset, u32 val)
 {
-	struct sim_gpu *g = to_sim_gpu(gpu);
-
-	if (offset >= SIM_GPU_MMIO_SIZE || offset & 3)
-		return;
-	g->regs[offset / 4] = val;
+	sim_gpu_reg_write(to_sim_gpu(gpu), offset, val);
 }
 
 static u64 sim_ggtt_read(struct xengt_gpu *gpu, u32 index)
@@ -70,6 +319,8 @@ static const struct xengt_gpu_ops sim_gpu_ops = {
 
 int sim_gpu_init(struct sim_gpu *g, struct sim_bus *bus)
 {
+	u32 i;
+
 	os_memset(g, 0, sizeof(*g));
 	g->base.ops = &sim_gpu_ops;
 	g->base.info.device_id = SIM_GPU_DEVICE_ID;
@@ -81,75 +332,72 @@ int sim_gpu_init(struct sim_gpu *g, struct sim_bus *bus)
 	g->ggtt_entries = SIM_GPU_GM_SIZE >> XENGT_PAGE_SHIFT;
 	g->regs = os_vzalloc(SIM_GPU_MMIO_SIZE);
 	g->ggtt = os_vzalloc((size_t)g->ggtt_entries * sizeof(u64));
-	if (!g->regs || !g->ggtt) {
-		sim_gpu_fini(g);
+	g->blit_row = os_vzalloc(SIM_BLIT_ROW_BYTES);
+	if (!g->regs || !g->ggtt || !g->blit_row) {
+		os_vfree(g->blit_row);
+		os_vfree(g->ggtt);
+		os_vfree(g->regs);
 		return -ENOMEM;
 	}
+	for (i = 0; i < SIM_GPU_TAGS; i++)
+		g->tag_owner[i] = SIM_OWNER_NONE;
+	g->watchdog_ticks = SIM_GPU_WATCHDOG_TICKS;
+	g->watchdog_bb_starts = SIM_GPU_WATCHDOG_BB_STARTS;
+	for (i = 0; i < SIM_NUM_ENGINES; i++)
+		sim_engine_init(&g->engines[i], g, i);
+	/* Interrupts masked and disabled at power-on, as i915 expects. */
+	for (i = 0; i < GEN8_GT_BANKS; i++)
+		*sim_reg(g, GEN8_GT_IMR(i)) = ~0U;
+	os_mutex_init(&g->exec_lock);
 	return 0;
 }
 
 void sim_gpu_fini(struct sim_gpu *g)
 {
+	if (!g->regs)
+		return;
+	os_mutex_destroy(&g->exec_lock);
+	os_vfree(g->blit_row);
 	os_vfree(g->ggtt);
 	os_vfree(g->regs);
+	g->blit_row = NULL;
 	g->ggtt = NULL;
 	g->regs = NULL;
 }
 
-static void sim_record(struct sim_gpu *g, u16 requester, u16 owner)
+void sim_gpu_set_tag_owner(struct sim_gpu *g, u8 tag, u16 domid)
 {
-	u32 r = requester < SIM_GPU_MAX_DOMAINS ? requester : 0;
-
-	os_atomic_inc(&g->stats.accesses);
-	os_atomic_inc(&g->stats.by_requester[r]);
-	/* The core's own structures (shadow tables, contexts) are the host's. */
-	if (owner == SIM_OWNER_HOST && requester != SIM_OWNER_HOST) {
-		os_atomic_inc(&g->stats.host);
-	} else if (owner != requester) {
-		os_atomic_inc(&g->stats.foreign);
-		os_atomic_inc(&g->stats.foreign_by_requester[r]);
-	}
+	__atomic_store_n(&g->tag_owner[tag], domid, __ATOMIC_RELEASE);
 }
 
-/* Frame behind graphics page @gm, or NULL (fault). */
-static u8 *sim_gm_frame(struct sim_gpu *g, u64 gm, u16 *owner)
+void sim_gpu_set_watchdog(struct sim_gpu *g, u64 ticks, u32 bb_starts)
 {
-	u64 index = gm >> XENGT_PAGE_SHIFT;
-	u64 pte;
-
-	*owner = SIM_OWNER_NONE;
-	if (index >= g->ggtt_entries || !g->bus)
-		return NULL;
-	pte = __atomic_load_n(&g->ggtt[index], __ATOMIC_ACQUIRE);
-	if (!(pte & GEN8_PTE_PRESENT))
-		return NULL;
-	return g->bus->ops->frame(
-		g->bus, (pte & GEN8_PTE_ADDR_MASK) >> XENGT_PAGE_SHIFT, owner);
+	os_mutex_lock(&g->exec_lock);
+	if (ticks)
+		g->watchdog_ticks = ticks;
+	if (bb_starts)
+		g->watchdog_bb_starts = bb_starts;
+	os_mutex_unlock(&g->exec_lock);
 }
 
 int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 		      u32 len, bool write)
 {
+	struct sim_as as;
 	u8 *p = buf;
 	int ret = 0;
 
+	sim_as_init(&as, g, requester, false, 0);
+	/* Page by page, so one hole does not hide the rest (tests rely on it). */
 	while (len) {
 		u32 off = gm & (XENGT_PAGE_SIZE - 1);
 		u32 n = XENGT_PAGE_SIZE - off < len ? XENGT_PAGE_SIZE - off :
 						      len;
-		u16 owner;
-		u8 *frame = sim_gm_frame(g, gm, &owner);
+		int r = write ? sim_as_write(&as, SIM_GGTT, gm, p, n) :
+				sim_as_read(&as, SIM_GGTT, gm, p, n);
 
-		if (!frame) {
-			os_atomic_inc(&g->stats.faults);
+		if (r)
 			ret = -EFAULT;
-		} else {
-			sim_record(g, requester, owner);
-			if (write)
-				os_memcpy(frame + off, p, n);
-			else
-				os_memcpy(p, frame + off, n);
-		}
 		gm += n;
 		p += n;
 		len -= n;

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The command streamer of the software GPU (see sim_cs.h).
+ */
+#include "sim_gpu.h"
+#include "sim_cs.h"
+
+#define SIM_CS_LEVELS 3 /* ring, 1st-level batch, 2nd-level batch */
+
+struct sim_cs_level {
+	enum sim_space space;
+	u64 addr; /* batch: graphics address of the next dword */
+	bool privileged;
+	u64 vpn; /* page whose frame is cached below, ~0 = none */
+	u8 *frame;
+};
+
+struct sim_cs {
+	struct sim_engine *e;
+	struct sim_gpu *g;
+	struct sim_cs_run *run;
+	struct sim_cs_level lv[SIM_CS_LEVELS];
+	int depth; /* 0 = ring */
+	u64 cmd_addr; /* graphics address of the current command */
+};
+
+static void cs_charge(struct sim_cs *cs, u64 ticks)
+{
+	cs->run->ticks += ticks;
+	cs->e->ticks += ticks;
+}
+
+static int cs_fail(struct sim_cs *cs, int err, const char *what)
+{
+	return sim_engine_fail(cs->e, err, what, cs->cmd_addr);
+}
+
+static u64 cs_pos(struct sim_cs *cs)
+{
+	if (!cs->depth)
+		return cs->run->ring_start + cs->run->head;
+	return cs->lv[cs->depth].addr;
+}
+
+static int cs_fetch(struct sim_cs *cs, u32 *dw)
+{
+	struct sim_cs_level *l = &cs->lv[cs->depth];
+	struct sim_cs_run *run = cs->run;
+	u64 addr;
+
+	if (!cs->depth) {
+		if (run->head == run->tail)
+			return cs_fail(cs, -EINVAL,
+				       "command crosses the ring tail");
+		addr = run->ring_start + run->head;
+		run->head = (run->head + 4) % run->ring_size;
+	} else {
+		addr = l->addr;
+		l->addr += 4;
+	}
+	if (addr >> XENGT_PAGE_SHIFT != l->vpn) {
+		l->frame = sim_as_page(&cs->e->as, l->space, addr, false);
+		if (!l->frame) {
+			l->vpn = ~0ULL;
+			return sim_engine_fail(cs->e, cs->e->as.fault_err,
+					       "command fetch fault", addr);
+		}
+		l->vpn = addr >> XENGT_PAGE_SHIFT;
+	}
+	os_memcpy(dw, l->frame + (addr & (XENGT_PAGE_SIZE - 1)), 4);
+	return 0;
+}
+
+/* Fetch dwords 1..@total-1 of the current command into e->cmd[]. */
+static int cs_fetch_rest(struct sim_cs *cs, u32 total)
+{
+	u32 i;
+	int ret;
+
+	if (total > SIM_CS_MAX_DWORDS)
+		return cs_fail(cs, -EINVAL, "command longer than modelled");
+	for (i = 1; i < total; i++) {
+		ret = cs_fetch(cs, &cs->e->cmd[i]);
+		if (ret)
+			return ret;
+	}
+	cs_charge(cs, SIM_TICKS_CMD + total);
+	return 0;
+}
+
+static bool cs_privileged(struct sim_cs *cs)
+{
+	return cs->lv[cs->depth].privileged;
+}
+
+/* A command's own "use GGTT" bit counts only in privileged execution. */
+static enum sim_space cs_data_space(struct sim_cs *cs, bool use_ggtt)
+{
+	return use_ggtt && cs_privileged(cs) ? SIM_GGTT : SIM_PPGTT;
+}
+
+static u64 cs_addr(u32 lo, u32 hi, u32 align_mask)
+{
+	return (lo & ~align_mask) | (u64)(hi & 0xffff) << 32;
+}
+
+static int cs_store(struct sim_cs *cs, enum sim_space space, u64 addr,
+		    const void *data, u32 len, const char *what)
+{
+	int ret = sim_as_write(&cs->e->as, space, addr, data, len);
+
+	return ret ? sim_engine_fail(cs->e, ret, what, addr) : 0;
+}
+
+static u64 cs_hwsp(struct sim_cs *cs)
+{
+	return sim_gpu_reg_read(cs->g, cs->e->base + RING_HWS_PGA) &
+	       ~(u64)(XENGT_PAGE_SIZE - 1);
+}
+
+static int cs_bb_start(struct sim_cs *cs, u32 dw0)
+{
+	struct sim_cs_run *run = cs->run;
+	u32 *cmd = cs->e->cmd;
+	bool priv = cs_privileged(cs);
+	struct sim_cs_level *l;
+	enum sim_space space;
+	int ret;
+
+	if ((dw0 & 0xff) + 2 != 3)
+		return cs_fail(cs, -EINVAL, "MI_BATCH_BUFFER_START length");
+	ret = cs_fetch_rest(cs, 3);
+	if (ret)
+		return ret;
+	cs_charge(cs, SIM_TICKS_BB_START);
+	if (++run->bb_starts > run->max_bb_starts)
+		return cs_fail(cs, -ETIMEDOUT,
+			       "watchdog: batch-buffer start budget exhausted");
+	/* Privilege only ever drops: a PPGTT batch cannot start a GGTT one. */
+	space = !priv || (dw0 & MI_BATCH_PPGTT) ? SIM_PPGTT : SIM_GGTT;
+	if (!cs->depth) {
+		cs->depth = 1;
+	} else if (dw0 & MI_BATCH_2ND_LEVEL) {
+		if (cs->depth == 2)
+			return cs_fail(
+				cs, -EINVAL,
+				"2nd-level batch started from a 2nd-level batch");
+		cs->depth = 2;
+	}
+	/* Otherwise a chained batch: it replaces the current level. */
+	l = &cs->lv[cs->depth];
+	l->space = space;
+	l->addr = cs_addr(cmd[1], cmd[2], 3);
+	l->privileged = priv && space == SIM_GGTT;
+	l->vpn = ~0ULL;
+	return 0;
+}
+
+static int cs_lri(struct sim_cs *cs, u32 dw0)
+{
+	u32 total = (dw0 & 0xff) + 2, i;
+	u32 *cmd = cs->e->cmd;
+	int ret;
+
+	if (!(total & 1))
+		return cs_fail(cs, -EINVAL, "MI_LOAD_REGISTER_IMM length");
+	if (!cs_privileged(cs))
+		return cs_fail(
+			cs, -EINVAL,
+			"MI_LOAD_REGISTER_IMM in a non-privileged batch");
+	ret = cs_fetch_rest(cs, total);
+	if (ret)
+		return ret;
+	for (i = 1; i < total; i += 2)
+		if (sim_gpu_cs_reg_write(cs->g, cmd[i] & 0x7ffffc, cmd[i + 1]))
+			return sim_engine_fail(
+				cs->e, -EINVAL,
+				"MI_LOAD_REGISTER_IMM to a register not modelled for it",
+				cmd[i] & 0x7ffffc);
+	return 0;
+}
+
+static int cs_flush_dw(struct sim_cs *cs, u32 dw0)
+{
+	u32 total = (dw0 & 0x3f) + 2;
+	u32 *cmd = cs->e->cmd;
+	enum sim_space space;
+	u64 addr;
+	int ret;
+
+	if (cs->e->id == SIM_RCS)
+		return cs_fail(cs, -EINVAL, "MI_FLUSH_DW on the render engine");
+	if (total < 4)
+		return cs_fail(cs, -EINVAL, "MI_FLUSH_DW length");
+	ret = cs_fetch_rest(cs, total);
+	if (ret || (dw0 & MI_FLUSH_DW_OP_MASK) != MI_FLUSH_DW_OP_STOREDW)
+		return ret;
+	addr = cs_addr(cmd[1], cmd[2], 7);
+	space = cs_data_space(cs, cmd[1] & MI_FLUSH_DW_USE_GTT);
+	if (dw0 & MI_FLUSH_DW_STORE_INDEX) {
+		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
+		space = SIM_GGTT;
+	}
+	return cs_store(cs, space, addr, &cmd[3], total >= 5 ? 8 : 4,
+			"MI_FLUSH_DW post-sync store fault");
+}
+
+static int cs_mi(struct sim_cs *cs, u32 dw0)
+{
+	u32 *cmd = cs->e->cmd;
+	u32 total;
+	u64 addr, val;
+	int ret;
+
+	switch (MI_OPCODE(dw0)) {
+	case MI_OP_NOOP:
+	case MI_OP_ARB_CHECK:
+	case MI_OP_ARB_ON_OFF:
+		cs_charge(cs, SIM_TICKS_CMD + 1);
+		return 0;
+	case MI_OP_USER_INTERRUPT:
+		cs->e->user_irq = true;
+		cs_charge(cs, SIM_TICKS_CMD + 1);
+		return 0;
+	case MI_OP_BATCH_BUFFER_END:
+		if (!cs->depth)
+			return cs_fail(cs, -EINVAL,
+				       "MI_BATCH_BUFFER_END in the ring");
+		cs->depth--;
+		cs_charge(cs, SIM_TICKS_CMD + 1);
+		return 0;
+	case MI_OP_BATCH_BUFFER_START:
+		return cs_bb_start(cs, dw0);
+	case MI_OP_STORE_DATA_IMM:
+		total = (dw0 & 0x3ff) + 2;
+		if (total < 4)
+			return cs_fail(cs, -EINVAL, "MI_STORE_DATA_IMM length");
+		ret = cs_fetch_rest(cs, total);
+		if (ret)
+			return ret;
+		return cs_store(cs, cs_data_space(cs, dw0 & MI_USE_GGTT),
+				cs_addr(cmd[1], cmd[2], 3), &cmd[3],
+				(total - 3) * 4, "MI_STORE_DATA_IMM fault");
+	case MI_OP_LOAD_REGISTER_IMM:
+		return cs_lri(cs, dw0);
+	case MI_OP_STORE_REGISTER_MEM:
+		if ((dw0 & 0xff) + 2 != 4)
+			return cs_fail(cs, -EINVAL,
+				       "MI_STORE_REGISTER_MEM length");
+		ret = cs_fetch_rest(cs, 4);
+		if (ret)
+			return ret;
+		val = sim_gpu_reg_read(cs->g, cmd[1] & 0x7ffffc);
+		addr = cs_addr(cmd[2], cmd[3], 3);
+		return cs_store(cs,
+				cs_data_space(cs, dw0 & MI_SRM_LRM_GLOBAL_GTT),
+				addr, &val, 4, "MI_STORE_REGISTER_MEM fault");
+	case MI_OP_FLUSH_DW:
+		return cs_flush_dw(cs, dw0);
+	default:
+		return cs_fail(cs, -EINVAL, "MI command not modelled");
+	}
+}
+
+static int cs_pipe_control(struct sim_cs *cs, u32 total)
+{
+	u32 *cmd = cs->e->cmd;
+	u32 flags = cmd[1], op = flags & PIPE_CONTROL_POST_SYNC_OP_MASK;
+	enum sim_space space;
+	u64 addr, data = 0;
+	u32 len = 8;
+
+	if (flags & PIPE_CONTROL_NOTIFY)
+		cs->e->user_irq = true;
+	if (!op)
+		return 0;
+	if (total < 5)
+		return cs_fail(cs, -EINVAL,
+			       "PIPE_CONTROL post-sync without data");
+	addr = cs_addr(cmd[2], cmd[3], 3);
+	space = cs_data_space(cs, flags & PIPE_CONTROL_GLOBAL_GTT_IVB);
+	if (flags & PIPE_CONTROL_STORE_DATA_INDEX) {
+		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
+		space = SIM_GGTT;
+	}
+	if (op == PIPE_CONTROL_WRITE_IMMEDIATE) {
+		data = cmd[4];
+		if (total >= 6)
+			data |= (u64)cmd[5] << 32;
+		else
+			len = 4;
+	} else if (op == PIPE_CONTROL_WRITE_TIMESTAMP) {
+		data = cs->e->ticks;
+	} /* else depth count: no 3D pipeline ran, so 0 */
+	return cs_store(cs, space, addr, &data, len,
+			"PIPE_CONTROL post-sync write fault");
+}
+
+static int cs_render(struct sim_cs *cs, u32 dw0)
+{
+	u32 total = (dw0 & 0xff) + 2;
+	int ret;
+
+	if (cs->e->id != SIM_RCS)
+		return cs_fail(cs, -EINVAL,
+			       "render command on a non-render engine");
+	/* PIPELINE_SELECT and 3DSTATE_VF_STATISTICS have no length field. */
+	if ((dw0 >> 16) == 0x6904 || (dw0 >> 16) == 0x680b) {
+		cs_charge(cs, SIM_TICKS_CMD + 1);
+		return 0;
+	}
+	ret = cs_fetch_rest(cs, total);
+	if (ret)
+		return ret;
+	if ((dw0 & PIPE_CONTROL_OPCODE_MASK) == PIPE_CONTROL_OPCODE)
+		return cs_pipe_control(cs, total);
+	return 0; /* 3D state: not modelled, skipped by its length */
+}
+
+/* BR13/BR11 pitch: a signed 16-bit byte count. */
+static s64 blt_pitch(u32 br)
+{
+	s64 p = br & BR13_PITCH_MASK;
+
+	return p >= 0x8000 ? p - 0x10000 : p;
+}
+
+static u32 blt_bpp(u32 br13)
+{
+	switch (br13 & BR13_DEPTH_MASK) {
+	case BR13_DEPTH_8:
+		return 1;
+	case BR13_DEPTH_32:
+		return 4;
+	default:
+		return 2;
+	}
+}
+
+/* Shared checks of both blits; sets the geometry. */
+static int blt_setup(struct sim_cs *cs, u32 dw0, u32 rop, u32 *bpp, u32 *width,
+		     u32 *height, u64 *bytes)
+{
+	u32 *cmd = cs->e->cmd;
+	u32 x1 = cmd[2] & 0xffff, y1 = cmd[2] >> 16;
+	u32 x2 = cmd[3] & 0xffff, y2 = cmd[3] >> 16;
+
+	if (dw0 & (XY_DST_TILED | XY_SRC_TILED))
+		return cs_fail(cs, -EINVAL, "tiled blit not modelled");
+	if ((cmd[1] & BR13_ROP_MASK) != rop)
+		return cs_fail(cs, -EINVAL,
+			       "blit raster operation not modelled");
+	*bpp = blt_bpp(cmd[1]);
+	if (*bpp == 4 && (dw0 & BLT_WRITE_RGBA) != BLT_WRITE_RGBA)
+		return cs_fail(cs, -EINVAL,
+			       "partial channel write not modelled");
+	*width = x2 > x1 ? x2 - x1 : 0;
+	*height = y2 > y1 ? y2 - y1 : 0;
+	*bytes = (u64)*width * *bpp * *height;
+	return 0;
+}
+
+static int blt_budget(struct sim_cs *cs, u64 cost)
+{
+	if (cs->run->ticks + cost > cs->run->max_ticks)
+		return cs_fail(cs, -ETIMEDOUT,
+			       "watchdog: blit exceeds the tick budget");
+	cs_charge(cs, cost);
+	return 0;
+}
+
+static int cs_color_blt(struct sim_cs *cs, u32 dw0)
+{
+	u32 *cmd = cs->e->cmd;
+	u8 *row = cs->g->blit_row;
+	u32 bpp, w, h, n, i, y;
+	s64 pitch = blt_pitch(cmd[1]);
+	enum sim_space space = cs_data_space(cs, false);
+	u64 bytes, addr;
+	int ret;
+
+	ret = blt_setup(cs, dw0, BLT_ROP_PATCOPY, &bpp, &w, &h, &bytes);
+	if (ret || !bytes)
+		return ret;
+	ret = blt_budget(cs, bytes / SIM_BLT_FILL_BYTES_PER_TICK);
+	if (ret)
+		return ret;
+	n = w * bpp;
+	if (bpp == 1) {
+		os_memset(row, cmd[6] & 0xff, n);
+	} else if (bpp == 2) {
+		u16 c = cmd[6] & 0xffff;
+
+		for (i = 0; i < n; i += 2)
+			os_memcpy(row + i, &c, 2);
+	} else {
+		for (i = 0; i < n; i += 4)
+			os_memcpy(row + i, &cmd[6], 4);
+	}
+	addr = cs_addr(cmd[4], cmd[5], 0) + (u64)((s64)(cmd[2] >> 16) * pitch) +
+	       (u64)(cmd[2] & 0xffff) * bpp;
+	for (y = 0; y < h; y++, addr += (u64)pitch) {
+		ret = cs_store(cs, space, addr, row, n, "XY_COLOR_BLT fault");
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int cs_src_copy_blt(struct sim_cs *cs, u32 dw0)
+{
+	u32 *cmd = cs->e->cmd;
+	u8 *row = cs->g->blit_row;
+	u32 bpp, w, h, n, y;
+	s64 dpitch = blt_pitch(cmd[1]);
+	s64 spitch = blt_pitch(cmd[7]);
+	enum sim_space space = cs_data_space(cs, false);
+	u64 bytes, dst, src;
+	s64 step_d = dpitch, step_s = spitch;
+	int ret;
+
+	ret = blt_setup(cs, dw0, BLT_ROP_SRCCOPY, &bpp, &w, &h, &bytes);
+	if (ret || !bytes)
+		return ret;
+	ret = blt_budget(cs, bytes / SIM_BLT_COPY_BYTES_PER_TICK);
+	if (ret)
+		return ret;
+	n = w * bpp;
+	dst = cs_addr(cmd[4], cmd[5], 0) + (u64)((s64)(cmd[2] >> 16) * dpitch) +
+	      (u64)(cmd[2] & 0xffff) * bpp;
+	src = cs_addr(cmd[8], cmd[9], 0) + (u64)((s64)(cmd[6] >> 16) * spitch) +
+	      (u64)(cmd[6] & 0xffff) * bpp;
+	/* Overlapping copies: walk rows away from the destination. */
+	if (dst > src) {
+		dst += (u64)((s64)(h - 1) * dpitch);
+		src += (u64)((s64)(h - 1) * spitch);
+		step_d = -dpitch;
+		step_s = -spitch;
+	}
+	for (y = 0; y < h; y++) {
+		ret = sim_as_read(&cs->e->as, space, src, row, n);
+		if (ret)
+			return sim_engine_fail(cs->e, ret,
+					       "XY_SRC_COPY_BLT source fault",
+					       src);
+		ret = cs_store(cs, space, dst, row, n,
+			       "XY_SRC_COPY_BLT destination fault");
+		if (ret)
+			return ret;
+		dst += (u64)step_d;
+		src += (u64)step_s;
+	}
+	return 0;
+}
+
+static int cs_blt(struct sim_cs *cs, u32 dw0)
+{
+	u32 total = (dw0 & BLT_LEN_MASK) + 2;
+	int ret;
+
+	if (cs->e->id != SIM_BCS)
+		return cs_fail(cs, -EINVAL,
+			       "blitter command on a non-blitter engine");
+	switch (BLT_OPCODE(dw0)) {
+	case BLT_OP_XY_COLOR:
+		if (total != XY_COLOR_BLT_LEN)
+			return cs_fail(cs, -EINVAL, "XY_COLOR_BLT length");
+		ret = cs_fetch_rest(cs, total);
+		return ret ? ret : cs_color_blt(cs, dw0);
+	case BLT_OP_XY_SRC_COPY:
+		if (total != XY_SRC_COPY_BLT_LEN)
+			return cs_fail(cs, -EINVAL, "XY_SRC_COPY_BLT length");
+		ret = cs_fetch_rest(cs, total);
+		return ret ? ret : cs_src_copy_blt(cs, dw0);
+	default:
+		return cs_fail(cs, -EINVAL, "blitter command not modelled");
+	}
+}
+
+int sim_cs_execute(struct sim_engine *e, struct sim_cs_run *run)
+{
+	struct sim_cs cs = {
+		.e = e,
+		.g = e->g,
+		.run = run,
+	};
+	u32 dw0;
+	int ret;
+
+	run->ticks = 0;
+	run->bb_starts = 0;
+	run->commands = 0;
+	cs.lv[0].space = SIM_GGTT;
+	cs.lv[0].privileged = true;
+	cs.lv[0].vpn = ~0ULL;
+	while (cs.depth || run->head != run->tail) {
+		if (run->ticks > run->max_ticks)
+			return cs_fail(&cs, -ETIMEDOUT,
+				       "watchdog: tick budget exhausted");
+		cs.cmd_addr = cs_pos(&cs);
+		ret = cs_fetch(&cs, &dw0);
+		if (ret)
+			return ret;
+		e->cmd[0] = dw0;
+		switch (dw0 >> INSTR_CLIENT_SHIFT) {
+		case INSTR_MI_CLIENT:
+			ret = cs_mi(&cs, dw0);
+			break;
+		case INSTR_BC_CLIENT:
+			ret = cs_blt(&cs, dw0);
+			break;
+		case INSTR_RC_CLIENT:
+			ret = cs_render(&cs, dw0);
+			break;
+		default:
+			ret = cs_fail(&cs, -EINVAL, "unknown command client");
+		}
+		if (ret)
+			return ret;
+		run->commands++;
+	}
+	return 0;
+}
