@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Mapping cache of guest frames (see guestmem.h).
+ * Mapping cache of guest frames (see xen-guestmem.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -88,6 +88,11 @@ void guestmem_trim(struct guestmem *gm)
 {
 	if (gm->used > gm->max_pages)
 		unmap_all(gm);
+}
+
+void guestmem_flush(struct guestmem *gm)
+{
+	unmap_all(gm);
 }
 
 size_t guestmem_mapped(const struct guestmem *gm)

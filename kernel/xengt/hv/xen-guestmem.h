@@ -5,7 +5,7 @@
  * buckets: a vGPU's working set is its page tables, rings and buffers).
  *
  * Pointers returned stay valid until guestmem_trim() or guestmem_close();
- * the event loop trims only between ioreqs, never while the core or the
+ * the event loop trims and flushes only between ioreqs, never while the core or the
  * GPU model holds a pointer.  Single-threaded.
  */
 #ifndef XENGT_DM_GUESTMEM_H
@@ -29,6 +29,8 @@ int guestmem_write(struct guestmem *gm, uint64_t gpa, const void *buf,
 		   size_t len);
 /* Unmap everything if more than the limit is mapped. */
 void guestmem_trim(struct guestmem *gm);
+/* Unmap everything (the guest's physmap changed: IOREQ_TYPE_INVALIDATE). */
+void guestmem_flush(struct guestmem *gm);
 size_t guestmem_mapped(const struct guestmem *gm);
 
 #endif /* XENGT_DM_GUESTMEM_H */

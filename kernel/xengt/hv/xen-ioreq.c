@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Xen ioreq server for one PCI device (see ioreq.h).
+ * Xen ioreq server for one PCI device (see xen-ioreq.h).
  */
+#define _GNU_SOURCE /* ppoll */
 #define __XEN_TOOLS__ 1 /* the dm_op and ioreq interfaces are tools-only */
 
 #include <errno.h>
-#include <stdio.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <syslog.h>
 
 #include <xendevicemodel.h>
 #include <xenevtchn.h>
@@ -17,14 +20,15 @@
 #include <xenstore.h>
 #include <xentoollog.h>
 #include <xen/hvm/dm_op.h>
+#include <xen/hvm/hvm_op.h>
 #include <xen/hvm/ioreq.h>
 #include <xen/memory.h>
 
 #include "xen-ioreq.h"
-#include "os.h"
 
 #define CF8_PORT 0xcf8
 #define GUESTMEM_MAX_PAGES 65536 /* 256 MiB of mappings before a trim */
+#define PAGE_SHIFT_4K 12
 
 /* The set-up ladder: close() undoes every step reached, in reverse. */
 enum ioreq_step {
@@ -52,31 +56,68 @@ struct ioreq_server {
 	xenforeignmemory_resource_handle *iopage_res;
 	shared_iopage_t *iopage;
 	unsigned int nr_vcpus;
-	evtchn_port_t *ports; /* local port per vCPU */
+	evtchn_port_t *ports; /* local port per vCPU, 0 = not bound */
 	uint32_t cf8; /* latched CONFIG_ADDRESS */
 	uint64_t mmio_start, mmio_size; /* the one claimed MMIO range */
+	/* Write protection: the mem type is claimed on first use. */
+	bool memtype_claimed;
+	uint64_t *wp_gfns; /* sorted */
+	uint32_t nr_wp, wp_cap;
+	bool dead; /* the domain is gone: teardown errors are expected */
 	struct ioreq_stats stats;
 };
 
+static void logmsg(const struct ioreq_server *s, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void logmsg(const struct ioreq_server *s, int prio, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->p.log)
+		s->p.log(prio, msg);
+	else
+		fprintf(stderr, "%s\n", msg);
+}
+
+/* Log what failed with errno and return -errno. */
 static int fail(struct ioreq_server *s, const char *what)
 {
 	int err = errno ? errno : EIO;
 
-	gvt_err("domain %u: %s: %s", s->p.domid, what, strerror(err));
+	logmsg(s, LOG_ERR, "domain %u: %s: %s", s->p.domid, what,
+	       strerror(err));
 	return -err;
+}
+
+/* Teardown: a failure matters only while the domain still exists. */
+static void undo(struct ioreq_server *s, int rc, const char *what)
+{
+	if (rc && !s->dead)
+		logmsg(s, LOG_WARNING, "domain %u: teardown: %s: %s",
+		       s->p.domid, what, strerror(errno));
 }
 
 static int open_handles(struct ioreq_server *s)
 {
-	s->xtl = (xentoollog_logger *)xtl_createlogger_stdiostream(stderr,
-								  XTL_ERROR, 0);
+	s->xtl = (xentoollog_logger *)xtl_createlogger_stdiostream(
+		stderr, XTL_ERROR, 0);
 	s->dmod = xendevicemodel_open(s->xtl, 0);
 	s->fmem = xenforeignmemory_open(s->xtl, 0);
 	s->xce = xenevtchn_open(s->xtl, 0);
 	s->xsh = xs_open(0);
 	s->step = STEP_HANDLES;
 	if (!s->dmod || !s->fmem || !s->xce || !s->xsh)
-		return fail(s, "cannot open the Xen interfaces (is this dom0 with xenfs mounted and xenstored running?)");
+		return fail(
+			s,
+			"cannot open the Xen interfaces (is this dom0 with xen-privcmd, xen-evtchn and xenfs loaded and xenstored running?)");
+	if (!xs_is_domain_introduced(s->xsh, s->p.domid)) {
+		logmsg(s, LOG_ERR, "domain %u does not exist", s->p.domid);
+		return -ESRCH;
+	}
 	s->mem = guestmem_open(s->fmem, s->p.domid, GUESTMEM_MAX_PAGES);
 	if (!s->mem)
 		return fail(s, "guest memory cache");
@@ -85,11 +126,13 @@ static int open_handles(struct ioreq_server *s)
 
 static int create_server(struct ioreq_server *s)
 {
-	if (xendevicemodel_create_ioreq_server(s->dmod, s->p.domid,
-					       HVM_IOREQSRV_BUFIOREQ_OFF,
-					       &s->id))
-		return fail(s, "create ioreq server (does the domain exist and is it HVM/PVH?)");
+	if (xendevicemodel_create_ioreq_server(
+		    s->dmod, s->p.domid, HVM_IOREQSRV_BUFIOREQ_OFF, &s->id))
+		return fail(s,
+			    "create ioreq server (is the domain HVM or PVH?)");
 	s->step = STEP_SERVER;
+	/* Nothing needed from it with the resource mapping below, but it
+	 * proves the server exists before we map its page. */
 	if (xendevicemodel_get_ioreq_server_info(s->dmod, s->p.domid, s->id,
 						 NULL, NULL, NULL))
 		return fail(s, "get ioreq server info");
@@ -120,6 +163,8 @@ static int claim_device(struct ioreq_server *s)
 		    (sbdf >> 3) & 0x1f, sbdf & 7))
 		return fail(s, "claim the PCI device");
 	s->step = STEP_PCIDEV;
+	/* Nobody answers 0xcf8 for a PVH domain: an OS that reads it back
+	 * (Linux's type-1 probe) would see all-ones. */
 	if (s->p.claim_cf8 &&
 	    xendevicemodel_map_io_range_to_ioreq_server(
 		    s->dmod, s->p.domid, s->id, 0, CF8_PORT, CF8_PORT + 3))
@@ -138,6 +183,13 @@ static int enable(struct ioreq_server *s)
 	s->step = STEP_ENABLED;
 	if (xendevicemodel_nr_vcpus(s->dmod, s->p.domid, &s->nr_vcpus))
 		return fail(s, "count vCPUs");
+	if (!s->nr_vcpus ||
+	    s->nr_vcpus > (1U << PAGE_SHIFT_4K) / sizeof(ioreq_t)) {
+		logmsg(s, LOG_ERR,
+		       "domain %u: %u vCPUs do not fit one ioreq page",
+		       s->p.domid, s->nr_vcpus);
+		return -E2BIG;
+	}
 	s->ports = calloc(s->nr_vcpus, sizeof(*s->ports));
 	if (!s->ports)
 		return -ENOMEM;
@@ -147,9 +199,10 @@ static int enable(struct ioreq_server *s)
 			s->xce, s->p.domid, s->iopage->vcpu_ioreq[v].vp_eport);
 
 		if (port < 0)
-			return fail(s, "bind a vCPU event channel");
+			return fail(s, "bind a vCPU's ioreq event channel");
 		s->ports[v] = port;
 	}
+	/* xenstored fires @releaseDomain when any domain dies. */
 	if (!xs_watch(s->xsh, "@releaseDomain", "release"))
 		return fail(s, "watch @releaseDomain");
 	s->step = STEP_WATCH;
@@ -182,11 +235,36 @@ int ioreq_server_open(const struct ioreq_server_params *p,
 	return 0;
 }
 
+static void release_wp(struct ioreq_server *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nr_wp; i++)
+		undo(s,
+		     xendevicemodel_set_mem_type(s->dmod, s->p.domid,
+						 HVMMEM_ram_rw, s->wp_gfns[i],
+						 1),
+		     "release a write-protected page");
+	s->nr_wp = 0;
+	free(s->wp_gfns);
+	s->wp_gfns = NULL;
+	if (s->memtype_claimed)
+		undo(s,
+		     xendevicemodel_map_mem_type_to_ioreq_server(
+			     s->dmod, s->p.domid, s->id, HVMMEM_ioreq_server,
+			     0),
+		     "release the ioreq_server memory type");
+	s->memtype_claimed = false;
+}
+
 void ioreq_server_close(struct ioreq_server *s)
 {
 	uint32_t sbdf = s->p.sbdf;
 	unsigned int v;
 
+	if (s->xsh && s->step >= STEP_SERVER &&
+	    !xs_is_domain_introduced(s->xsh, s->p.domid))
+		s->dead = true;
 	switch (s->step) {
 	case STEP_WATCH:
 		xs_unwatch(s->xsh, "@releaseDomain", "release");
@@ -198,27 +276,38 @@ void ioreq_server_close(struct ioreq_server *s)
 		free(s->ports);
 		/* fall through */
 	case STEP_ENABLED:
-		xendevicemodel_set_ioreq_server_state(s->dmod, s->p.domid,
-						      s->id, 0);
-		/* fall through */
-	case STEP_CF8:
+		/* Set up lazily while serving, so undone first. */
+		release_wp(s);
 		if (s->mmio_size)
 			ioreq_server_unmap_mmio(s, s->mmio_start, s->mmio_size);
+		undo(s,
+		     xendevicemodel_set_ioreq_server_state(s->dmod, s->p.domid,
+							   s->id, 0),
+		     "disable the ioreq server");
+		/* fall through */
+	case STEP_CF8:
 		if (s->p.claim_cf8)
-			xendevicemodel_unmap_io_range_from_ioreq_server(
-				s->dmod, s->p.domid, s->id, 0, CF8_PORT,
-				CF8_PORT + 3);
+			undo(s,
+			     xendevicemodel_unmap_io_range_from_ioreq_server(
+				     s->dmod, s->p.domid, s->id, 0, CF8_PORT,
+				     CF8_PORT + 3),
+			     "release port 0xcf8");
 		/* fall through */
 	case STEP_PCIDEV:
-		xendevicemodel_unmap_pcidev_from_ioreq_server(
-			s->dmod, s->p.domid, s->id, sbdf >> 16,
-			(sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7);
+		undo(s,
+		     xendevicemodel_unmap_pcidev_from_ioreq_server(
+			     s->dmod, s->p.domid, s->id, sbdf >> 16,
+			     (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7),
+		     "release the PCI device");
 		/* fall through */
 	case STEP_IOPAGE:
 		xenforeignmemory_unmap_resource(s->fmem, s->iopage_res);
 		/* fall through */
 	case STEP_SERVER:
-		xendevicemodel_destroy_ioreq_server(s->dmod, s->p.domid, s->id);
+		undo(s,
+		     xendevicemodel_destroy_ioreq_server(s->dmod, s->p.domid,
+							 s->id),
+		     "destroy the ioreq server");
 		/* fall through */
 	case STEP_HANDLES:
 		guestmem_close(s->mem);
@@ -239,16 +328,21 @@ void ioreq_server_close(struct ioreq_server *s)
 	free(s);
 }
 
-int ioreq_server_map_mmio(struct ioreq_server *s, uint64_t start,
-			  uint64_t size)
+int ioreq_server_map_mmio(struct ioreq_server *s, uint64_t start, uint64_t size)
 {
 	if (s->mmio_size)
 		return -EBUSY;
+	if (!size || start + size - 1 < start)
+		return -EINVAL;
 	if (xendevicemodel_map_io_range_to_ioreq_server(
 		    s->dmod, s->p.domid, s->id, 1, start, start + size - 1))
 		return fail(s, "claim MMIO range");
 	s->mmio_start = start;
 	s->mmio_size = size;
+	s->stats.mmio_maps++;
+	logmsg(s, LOG_DEBUG, "domain %u: MMIO 0x%llx-0x%llx claimed",
+	       s->p.domid, (unsigned long long)start,
+	       (unsigned long long)(start + size - 1));
 	return 0;
 }
 
@@ -258,10 +352,101 @@ int ioreq_server_unmap_mmio(struct ioreq_server *s, uint64_t start,
 	if (!s->mmio_size || start != s->mmio_start || size != s->mmio_size)
 		return -ENOENT;
 	s->mmio_size = 0;
+	s->stats.mmio_unmaps++;
 	if (xendevicemodel_unmap_io_range_from_ioreq_server(
-		    s->dmod, s->p.domid, s->id, 1, start, start + size - 1))
+		    s->dmod, s->p.domid, s->id, 1, start, start + size - 1)) {
+		if (s->dead)
+			return 0;
 		return fail(s, "release MMIO range");
+	}
 	return 0;
+}
+
+/* Index of @gfn in the sorted set, or where it would go. */
+static uint32_t wp_find(const struct ioreq_server *s, uint64_t gfn)
+{
+	uint32_t lo = 0, hi = s->nr_wp;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (s->wp_gfns[mid] < gfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool wp_contains(const struct ioreq_server *s, uint64_t gfn)
+{
+	uint32_t i = wp_find(s, gfn);
+
+	return i < s->nr_wp && s->wp_gfns[i] == gfn;
+}
+
+int ioreq_server_set_wp(struct ioreq_server *s, uint64_t gfn, bool protect)
+{
+	uint32_t i = wp_find(s, gfn);
+	bool have = i < s->nr_wp && s->wp_gfns[i] == gfn;
+
+	if (have == protect)
+		return 0;
+	if (!protect) {
+		if (xendevicemodel_set_mem_type(s->dmod, s->p.domid,
+						HVMMEM_ram_rw, gfn, 1))
+			return fail(s, "release a write-protected page");
+		memmove(&s->wp_gfns[i], &s->wp_gfns[i + 1],
+			(s->nr_wp - i - 1) * sizeof(*s->wp_gfns));
+		s->nr_wp--;
+		return 0;
+	}
+	/* Mapping it is how a user-space DM learns that it is RAM. */
+	if (!guestmem_page(s->mem, gfn))
+		return -EFAULT;
+	if (s->nr_wp == s->wp_cap) {
+		uint32_t cap = s->wp_cap ? 2 * s->wp_cap : 64;
+		uint64_t *n = realloc(s->wp_gfns, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		s->wp_gfns = n;
+		s->wp_cap = cap;
+	}
+	if (!s->memtype_claimed) {
+		/* Only writes trap: reads of page tables stay at RAM speed. */
+		if (xendevicemodel_map_mem_type_to_ioreq_server(
+			    s->dmod, s->p.domid, s->id, HVMMEM_ioreq_server,
+			    XEN_DMOP_IOREQ_MEM_ACCESS_WRITE))
+			return fail(s, "claim the ioreq_server memory type");
+		s->memtype_claimed = true;
+	}
+	if (xendevicemodel_set_mem_type(s->dmod, s->p.domid,
+					HVMMEM_ioreq_server, gfn, 1))
+		return fail(s, "write-protect a page");
+	memmove(&s->wp_gfns[i + 1], &s->wp_gfns[i],
+		(s->nr_wp - i) * sizeof(*s->wp_gfns));
+	s->wp_gfns[i] = gfn;
+	s->nr_wp++;
+	return 0;
+}
+
+uint32_t ioreq_server_nr_wp(const struct ioreq_server *s)
+{
+	return s->nr_wp;
+}
+
+int ioreq_server_inject_msi(struct ioreq_server *s, uint64_t addr,
+			    uint32_t data)
+{
+	if (xendevicemodel_inject_msi(s->dmod, s->p.domid, addr, data))
+		return -(errno ? errno : EIO);
+	return 0;
+}
+
+bool ioreq_server_domain_dead(const struct ioreq_server *s)
+{
+	return s->dead;
 }
 
 struct guestmem *ioreq_server_guestmem(struct ioreq_server *s)
@@ -269,14 +454,19 @@ struct guestmem *ioreq_server_guestmem(struct ioreq_server *s)
 	return s->mem;
 }
 
-struct xendevicemodel_handle *ioreq_server_dmod(struct ioreq_server *s)
-{
-	return s->dmod;
-}
-
 const struct ioreq_stats *ioreq_server_stats(const struct ioreq_server *s)
 {
 	return &s->stats;
+}
+
+uint32_t ioreq_server_nr_vcpus(const struct ioreq_server *s)
+{
+	return s->nr_vcpus;
+}
+
+uint32_t ioreq_server_id(const struct ioreq_server *s)
+{
+	return s->id;
 }
 
 /* --- serving ------------------------------------------------------------ */
@@ -286,50 +476,96 @@ static uint64_t size_mask(uint32_t size)
 	return size >= 8 ? UINT64_MAX : (1ULL << (8 * size)) - 1;
 }
 
-/* One access of the device: config space, MMIO, or the 0xcf8 latch. */
-static uint64_t dev_read(struct ioreq_server *s, const ioreq_t *req,
-			 uint64_t addr)
+static bool in_mmio(const struct ioreq_server *s, uint64_t addr, uint32_t size)
 {
-	const struct ioreq_device_ops *ops = s->p.ops;
-
-	switch (req->type) {
-	case IOREQ_TYPE_COPY:
-		return ops->mmio_read(s->p.dev, addr, req->size);
-	case IOREQ_TYPE_PIO:
-		if (addr == CF8_PORT && req->size == 4)
-			return s->cf8;
-		return size_mask(req->size);
-	default:
-		return size_mask(req->size);
-	}
+	return s->mmio_size && addr >= s->mmio_start &&
+	       addr - s->mmio_start <= s->mmio_size - size;
 }
 
-static void dev_write(struct ioreq_server *s, const ioreq_t *req,
-		      uint64_t addr, uint64_t val)
+/* The 0xcf8 latch, byte-granular as a chipset's CONFIG_ADDRESS. */
+static uint64_t cf8_read(struct ioreq_server *s, uint64_t port, uint32_t size)
 {
-	const struct ioreq_device_ops *ops = s->p.ops;
+	if (port >= CF8_PORT && port + size <= CF8_PORT + 4)
+		return (s->cf8 >> (8 * (port - CF8_PORT))) & size_mask(size);
+	s->stats.bad++;
+	return size_mask(size);
+}
 
-	switch (req->type) {
-	case IOREQ_TYPE_COPY:
-		ops->mmio_write(s->p.dev, addr, req->size, val);
-		break;
-	case IOREQ_TYPE_PIO:
-		if (addr == CF8_PORT && req->size == 4)
-			s->cf8 = (uint32_t)val;
-		break;
-	default:
-		break;
+static void cf8_write(struct ioreq_server *s, uint64_t port, uint32_t size,
+		      uint64_t val)
+{
+	uint32_t i;
+
+	if (port < CF8_PORT || port + size > CF8_PORT + 4) {
+		s->stats.bad++;
+		return;
+	}
+	for (i = 0; i < size; i++) {
+		uint32_t sh = 8 * (port - CF8_PORT + i);
+
+		s->cf8 = (s->cf8 & ~(0xffU << sh)) |
+			 (uint32_t)((val >> (8 * i)) & 0xff) << sh;
 	}
 }
 
 /*
- * COPY and PIO requests: @count repetitions of @size bytes, stepping
- * backwards with df; with data_is_ptr the data lives in guest memory (a
- * rep movs), otherwise in req->data.  As QEMU's cpu_ioreq_move().
+ * One element of a COPY or PIO request.  A COPY outside the claimed BAR
+ * can only be a store to a write-protected page (Xen sends us nothing
+ * else); a read of one (an instruction that both reads and writes it) is
+ * answered from RAM.
+ */
+static uint64_t dev_read(struct ioreq_server *s, const ioreq_t *req,
+			 uint64_t addr)
+{
+	uint64_t v = 0;
+
+	if (req->type == IOREQ_TYPE_PIO) {
+		s->stats.pio_read++;
+		return cf8_read(s, addr, req->size);
+	}
+	if (in_mmio(s, addr, req->size)) {
+		s->stats.mmio_read++;
+		return s->p.ops->mmio_read(s->p.dev, addr, req->size) &
+		       size_mask(req->size);
+	}
+	if (wp_contains(s, addr >> PAGE_SHIFT_4K) &&
+	    !guestmem_read(s->mem, addr, &v, req->size))
+		return v;
+	s->stats.bad++;
+	return size_mask(req->size);
+}
+
+static void dev_write(struct ioreq_server *s, const ioreq_t *req, uint64_t addr,
+		      uint64_t val)
+{
+	val &= size_mask(req->size);
+	if (req->type == IOREQ_TYPE_PIO) {
+		s->stats.pio_write++;
+		cf8_write(s, addr, req->size, val);
+	} else if (in_mmio(s, addr, req->size)) {
+		s->stats.mmio_write++;
+		s->p.ops->mmio_write(s->p.dev, addr, req->size, val);
+	} else if (s->p.ops->wp_write &&
+		   wp_contains(s, addr >> PAGE_SHIFT_4K) &&
+		   (addr & 0xfff) + req->size <= 0x1000) {
+		s->stats.wp_write++;
+		s->p.ops->wp_write(s->p.dev, addr, req->size, val);
+	} else {
+		s->stats.bad++;
+	}
+}
+
+/*
+ * COPY and PIO requests: @count repetitions of @size bytes; with df the
+ * addresses step backwards.  Memory addresses step, a port does not.
+ * With data_is_ptr the data lives in guest memory (rep movs/ins/outs),
+ * otherwise in req->data (a rep stos writes the same value each time).
+ * As QEMU's cpu_ioreq_move() / cpu_ioreq_pio().
  */
 static void handle_move(struct ioreq_server *s, ioreq_t *req)
 {
 	int64_t step = req->df ? -(int64_t)req->size : (int64_t)req->size;
+	int64_t astep = req->type == IOREQ_TYPE_PIO ? 0 : step;
 	uint32_t i;
 	uint64_t tmp;
 
@@ -340,16 +576,14 @@ static void handle_move(struct ioreq_server *s, ioreq_t *req)
 		return;
 	}
 	for (i = 0; i < req->count; i++) {
-		uint64_t addr = req->addr + step * (int64_t)i;
+		uint64_t addr = req->addr + astep * (int64_t)i;
 		uint64_t gpa = req->data + step * (int64_t)i;
 
 		if (!req->data_is_ptr) {
 			if (req->dir == IOREQ_READ)
-				req->data = dev_read(s, req, addr) &
-					    size_mask(req->size);
+				req->data = dev_read(s, req, addr);
 			else
-				dev_write(s, req, addr,
-					  req->data & size_mask(req->size));
+				dev_write(s, req, addr, req->data);
 			continue;
 		}
 		s->stats.ptr_copies++;
@@ -373,62 +607,67 @@ static void handle_pci_config(struct ioreq_server *s, ioreq_t *req)
 	uint32_t sbdf = req->addr >> 32;
 	uint32_t reg = req->addr & 0xffffffff;
 
+	if (req->dir == IOREQ_READ)
+		s->stats.cfg_read++;
+	else
+		s->stats.cfg_write++;
 	if (sbdf != s->p.sbdf || reg >= 4096 || req->data_is_ptr ||
+	    req->count != 1 ||
 	    !(req->size == 1 || req->size == 2 || req->size == 4)) {
 		s->stats.bad++;
 		if (req->dir == IOREQ_READ)
-			req->data = size_mask(req->size);
+			req->data = size_mask(req->size > 4 ? 4 : req->size);
 		return;
 	}
 	if (req->dir == IOREQ_READ)
-		req->data = ops->cfg_read(s->p.dev, reg, req->size);
+		req->data = ops->cfg_read(s->p.dev, reg, req->size) &
+			    size_mask(req->size);
 	else
-		ops->cfg_write(s->p.dev, reg, req->size, (uint32_t)req->data);
+		ops->cfg_write(s->p.dev, reg, req->size,
+			       (uint32_t)req->data & size_mask(req->size));
 }
 
 static void handle_ioreq(struct ioreq_server *s, unsigned int vcpu)
 {
 	ioreq_t *req = &s->iopage->vcpu_ioreq[vcpu];
 
-	if (req->state != STATE_IOREQ_READY)
+	/* state is a bit-field: plain accesses, explicit fences. */
+	if (((volatile ioreq_t *)req)->state != STATE_IOREQ_READY) {
+		s->stats.spurious++;
 		return;
+	}
 	/* Read the request only after seeing READY. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	req->state = STATE_IOREQ_INPROCESS;
 	switch (req->type) {
 	case IOREQ_TYPE_PCI_CONFIG:
-		s->stats.cfg++;
 		handle_pci_config(s, req);
 		break;
 	case IOREQ_TYPE_COPY:
-		s->stats.mmio++;
-		handle_move(s, req);
-		break;
 	case IOREQ_TYPE_PIO:
-		s->stats.pio++;
 		handle_move(s, req);
 		break;
 	case IOREQ_TYPE_INVALIDATE:
-		/* Our mappings of guest memory may be stale: drop them. */
+		/* The guest's p2m changed: cached mappings may be stale. */
 		s->stats.invalidate++;
-		guestmem_trim(s->mem);
+		guestmem_flush(s->mem);
 		break;
 	default:
 		s->stats.bad++;
+		if (req->dir == IOREQ_READ && !req->data_is_ptr)
+			req->data = UINT64_MAX;
 		break;
 	}
 	/* The response before the state change. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	req->state = STATE_IORESP_READY;
+	((volatile ioreq_t *)req)->state = STATE_IORESP_READY;
+	/* Xen reads the state after the notification. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	xenevtchn_notify(s->xce, s->ports[vcpu]);
 }
 
-static bool domain_alive(struct ioreq_server *s)
-{
-	return xs_is_domain_introduced(s->xsh, s->p.domid);
-}
-
-int ioreq_server_run(struct ioreq_server *s, volatile int *stop)
+int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
+		     const sigset_t *run_mask)
 {
 	struct pollfd fds[2] = {
 		{ .fd = xenevtchn_fd(s->xce), .events = POLLIN },
@@ -436,29 +675,40 @@ int ioreq_server_run(struct ioreq_server *s, volatile int *stop)
 	};
 
 	while (!*stop) {
-		if (poll(fds, 2, 1000) < 0) {
+		if (ppoll(fds, 2, NULL, run_mask) < 0) {
 			if (errno == EINTR)
 				continue;
 			return fail(s, "poll");
 		}
 		if (fds[0].revents & POLLIN) {
-			xenevtchn_port_or_error_t port = xenevtchn_pending(s->xce);
+			xenevtchn_port_or_error_t port =
+				xenevtchn_pending(s->xce);
 			unsigned int v;
 
 			if (port < 0)
-				return fail(s, "event channel");
+				return fail(s, "read a pending event");
 			xenevtchn_unmask(s->xce, port);
 			for (v = 0; v < s->nr_vcpus; v++)
 				if (s->ports[v] == (evtchn_port_t)port)
 					handle_ioreq(s, v);
+			/* Mappings are only dropped between ioreqs. */
+			guestmem_trim(s->mem);
 		}
 		if (fds[1].revents & POLLIN) {
 			char **w;
 
 			while ((w = xs_check_watch(s->xsh)))
 				free(w);
-			if (!domain_alive(s))
+			if (!xs_is_domain_introduced(s->xsh, s->p.domid)) {
+				s->dead = true;
 				return 1;
+			}
+		}
+		if ((fds[0].revents | fds[1].revents) & (POLLERR | POLLHUP)) {
+			logmsg(s, LOG_ERR,
+			       "domain %u: lost the event channel or xenstore connection",
+			       s->p.domid);
+			return -EPIPE;
 		}
 	}
 	return 0;

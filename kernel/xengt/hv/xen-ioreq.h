@@ -2,17 +2,23 @@
 /*
  * A Xen ioreq server for one PCI device of one domain (shared/spec/xen.md):
  * it claims the device's config space and, once the guest places it, its
- * MMIO BAR, and turns every ioreq into single accesses on a small ops
- * table.  It knows nothing about GPUs; xengt-dm puts the GVT core behind
- * it, null-dm a fixed register file.
+ * MMIO BAR, write-protects guest pages on request, and turns every ioreq
+ * into single accesses on a small ops table.  It knows nothing about GPUs:
+ * xengt-dm puts the GVT core behind it, tests/e2e/xen/null-dm a fixed
+ * register file (the trap-cost baseline).
  *
  * Set-up and teardown follow one ladder (demu's model): each step that
  * succeeded is undone, in reverse order, by ioreq_server_close().
- * Single-threaded: call everything from the thread that runs the loop.
+ * Single-threaded: call everything from the thread that runs the loop
+ * (the device ops are called from inside ioreq_server_run()).
+ *
+ * Depends on Xen's libraries and libc only, so that a test tool can link
+ * it without the GVT core.
  */
 #ifndef XENGT_DM_IOREQ_H
 #define XENGT_DM_IOREQ_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,15 +30,32 @@ struct ioreq_device_ops {
 	/* Config space of the claimed device; @reg < 4096, size 1/2/4. */
 	uint32_t (*cfg_read)(void *dev, uint32_t reg, uint32_t size);
 	void (*cfg_write)(void *dev, uint32_t reg, uint32_t size, uint32_t val);
-	/* MMIO inside a claimed range; @addr is guest-physical. */
+	/* MMIO inside the claimed range; @addr is guest-physical, size 1..8. */
 	uint64_t (*mmio_read)(void *dev, uint64_t addr, uint32_t size);
 	void (*mmio_write)(void *dev, uint64_t addr, uint32_t size,
 			   uint64_t val);
+	/*
+	 * A guest store of @size (1..8) bytes at @gpa of a page protected
+	 * with ioreq_server_set_wp(): it has NOT reached RAM; the device
+	 * applies it.  NULL for a device that never protects pages.
+	 */
+	void (*wp_write)(void *dev, uint64_t gpa, uint32_t size, uint64_t val);
 };
 
 struct ioreq_stats {
-	uint64_t cfg, mmio, pio, invalidate, ptr_copies, bad;
+	uint64_t cfg_read, cfg_write; /* IOREQ_TYPE_PCI_CONFIG */
+	uint64_t mmio_read, mmio_write; /* IOREQ_TYPE_COPY to the BAR */
+	uint64_t pio_read, pio_write; /* IOREQ_TYPE_PIO (the 0xcf8 latch) */
+	uint64_t wp_write; /* stores to write-protected pages */
+	uint64_t invalidate; /* IOREQ_TYPE_INVALIDATE */
+	uint64_t ptr_copies; /* elements moved through guest memory */
+	uint64_t bad; /* answered with all-ones / dropped */
+	uint64_t spurious; /* event without a READY ioreq */
+	uint64_t mmio_maps, mmio_unmaps;
 };
+
+/* Priorities as syslog's (LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG). */
+typedef void (*ioreq_log_fn)(int priority, const char *msg);
 
 struct ioreq_server_params {
 	uint32_t domid;
@@ -40,28 +63,48 @@ struct ioreq_server_params {
 	bool claim_cf8; /* PVH: Xen lets the server answer port 0xcf8 */
 	const struct ioreq_device_ops *ops;
 	void *dev;
+	ioreq_log_fn log; /* NULL: stderr */
 };
 
 /* Returns 0 or -errno with a message already logged. */
 int ioreq_server_open(const struct ioreq_server_params *p,
 		      struct ioreq_server **out);
+/* Undo everything, protected pages and the claimed range included. */
 void ioreq_server_close(struct ioreq_server *s);
 
-/* Claim / release [start, start + size) of guest-physical MMIO. */
+/* Claim / release [start, start + size) of guest-physical MMIO (one range). */
 int ioreq_server_map_mmio(struct ioreq_server *s, uint64_t start,
 			  uint64_t size);
 int ioreq_server_unmap_mmio(struct ioreq_server *s, uint64_t start,
 			    uint64_t size);
 
 /*
- * Serve until *stop becomes non-zero (a signal handler sets it) or the
- * domain goes away.  Returns 0 on a clean stop, 1 when the domain died,
- * -errno on failure.
+ * Write-protect (@protect) or release guest frame @gfn: while protected,
+ * guest stores to it arrive as ops->wp_write().  Idempotent.  -EFAULT if
+ * @gfn is not RAM of the domain.
  */
-int ioreq_server_run(struct ioreq_server *s, volatile int *stop);
+int ioreq_server_set_wp(struct ioreq_server *s, uint64_t gfn, bool protect);
+/* Frames protected right now. */
+uint32_t ioreq_server_nr_wp(const struct ioreq_server *s);
 
+/* Deliver an MSI to the domain. */
+int ioreq_server_inject_msi(struct ioreq_server *s, uint64_t addr,
+			    uint32_t data);
+
+/*
+ * Serve until *stop becomes non-zero (a signal handler sets it) or the
+ * domain goes away.  The caller blocks its stop signals and passes in
+ * @run_mask the mask to wait with (ppoll): a signal is then taken only
+ * while waiting, so none is lost between the check and the wait.
+ * Returns 0 on a clean stop, 1 when the domain died, -errno on failure.
+ */
+int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
+		     const sigset_t *run_mask);
+
+bool ioreq_server_domain_dead(const struct ioreq_server *s);
 struct guestmem *ioreq_server_guestmem(struct ioreq_server *s);
-struct xendevicemodel_handle *ioreq_server_dmod(struct ioreq_server *s);
 const struct ioreq_stats *ioreq_server_stats(const struct ioreq_server *s);
+uint32_t ioreq_server_nr_vcpus(const struct ioreq_server *s);
+uint32_t ioreq_server_id(const struct ioreq_server *s);
 
 #endif /* XENGT_DM_IOREQ_H */

@@ -8,10 +8,12 @@
 #include "vgpu.h"
 #include "mmio.h"
 #include "cfg_space.h"
+#include "ppgtt.h"
 
 static struct hv_vm *bus_vm(struct sim_bus *bus)
 {
-	return (struct hv_vm *)((u8 *)bus - __builtin_offsetof(struct hv_vm, bus));
+	return (struct hv_vm *)((u8 *)bus -
+				__builtin_offsetof(struct hv_vm, bus));
 }
 
 /* --- the software GPU's view of memory ---------------------------------- */
@@ -94,8 +96,7 @@ static int xen_write_gpa(struct vgpu *vgpu, u64 gpa, const void *buf, u32 len)
 	return guestmem_write(vgpu->vm->mem, gpa, buf, len);
 }
 
-static int xen_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base,
-			u64 size)
+static int xen_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base, u64 size)
 {
 	struct hv_vm *vm = vgpu->vm;
 	int ret;
@@ -112,12 +113,28 @@ static int xen_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base,
 	return ret;
 }
 
+static int xen_set_wp(struct vgpu *vgpu, u64 gfn, bool protect)
+{
+	struct hv_vm *vm = vgpu->vm;
+
+	if (gfn >= XEN_DM_HOST_PFN_BASE)
+		return -EFAULT;
+	return ioreq_server_set_wp(vm->server, gfn, protect);
+}
+
+static int xen_inject_msi(struct vgpu *vgpu, u64 addr, u32 data)
+{
+	return ioreq_server_inject_msi(vgpu->vm->server, addr, data);
+}
+
 const struct hv_ops xen_user_hv_ops = {
 	.name = "xen-user",
 	.gfn_to_dma = xen_gfn_to_dma,
 	.read_gpa = xen_read_gpa,
 	.write_gpa = xen_write_gpa,
 	.map_mmio = xen_map_mmio,
+	.set_wp = xen_set_wp,
+	.inject_msi = xen_inject_msi,
 };
 
 /* --- trapped accesses --------------------------------------------------- */
@@ -159,14 +176,27 @@ static void dev_mmio_write(void *dev, uint64_t addr, uint32_t size,
 		vgpu_mmio_write(vm->vgpu, addr - vm->bar0_base, size, &val);
 }
 
+/* A store to a write-protected page: a GPU page table the core shadows. */
+static void dev_wp_write(void *dev, uint64_t gpa, uint32_t size, uint64_t val)
+{
+	struct hv_vm *vm = dev;
+
+	if (vm->vgpu)
+		vgpu_wp_write(vm->vgpu, gpa, size, &val);
+	else
+		guestmem_write(vm->mem, gpa, &val, size);
+}
+
 static const struct ioreq_device_ops vgpu_device_ops = {
 	.cfg_read = dev_cfg_read,
 	.cfg_write = dev_cfg_write,
 	.mmio_read = dev_mmio_read,
 	.mmio_write = dev_mmio_write,
+	.wp_write = dev_wp_write,
 };
 
-int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, struct hv_vm **out)
+int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
+		struct hv_vm **out)
 {
 	struct hv_vm *vm = calloc(1, sizeof(*vm));
 	struct ioreq_server_params p = {
@@ -175,6 +205,7 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, struct hv_vm **out)
 		.claim_cf8 = claim_cf8,
 		.ops = &vgpu_device_ops,
 		.dev = vm,
+		.log = log,
 	};
 	int ret;
 
@@ -192,17 +223,26 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, struct hv_vm **out)
 	return 0;
 }
 
-void xen_vm_close(struct hv_vm *vm)
+int xen_vm_close(struct hv_vm *vm)
 {
-	u32 i;
+	u32 i, leaked_wp = ioreq_server_nr_wp(vm->server);
+	u32 leaked_pages = vm->nr_host_pages;
 
+	/* The ioreq server releases what is still protected; say so. */
 	ioreq_server_close(vm->server);
 	for (i = 0; i < XEN_DM_HOST_PAGES; i++)
 		free(vm->host_pages[i]);
 	free(vm);
+	if (leaked_wp || leaked_pages) {
+		gvt_err("domain teardown: %u write-protected guest pages and %u host pages were still held after the vGPU was destroyed",
+			leaked_wp, leaked_pages);
+		return -EBUSY;
+	}
+	return 0;
 }
 
-int xen_vm_run(struct hv_vm *vm, volatile int *stop)
+int xen_vm_run(struct hv_vm *vm, volatile sig_atomic_t *stop,
+	       const sigset_t *run_mask)
 {
-	return ioreq_server_run(vm->server, stop);
+	return ioreq_server_run(vm->server, stop, run_mask);
 }

@@ -5,7 +5,8 @@
  * through foreign mappings (xen-guestmem.c).
  *
  * Faithfulness: everything a vGPU needs from Xen is real here (traps,
- * BAR moves, guest memory).  What a user-space device model cannot have is
+ * BAR moves, guest memory, write-protected page-table pages through
+ * HVMMEM_ioreq_server, MSIs through XEN_DMOP_inject_msi).  What a user-space device model cannot have is
  * machine frames: with the software GPU it hands out "DMA" addresses in its
  * own space instead — guest frame g is DMA page g, host pages live above
  * XEN_DM_HOST_PFN_BASE — and the software GPU reaches both through the
@@ -38,12 +39,18 @@ extern const struct hv_ops xen_user_hv_ops;
 
 /*
  * Become the ioreq server of @domid for PCI device @sbdf.  @claim_cf8 for
- * PVH guests, whose port 0xcf8 nobody else answers.
+ * PVH guests, whose port 0xcf8 nobody else answers.  @log: where the
+ * ioreq server's messages go (NULL: stderr).
  */
-int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, struct hv_vm **out);
-/* The vGPU must have been destroyed first. */
-void xen_vm_close(struct hv_vm *vm);
-/* Serve until *stop or the domain dies (1). */
-int xen_vm_run(struct hv_vm *vm, volatile int *stop);
+int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
+		struct hv_vm **out);
+/*
+ * The vGPU must have been destroyed first.  Returns -EBUSY (logged) if
+ * the vGPU left guest pages protected or host pages allocated: a leak.
+ */
+int xen_vm_close(struct hv_vm *vm);
+/* Serve until *stop or the domain dies (1); see ioreq_server_run(). */
+int xen_vm_run(struct hv_vm *vm, volatile sig_atomic_t *stop,
+	       const sigset_t *run_mask);
 
 #endif /* XENGT_HV_XEN_USER_H */
