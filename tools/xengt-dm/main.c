@@ -16,6 +16,7 @@
 
 #include "gvt.h"
 #include "vgpu.h"
+#include "pvinfo.h"
 #include "sim_gpu.h"
 #include "xen-user.h"
 #include "log.h"
@@ -27,9 +28,10 @@ struct options {
 	u32 sbdf;
 	bool pvh, foreground, verbose;
 	const char *pidfile;
+	const char *fault; /* --inject-fault: a test aid, see usage() */
 };
 
-static volatile int stop;
+static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
 {
@@ -51,8 +53,14 @@ static void usage(FILE *f)
 		"  --bdf BB:DD.F   where the guest sees the vGPU (default 00:02.0)\n"
 		"  --pvh           the guest is PVH: also answer port 0xcf8\n"
 		"  --foreground    do not daemonize; log to stderr\n"
-		"  --pidfile FILE  write the daemon's pid to FILE\n"
-		"  -v              debug messages\n");
+		"  --pidfile FILE  write the pid to FILE once the guest can be served\n"
+		"  -v              debug messages\n"
+		"Test aid (never for production):\n"
+		"  --inject-fault pvinfo-magic\n"
+		"                  break this vGPU on purpose (a wrong PVINFO magic right\n"
+		"                  after creation) so that end-to-end tests can show they fail\n"
+		"SIGTERM, SIGINT, SIGHUP or the domain's death: the vGPU is destroyed,\n"
+		"the ioreq server removed, and xengt-dm exits 0.\n");
 }
 
 static int parse_num(const char *s, const char *what, unsigned long max,
@@ -64,8 +72,9 @@ static int parse_num(const char *s, const char *what, unsigned long max,
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (errno || !*s || *end || *s == '-' || v > max) {
-		fprintf(stderr, "xengt-dm: %s: '%s' is not a number in 0..%lu\n",
-			what, s, max);
+		fprintf(stderr,
+			"xengt-dm: %s: '%s' is not a number in 0..%lu\n", what,
+			s, max);
 		return -1;
 	}
 	*out = v;
@@ -79,7 +88,8 @@ static int parse_bdf(const char *s, u32 *sbdf)
 
 	if (sscanf(s, "%2x:%2x.%1x%c", &bus, &dev, &fn, &extra) != 3 ||
 	    dev > 31 || fn > 7) {
-		fprintf(stderr, "xengt-dm: --bdf: '%s' is not BB:DD.F (e.g. 00:02.0)\n",
+		fprintf(stderr,
+			"xengt-dm: --bdf: '%s' is not BB:DD.F (e.g. 00:02.0)\n",
 			s);
 		return -1;
 	}
@@ -100,6 +110,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "pvh", no_argument, NULL, 'p' },
 		{ "foreground", no_argument, NULL, 'F' },
 		{ "pidfile", required_argument, NULL, 'P' },
+		{ "inject-fault", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,7 +135,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'H':
 			custom = true;
-			if (parse_num(optarg, "--high-gm", 4096, &o->high_gm_mb))
+			if (parse_num(optarg, "--high-gm", 4096,
+				      &o->high_gm_mb))
 				return -1;
 			break;
 		case 'f':
@@ -149,6 +161,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'P':
 			o->pidfile = optarg;
 			break;
+		case 'X':
+			if (strcmp(optarg, "pvinfo-magic")) {
+				fprintf(stderr,
+					"xengt-dm: --inject-fault: unknown fault '%s' (known: pvinfo-magic)\n",
+					optarg);
+				return -1;
+			}
+			o->fault = optarg;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -161,24 +182,29 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "xengt-dm: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "xengt-dm: unexpected argument '%s'\n",
+			argv[optind]);
 		return -1;
 	}
 	if (!have_domain || o->domid == 0) {
-		fprintf(stderr, "xengt-dm: --domain ID (a guest, not dom0) is required\n");
+		fprintf(stderr,
+			"xengt-dm: --domain ID (a guest, not dom0) is required\n");
 		return -1;
 	}
 	if (!!o->type == custom) {
-		fprintf(stderr, "xengt-dm: give either --type or all of --low-gm, --high-gm and --fences\n");
+		fprintf(stderr,
+			"xengt-dm: give either --type or all of --low-gm, --high-gm and --fences\n");
 		return -1;
 	}
 	if (o->type && !vgpu_type_find(o->type)) {
-		fprintf(stderr, "xengt-dm: unknown vGPU type '%s' (known: xengt_8 xengt_4 xengt_2 xengt_1)\n",
+		fprintf(stderr,
+			"xengt-dm: unknown vGPU type '%s' (known: xengt_8 xengt_4 xengt_2 xengt_1)\n",
 			o->type);
 		return -1;
 	}
 	if (custom && (!o->low_gm_mb || !o->high_gm_mb || !o->fences)) {
-		fprintf(stderr, "xengt-dm: a custom vGPU needs non-zero --low-gm, --high-gm and --fences\n");
+		fprintf(stderr,
+			"xengt-dm: a custom vGPU needs non-zero --low-gm, --high-gm and --fences\n");
 		return -1;
 	}
 	return 0;
@@ -205,7 +231,8 @@ static int daemonize(int *report_fd)
 		if (read(fds[0], &status, 1) != 1)
 			status = 1;
 		if (status)
-			fprintf(stderr, "xengt-dm: set-up failed, see syslog (daemon.err)\n");
+			fprintf(stderr,
+				"xengt-dm: set-up failed, see syslog (daemon.err)\n");
 		_exit(status);
 	}
 	close(fds[0]);
@@ -247,12 +274,63 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+static void ioreq_log(int priority, const char *msg)
+{
+	dm_log(priority, "%s", msg);
+}
+
+/*
+ * --inject-fault pvinfo-magic: what a vGPU with a broken PVINFO page looks
+ * like to the guest.  Only the virtual register file of this one vGPU is
+ * touched, so the guest's "not a vGPU" path is exercised end to end.
+ */
+static void inject_fault(struct vgpu *vgpu, const char *fault)
+{
+	u64 bad = 0x0badc0de0badc0deULL;
+
+	os_mutex_lock(&vgpu->lock);
+	os_memcpy(vgpu->vreg + VGT_PVINFO_PAGE, &bad, sizeof(bad));
+	os_mutex_unlock(&vgpu->lock);
+	dm_warn("TEST FAULT INJECTED (%s): vGPU %u has PVINFO magic 0x%016llx",
+		fault, vgpu->id, (unsigned long long)bad);
+}
+
+static void log_stats(const struct hv_vm *vm, const struct vgpu *vgpu)
+{
+	const struct ioreq_stats *st = ioreq_server_stats(vm->server);
+
+	dm_info("ioreqs: cfg %llu/%llu mmio %llu/%llu pio %llu/%llu (r/w), wp %llu, invalidate %llu, ptr elements %llu, bad %llu, spurious %llu, BAR0 maps %llu unmaps %llu",
+		(unsigned long long)st->cfg_read,
+		(unsigned long long)st->cfg_write,
+		(unsigned long long)st->mmio_read,
+		(unsigned long long)st->mmio_write,
+		(unsigned long long)st->pio_read,
+		(unsigned long long)st->pio_write,
+		(unsigned long long)st->wp_write,
+		(unsigned long long)st->invalidate,
+		(unsigned long long)st->ptr_copies, (unsigned long long)st->bad,
+		(unsigned long long)st->spurious,
+		(unsigned long long)st->mmio_maps,
+		(unsigned long long)st->mmio_unmaps);
+	dm_info("vGPU %u: mmio %llu/%llu (r/w), bad %llu, GGTT writes %llu, dropped %llu, bad PTEs %llu, cfg bad %llu%s%s",
+		vgpu->id, (unsigned long long)vgpu->stats.mmio_reads,
+		(unsigned long long)vgpu->stats.mmio_writes,
+		(unsigned long long)vgpu->stats.mmio_bad,
+		(unsigned long long)vgpu->stats.ggtt_writes,
+		(unsigned long long)vgpu->stats.ggtt_dropped,
+		(unsigned long long)vgpu->stats.ggtt_bad_pte,
+		(unsigned long long)vgpu->stats.cfg_bad,
+		vgpu->failsafe ? ", FAILSAFE: " : "",
+		vgpu->failsafe ? vgpu->failsafe_reason : "");
+}
+
 int main(int argc, char **argv)
 {
 	static struct sim_gpu gpu;
 	static struct xengt_gvt gvt;
 	struct vgpu_params p = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, run_mask;
 	struct options o;
 	struct hv_vm *vm;
 	struct vgpu *vgpu;
@@ -262,11 +340,26 @@ int main(int argc, char **argv)
 		return 2;
 	dm_log_init("xengt-dm", !o.foreground, o.verbose);
 	if (!o.foreground && daemonize(&report_fd)) {
-		fprintf(stderr, "xengt-dm: cannot daemonize: %s\n", strerror(errno));
+		fprintf(stderr, "xengt-dm: cannot daemonize: %s\n",
+			strerror(errno));
 		return 1;
 	}
+	/*
+	 * Stop signals stay blocked except inside the event loop's ppoll():
+	 * one arriving during set-up is taken there and shuts down cleanly,
+	 * and none is lost between checking the flag and waiting.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &run_mask);
+	sigdelset(&run_mask, SIGTERM);
+	sigdelset(&run_mask, SIGINT);
+	sigdelset(&run_mask, SIGHUP);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (o.type)
@@ -280,44 +373,46 @@ int main(int argc, char **argv)
 		p.weight = o.weight;
 	p.domid = o.domid;
 
-	ret = xen_vm_open(o.domid, o.sbdf, o.pvh, &vm);
+	ret = xen_vm_open(o.domid, o.sbdf, o.pvh, ioreq_log, &vm);
 	if (ret)
 		goto out_report;
 	ret = sim_gpu_init(&gpu, &vm->bus);
-	if (ret)
+	if (ret) {
+		dm_err("software GPU: %s", strerror(-ret));
 		goto out_vm;
+	}
 	ret = xengt_gvt_init(&gvt, &gpu.base, &xen_user_hv_ops);
-	if (ret)
+	if (ret) {
+		dm_err("GVT core: %s", strerror(-ret));
 		goto out_gpu;
+	}
 	p.vm = vm;
 	ret = vgpu_create(&gvt, &p, &vgpu);
-	if (ret)
+	if (ret) {
+		dm_err("cannot create the vGPU for domain %u: %s", o.domid,
+		       strerror(-ret));
 		goto out_gvt;
+	}
 	vm->vgpu = vgpu;
+	if (o.fault)
+		inject_fault(vgpu, o.fault);
+	/* Last: whoever waits for the pid file may unpause the guest. */
 	if (o.pidfile && write_pidfile(o.pidfile)) {
 		ret = -EIO;
 		goto out_vgpu;
 	}
-	dm_info("serving domain %u: vGPU %u (%s) at %02x:%02x.%x", o.domid,
-		vgpu->id, vgpu->type_name, o.sbdf >> 8, (o.sbdf >> 3) & 0x1f,
-		o.sbdf & 7);
+	dm_info("serving domain %u: vGPU %u (%s) at %02x:%02x.%x, ioreq server %u, %u vCPU(s)",
+		o.domid, vgpu->id, vgpu->type_name, o.sbdf >> 8,
+		(o.sbdf >> 3) & 0x1f, o.sbdf & 7, ioreq_server_id(vm->server),
+		ioreq_server_nr_vcpus(vm->server));
 	report(&report_fd, 0);
 
-	ret = xen_vm_run(vm, &stop);
+	ret = xen_vm_run(vm, &stop, &run_mask);
 	if (ret == 1)
-		dm_info("domain %u is gone", o.domid);
-	else if (stop)
-		dm_info("signal %d: shutting down", stop);
-	{
-		const struct ioreq_stats *st = ioreq_server_stats(vm->server);
-
-		dm_info("handled %llu config, %llu MMIO, %llu port ioreqs (%llu bad); %llu GGTT writes, %llu dropped",
-			(unsigned long long)st->cfg,
-			(unsigned long long)st->mmio,
-			(unsigned long long)st->pio,
-			(unsigned long long)st->bad, vgpu->stats.ggtt_writes,
-			vgpu->stats.ggtt_dropped);
-	}
+		dm_info("domain %u is gone: shutting down", o.domid);
+	else if (ret == 0)
+		dm_info("signal %d: shutting down", (int)stop);
+	log_stats(vm, vgpu);
 	ret = ret < 0 ? ret : 0;
 out_vgpu:
 	vm->vgpu = NULL;
@@ -329,7 +424,11 @@ out_gvt:
 out_gpu:
 	sim_gpu_fini(&gpu);
 out_vm:
-	xen_vm_close(vm);
+	if (xen_vm_close(vm) && !ret)
+		ret = -EBUSY;
+	if (!ret)
+		dm_info("domain %u: vGPU destroyed, ioreq server removed",
+			o.domid);
 out_report:
 	report(&report_fd, ret ? 1 : 0);
 	return ret ? 1 : 0;
