@@ -17,6 +17,11 @@ void i915pv_ggtt_map(struct i915pv_dev *dev, uint64_t gm, uint64_t gpa)
 			    (gpa & ~4095ULL) | GEN8_PAGE_PRESENT);
 }
 
+void i915pv_ggtt_unmap(struct i915pv_dev *dev, uint64_t gm)
+{
+	dev->io->mmio_write(dev->io->ctx, dev->bar0 + pte_offset(gm), 8, 0);
+}
+
 uint64_t i915pv_ggtt_read(struct i915pv_dev *dev, uint64_t gm)
 {
 	return dev->io->mmio_read(dev->io->ctx, dev->bar0 + pte_offset(gm), 8);

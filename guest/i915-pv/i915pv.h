@@ -35,6 +35,11 @@ struct i915pv_io {
 	 */
 	void (*ram_write)(void *ctx, uint64_t gpa, uint32_t size, uint64_t val);
 	void *ctx;
+	/*
+	 * Optional (may be NULL): called between polls of GPU state in
+	 * memory, so a busy-waiting guest lets the GPU side progress.
+	 */
+	void (*relax)(void *ctx);
 };
 
 struct i915pv_range {
@@ -61,6 +66,7 @@ struct i915pv_dev {
 	struct i915pv_range balloon[4];
 	int nr_balloon;
 	uint64_t low_next, high_next; /* graphics memory bump allocators */
+	bool native; /* no PVINFO: a bare GPU, the whole GGTT is ours */
 
 	const char *error; /* why the last call failed */
 };
@@ -75,6 +81,13 @@ struct i915pv_dev {
  */
 int i915pv_probe(struct i915pv_dev *dev, const struct i915pv_io *io,
 		 uint64_t mmio_base);
+/*
+ * As i915pv_probe(), but a device without PVINFO is accepted as a bare
+ * (native) GPU: dev->native is set and the "partition" is the whole GGTT,
+ * so i915pv_balloon() reserves nothing.  The baseline of the benchmarks.
+ */
+int i915pv_probe_any(struct i915pv_dev *dev, const struct i915pv_io *io,
+		     uint64_t mmio_base);
 /* Reserve what is not ours (the spec's four ranges, in order). */
 int i915pv_balloon(struct i915pv_dev *dev);
 /* Undo the balloon, in reverse order. */
@@ -88,6 +101,8 @@ int i915pv_gm_alloc(struct i915pv_dev *dev, uint64_t size, bool mappable,
 /* GGTT entry for graphics page @gm: map guest page @gpa, read it back. */
 void i915pv_ggtt_map(struct i915pv_dev *dev, uint64_t gm, uint64_t gpa);
 uint64_t i915pv_ggtt_read(struct i915pv_dev *dev, uint64_t gm);
+/* Clear the GGTT entry for graphics page @gm (not present). */
+void i915pv_ggtt_unmap(struct i915pv_dev *dev, uint64_t gm);
 
 /*
  * The skeleton's guest job: allocate @npages in low and in high graphics

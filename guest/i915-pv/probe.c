@@ -89,8 +89,8 @@ static int read_pvinfo(struct i915pv_dev *dev)
 	return 0;
 }
 
-int i915pv_probe(struct i915pv_dev *dev, const struct i915pv_io *io,
-		 uint64_t mmio_base)
+static int probe_device(struct i915pv_dev *dev, const struct i915pv_io *io,
+			uint64_t mmio_base)
 {
 	uint32_t ggms;
 
@@ -119,5 +119,31 @@ int i915pv_probe(struct i915pv_dev *dev, const struct i915pv_io *io,
 	/* (1 << ggms) MiB of 8-byte PTEs, each mapping 4 KiB. */
 	dev->ggtt_total = ((1ULL << ggms) << 20) / 8 * 4096;
 	dev->mappable_end = dev->bar2_size;
+	return 0;
+}
+
+int i915pv_probe(struct i915pv_dev *dev, const struct i915pv_io *io,
+		 uint64_t mmio_base)
+{
+	if (probe_device(dev, io, mmio_base))
+		return -1;
 	return read_pvinfo(dev);
+}
+
+int i915pv_probe_any(struct i915pv_dev *dev, const struct i915pv_io *io,
+		     uint64_t mmio_base)
+{
+	if (probe_device(dev, io, mmio_base))
+		return -1;
+	if (!read_pvinfo(dev))
+		return 0;
+	/* A bare GPU: everything it maps is ours, as for a native i915. */
+	dev->native = true;
+	dev->error = NULL;
+	dev->magic = 0;
+	dev->mappable_base = 0;
+	dev->mappable_size = dev->mappable_end;
+	dev->nonmappable_base = dev->mappable_end;
+	dev->nonmappable_size = dev->ggtt_total - dev->mappable_end;
+	return 0;
 }

@@ -11,22 +11,34 @@
 #include <string.h>
 
 #include "world.h"
+#include "native.h"
+#include "bench.h"
 
 struct options {
 	u32 vms;
 	u32 pages;
+	u32 ops;
 	bool json;
+	bool native;
 	const char *types;
+	const char *workloads;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xengt-sim [--vms N] [--types T1,T2,...] [--pages N] [--json] [-v]\n"
+		"usage: xengt-sim [--vms N] [--types T1,T2,...] [--pages N]\n"
+		"                 [--workload W1,W2,...] [--ops N] [--native] [--json] [-v]\n"
+		"       xengt-sim bench [--vms N] [--types ...] [--ops N] [--workload ...]\n"
 		"  --vms N        number of simulated VMs, 1..%d (default 4)\n"
 		"  --types LIST   vGPU types, cycled over the VMs (default: xengt_8,xengt_4)\n"
 		"                 known: xengt_8 xengt_4 xengt_2 xengt_1\n"
 		"  --pages N      GGTT pages each guest maps per slice (default 256)\n"
+		"  --workload LIST GPU workloads each guest runs after its GGTT job:\n"
+		"                 store (submission-heavy), blit (GPU-heavy),\n"
+		"                 ptchurn (page-table-heavy)\n"
+		"  --ops N        ops per workload (default: store 500, blit 20, ptchurn 200)\n"
+		"  --native       run the guest code natively on the software GPU (no vGPU)\n"
 		"  --json         print the result as one JSON object\n"
 		"  -v             verbose core log\n",
 		WORLD_MAX_VMS);
@@ -57,6 +69,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "vms", required_argument, NULL, 'n' },
 		{ "types", required_argument, NULL, 't' },
 		{ "pages", required_argument, NULL, 'p' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "ops", required_argument, NULL, 'o' },
+		{ "native", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -79,6 +94,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'p':
 			if (parse_u32(optarg, "--pages", 1, 3584, &o->pages))
 				return -1;
+			break;
+		case 'w':
+			o->workloads = optarg;
+			break;
+		case 'o':
+			if (parse_u32(optarg, "--ops", 1, 10000000, &o->ops))
+				return -1;
+			break;
+		case 'N':
+			o->native = true;
 			break;
 		case 'j':
 			o->json = true;
@@ -144,9 +169,111 @@ static void print_table(struct world *w)
 		       g->stats.ggtt_writes, v->ok ? "ok" : "FAIL",
 		       v->ok ? "" : ": ", v->ok ? "" : v->why);
 	}
+	for (i = 0; i < w->nr_vms; i++) {
+		u32 k;
+
+		for (k = 0; k < w->plan.nr; k++) {
+			struct world_wl_result *r = &w->vms[i].wl[k];
+
+			if (!r->ran)
+				continue;
+			printf("vgpu %u %-8s %6u/%-6u ops %10.0f ops/s %8.1f traps/op  %s\n",
+			       w->vms[i].vgpu->id,
+			       i915pv_workload_name(r->wl.kind), r->wl.done,
+			       r->wl.ops,
+			       r->ns ? r->wl.done * 1e9 / r->ns : 0.0,
+			       r->wl.done ? (double)r->traps / r->wl.done : 0.0,
+			       r->ok ? "ok" : r->why);
+		}
+	}
 	printf("GPU accesses %llu, faults %llu, foreign accesses %llu\n",
 	       w->gpu.stats.accesses, w->gpu.stats.faults,
 	       w->gpu.stats.foreign);
+}
+
+static void print_json_workloads(const struct world_wl_result *wl, u32 n)
+{
+	u32 k;
+
+	bool first = true;
+
+	printf("\"workloads\": [");
+	for (k = 0; k < n; k++) {
+		const struct world_wl_result *r = &wl[k];
+
+		if (!r->ran)
+			continue;
+		printf("%s{\"name\": \"%s\", \"ops\": %u, \"done\": %u, "
+		       "\"ns\": %llu, \"ops_per_s\": %.1f, \"traps\": %llu, "
+		       "\"gpu_ticks\": %llu, \"result\": \"%s\", \"reason\": \"%s\"}",
+		       first ? "" : ", ", i915pv_workload_name(r->wl.kind),
+		       r->wl.ops, r->wl.done, r->ns,
+		       r->ns ? r->wl.done * 1e9 / r->ns : 0.0, r->traps,
+		       r->gpu_ticks, r->ok ? "ok" : "FAIL",
+		       r->ok ? "" : r->why);
+		first = false;
+	}
+	printf("]");
+}
+
+/* The baseline: the same guest code on the bare software GPU. */
+static int run_native(const struct options *o)
+{
+	static struct native n;
+	struct world_wl_plan plan;
+	struct world_wl_result res[I915PV_WL_COUNT];
+	struct i915pv_pages pages;
+	int ret, failed = 0;
+	u32 k;
+
+	if (world_parse_workloads(
+		    &plan, o->workloads ? o->workloads : "store,blit,ptchurn",
+		    o->ops)) {
+		fprintf(stderr, "xengt-sim: bad --workload list\n");
+		return 2;
+	}
+	ret = native_init(&n, WORLD_VM_RAM);
+	if (ret) {
+		fprintf(stderr,
+			"xengt-sim: cannot set up the native machine: %s\n",
+			strerror(-ret));
+		return 1;
+	}
+	if (native_probe(&n)) {
+		native_fini(&n);
+		return 1;
+	}
+	i915pv_pages_init(&pages, &n.io, WORLD_WL_RAM, WORLD_VM_RAM);
+	memset(res, 0, sizeof(res));
+	for (k = 0; k < plan.nr; k++) {
+		res[k].wl.kind = plan.kinds[k];
+		res[k].wl.ops = plan.ops[k];
+		res[k].wl.seed = 0x2000 + k;
+		failed += world_run_workload(&n.dev, &pages, &res[k], &n.gpu,
+					     NATIVE_DOMID, NULL, NULL) != 0;
+	}
+	failed += n.gpu.stats.foreign != 0;
+	if (o->json) {
+		printf("{\"native\": true, ");
+		print_json_workloads(res, plan.nr);
+		printf(", \"gpu_accesses\": %llu, \"gpu_faults\": %llu, "
+		       "\"foreign_accesses\": %llu}\n",
+		       n.gpu.stats.accesses, n.gpu.stats.faults,
+		       n.gpu.stats.foreign);
+	} else {
+		for (k = 0; k < plan.nr; k++)
+			printf("native %-8s %6u/%-6u ops %10.0f ops/s  %s\n",
+			       i915pv_workload_name(res[k].wl.kind),
+			       res[k].wl.done, res[k].wl.ops,
+			       res[k].ns ? res[k].wl.done * 1e9 / res[k].ns :
+					   0.0,
+			       res[k].ok ? "ok" : res[k].why);
+		printf("GPU accesses %llu, faults %llu, foreign accesses %llu\n",
+		       n.gpu.stats.accesses, n.gpu.stats.faults,
+		       n.gpu.stats.foreign);
+	}
+	native_fini(&n);
+	return failed ? 1 : 0;
 }
 
 static void print_json(struct world *w)
@@ -163,12 +290,14 @@ static void print_json(struct world *w)
 		       "\"high_gm\": {\"base\": %llu, \"size\": %llu}, "
 		       "\"fences\": {\"base\": %u, \"count\": %u}, "
 		       "\"traps\": %llu, \"ggtt_entries\": %llu, "
-		       "\"ggtt_dropped\": %llu, \"result\": \"%s\", \"reason\": \"%s\"}",
+		       "\"ggtt_dropped\": %llu, ",
 		       i ? ", " : "", g->id, v->vm->domid, g->type_name,
 		       g->low_gm_base, g->low_gm_size, g->high_gm_base,
 		       g->high_gm_size, g->fence_base, g->fence_num,
 		       v->vm->traps.cfg + v->vm->traps.mmio,
-		       g->stats.ggtt_writes, g->stats.ggtt_dropped,
+		       g->stats.ggtt_writes, g->stats.ggtt_dropped);
+		print_json_workloads(v->wl, w->plan.nr);
+		printf(", \"result\": \"%s\", \"reason\": \"%s\"}",
 		       v->ok ? "ok" : "FAIL", v->ok ? "" : v->why);
 	}
 	printf("], \"gpu_accesses\": %llu, \"gpu_faults\": %llu, "
@@ -184,8 +313,12 @@ int main(int argc, char **argv)
 	u32 i;
 	int ret, failed = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "bench"))
+		return bench_main(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &o))
 		return 2;
+	if (o.native)
+		return run_native(&o);
 	ret = world_init(&w, o.vms);
 	if (ret) {
 		fprintf(stderr,
@@ -205,6 +338,12 @@ int main(int argc, char **argv)
 			world_fini(&w);
 			return 1;
 		}
+	}
+	if (o.workloads && world_parse_workloads(&w.plan, o.workloads, o.ops)) {
+		fprintf(stderr,
+			"xengt-sim: --workload takes a list of store, blit, ptchurn\n");
+		world_fini(&w);
+		return 2;
 	}
 	ret = world_run_guests(&w, o.pages);
 	if (ret) {

@@ -3,7 +3,10 @@
  * The embedded default world (see world.h).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "world.h"
 
@@ -26,6 +29,8 @@ int world_init(struct world *w, u32 max_vms)
 	ret = xengt_gvt_init(&w->gvt, &w->gpu.base, &sim_hv_ops);
 	if (ret)
 		goto err_gpu;
+	/* Completions reach the core through its interrupt entry. */
+	w->gpu.base.gvt = &w->gvt;
 	return 0;
 
 err_gpu:
@@ -75,6 +80,8 @@ int world_add_vm(struct world *w, const char *type)
 		return ret;
 	}
 	v->vm->vgpu = v->vgpu;
+	/* The core tags its shadow contexts with the vGPU id. */
+	sim_gpu_set_tag_owner(&w->gpu, v->vgpu->id, p.domid);
 	world_vm_bind_io(v);
 	w->nr_vms++;
 	return 0;
@@ -112,6 +119,11 @@ static void io_ram_write(void *ctx, uint64_t gpa, uint32_t size, uint64_t val)
 	sim_vm_mmio_write(ctx, gpa, size, val);
 }
 
+static void io_relax(void __always_unused *ctx)
+{
+	sched_yield();
+}
+
 void world_vm_bind_io(struct world_vm *v)
 {
 	v->io = (struct i915pv_io){
@@ -122,18 +134,139 @@ void world_vm_bind_io(struct world_vm *v)
 		.ram = io_ram,
 		.ram_write = io_ram_write,
 		.ctx = v->vm,
+		.relax = io_relax,
 	};
 }
 
 static void vm_fail(struct world_vm *v, const char *step, const char *why)
 {
+	char msg[sizeof(v->why)];
+
+	/* @why may live inside @v (a workload's own reason). */
 	v->ok = false;
-	snprintf(v->why, sizeof(v->why), "%s: %s", step, why ? why : "?");
+	snprintf(msg, sizeof(msg), "%s: %s", step, why ? why : "?");
+	memcpy(v->why, msg, sizeof(msg));
 }
+
+const u32 world_wl_default_ops[I915PV_WL_COUNT] = {
+	[I915PV_WL_STORE] = 500,
+	[I915PV_WL_BLIT] = 20,
+	[I915PV_WL_PTCHURN] = 200,
+};
+
+u64 world_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int world_parse_workloads(struct world_wl_plan *plan, const char *list, u32 ops)
+{
+	char name[32];
+	const char *p = list;
+
+	memset(plan, 0, sizeof(*plan));
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int kind;
+		u32 i;
+
+		if (!len || len >= sizeof(name))
+			return -EINVAL;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		kind = i915pv_workload_parse(name);
+		if (kind < 0)
+			return -EINVAL;
+		for (i = 0; i < plan->nr; i++)
+			if (plan->kinds[i] == kind)
+				return -EINVAL;
+		plan->kinds[plan->nr] = kind;
+		plan->ops[plan->nr] = ops ? ops : world_wl_default_ops[kind];
+		plan->nr++;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return plan->nr ? 0 : -EINVAL;
+}
+
+int world_run_workload(struct i915pv_dev *dev, struct i915pv_pages *pages,
+		       struct world_wl_result *r, struct sim_gpu *gpu,
+		       u16 domid, u64 (*traps)(void *ctx), void *ctx)
+{
+	u16 slot = sim_gpu_requester_slot(domid);
+	u64 t0 = traps ? traps(ctx) : 0;
+	u64 g0 = os_atomic_read(&gpu->stats.ticks_by_requester[slot]);
+	u64 start = world_now_ns();
+	int ret;
+
+	dev->error = NULL;
+	ret = i915pv_workload_run(dev, pages, &r->wl);
+	r->ns = world_now_ns() - start;
+	r->gpu_ticks =
+		os_atomic_read(&gpu->stats.ticks_by_requester[slot]) - g0;
+	r->traps = traps ? traps(ctx) - t0 : 0;
+	r->ran = true;
+	r->ok = !ret;
+	if (ret)
+		snprintf(r->why, sizeof(r->why), "%s after %u of %u ops: %s",
+			 i915pv_workload_name(r->wl.kind), r->wl.done,
+			 r->wl.ops, dev->error ? dev->error : "?");
+	return ret;
+}
+
+static u64 vm_traps(void *ctx)
+{
+	struct hv_vm *vm = ctx;
+
+	return vm->traps.cfg + vm->traps.mmio + vm->traps.wp;
+}
+
+/* GPU time of every VM, once, when the first VM is done. */
+static void world_first_done(struct world *w)
+{
+	u32 i;
+
+	if (__atomic_exchange_n(&w->first_done, 1, __ATOMIC_ACQ_REL))
+		return;
+	for (i = 0; i < w->nr_vms; i++)
+		w->first_done_ticks[i] = os_atomic_read(
+			&w->gpu.stats.ticks_by_requester[sim_gpu_requester_slot(
+				w->vms[i].vm->domid)]);
+}
+
+static void run_plan(struct world *w, struct world_vm *v, u32 index)
+{
+	u32 i;
+
+	i915pv_pages_init(&v->pages, &v->io, WORLD_WL_RAM, WORLD_VM_RAM);
+	for (i = 0; i < w->plan.nr && v->ok; i++) {
+		struct world_wl_result *r = &v->wl[i];
+
+		memset(r, 0, sizeof(*r));
+		r->wl.kind = w->plan.kinds[i];
+		r->wl.ops = w->plan.ops[i];
+		r->wl.seed = 0x2000 + index * 16 + i;
+		if (world_run_workload(&v->dev, &v->pages, r, &w->gpu,
+				       v->vm->domid, vm_traps, v->vm))
+			vm_fail(v, "workload", r->why);
+	}
+	v->done_ns = world_now_ns();
+	world_first_done(w);
+}
+
+struct guest_arg {
+	struct world *w;
+	u32 index;
+};
 
 static void *guest_main(void *arg)
 {
-	struct world_vm *v = arg;
+	struct guest_arg *ga = arg;
+	struct world_vm *v = &ga->w->vms[ga->index];
 
 	v->ok = true;
 	if (i915pv_probe(&v->dev, &v->io, SIM_MMIO_HOLE)) {
@@ -145,26 +278,37 @@ static void *guest_main(void *arg)
 		return NULL;
 	}
 	v->ggtt_entries = i915pv_ggtt_job_run(&v->dev, &v->job);
-	if (v->ggtt_entries < 0)
+	if (v->ggtt_entries < 0) {
 		vm_fail(v, "ggtt job", v->dev.error);
+		return NULL;
+	}
+	if (ga->w->plan.nr)
+		run_plan(ga->w, v, ga->index);
 	return NULL;
 }
 
 int world_run_guests(struct world *w, u32 pages)
 {
 	pthread_t threads[WORLD_MAX_VMS];
+	struct guest_arg args[WORLD_MAX_VMS];
+	u64 job_end = WORLD_JOB_RAM + (u64)pages * 2 * XENGT_PAGE_SIZE;
 	u32 i;
 
-	if ((u64)pages * 2 * XENGT_PAGE_SIZE > WORLD_VM_RAM - WORLD_JOB_RAM)
+	if (job_end > (w->plan.nr ? WORLD_WL_RAM : WORLD_VM_RAM))
 		return -EINVAL;
+	w->first_done = 0;
 	for (i = 0; i < w->nr_vms; i++) {
 		w->vms[i].job = (struct i915pv_ggtt_job){
 			.ram_gpa = WORLD_JOB_RAM,
 			.npages = pages,
 			.seed = 0x1000 + i,
 		};
-		if (pthread_create(&threads[i], NULL, guest_main, &w->vms[i]))
+		args[i] = (struct guest_arg){ .w = w, .index = i };
+		if (pthread_create(&threads[i], NULL, guest_main, &args[i])) {
+			while (i--)
+				pthread_join(threads[i], NULL);
 			return -EAGAIN;
+		}
 	}
 	for (i = 0; i < w->nr_vms; i++)
 		pthread_join(threads[i], NULL);

@@ -13,9 +13,33 @@
 #include "sim.h"
 #include "sim_gpu.h"
 #include "i915pv.h"
+#include "pages.h"
+#include "workload.h"
 
 #define WORLD_MAX_VMS XENGT_MAX_VGPUS
 #define WORLD_VM_RAM XENGT_MB(32)
+/* Guest RAM the GPU workloads use: the top 8 MiB. */
+#define WORLD_WL_RAM (WORLD_VM_RAM - XENGT_MB(8))
+
+/* One workload's outcome in one guest. */
+struct world_wl_result {
+	struct i915pv_workload wl;
+	bool ran, ok;
+	u64 ns; /* wall time */
+	u64 traps; /* config, MMIO and write-protect traps it caused */
+	u64 gpu_ticks; /* GPU time it used (software GPU clock) */
+	char why[96];
+};
+
+/* The workloads every guest runs after its GGTT job. */
+struct world_wl_plan {
+	u32 nr;
+	int kinds[I915PV_WL_COUNT];
+	u32 ops[I915PV_WL_COUNT];
+};
+
+/* Default ops per workload kind (xengt-sim --ops overrides). */
+extern const u32 world_wl_default_ops[I915PV_WL_COUNT];
 
 struct world_vm {
 	struct hv_vm *vm;
@@ -24,6 +48,9 @@ struct world_vm {
 	struct i915pv_dev dev;
 	struct i915pv_ggtt_job job;
 	int ggtt_entries; /* written by the guest job */
+	struct i915pv_pages pages; /* guest RAM for the workloads */
+	struct world_wl_result wl[I915PV_WL_COUNT];
+	u64 done_ns; /* when its last workload finished (monotonic) */
 	bool ok;
 	char why[128];
 };
@@ -34,6 +61,10 @@ struct world {
 	struct xengt_gvt gvt;
 	u32 nr_vms;
 	struct world_vm vms[WORLD_MAX_VMS];
+	struct world_wl_plan plan;
+	/* GPU time per VM when the first VM finished its workloads. */
+	u64 first_done_ticks[WORLD_MAX_VMS];
+	int first_done; /* set once */
 };
 
 /* Machine and GPU with room for @max_vms VMs; no VMs yet. */
@@ -47,5 +78,20 @@ void world_vm_bind_io(struct world_vm *v);
 int world_run_guests(struct world *w, u32 pages);
 /* Have the GPU read every page the guests mapped and compare. */
 void world_verify(struct world *w);
+
+/* Monotonic clock in ns. */
+u64 world_now_ns(void);
+/*
+ * Run one workload (r->wl set up) on a probed device, timed, with GPU time
+ * read from @gpu for requester @domid; @traps (may be NULL) reads the
+ * guest's trap counter.  Shared by the VMs and the native baseline.
+ * Returns 0 if it completed and verified.
+ */
+int world_run_workload(struct i915pv_dev *dev, struct i915pv_pages *pages,
+		       struct world_wl_result *r, struct sim_gpu *gpu,
+		       u16 domid, u64 (*traps)(void *ctx), void *ctx);
+/* Parse "store,blit,ptchurn" into @plan with @ops each (0 = defaults). */
+int world_parse_workloads(struct world_wl_plan *plan, const char *list,
+			  u32 ops);
 
 #endif /* XENGT_SIM_WORLD_H */

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * xengt-sim bench (see bench.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "native.h"
+#include "world.h"
+
+struct bench_opts {
+	u32 vms;
+	u32 ops;
+	const char *types;
+	const char *workloads;
+};
+
+struct bench_row {
+	int kind;
+	bool native_ok, mediated_ok;
+	double native_ops_s;
+	double mediated_ops_s; /* one VM's mean */
+	double aggregate_ops_s; /* all VMs together */
+	double traps_per_op;
+	double jain;
+	char why[160];
+};
+
+double bench_jain(const unsigned long long *x, unsigned int n)
+{
+	double sum = 0, sq = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		sum += (double)x[i];
+		sq += (double)x[i] * (double)x[i];
+	}
+	return sq > 0 ? sum * sum / (n * sq) : 0.0;
+}
+
+static int bench_native(int kind, u32 ops, struct bench_row *row)
+{
+	static struct native n;
+	struct world_wl_result r;
+	struct i915pv_pages pages;
+	int ret;
+
+	ret = native_init(&n, WORLD_VM_RAM);
+	if (ret)
+		return ret;
+	ret = native_probe(&n);
+	if (!ret) {
+		memset(&r, 0, sizeof(r));
+		r.wl.kind = kind;
+		r.wl.ops = ops;
+		r.wl.seed = 0x3000;
+		i915pv_pages_init(&pages, &n.io, WORLD_WL_RAM, WORLD_VM_RAM);
+		ret = world_run_workload(&n.dev, &pages, &r, &n.gpu,
+					 NATIVE_DOMID, NULL, NULL);
+		if (!ret && n.gpu.stats.foreign)
+			ret = -EPERM;
+		row->native_ok = !ret;
+		row->native_ops_s = r.ns ? r.wl.done * 1e9 / r.ns : 0;
+		if (ret)
+			snprintf(row->why, sizeof(row->why), "native: %s",
+				 r.ok ? "foreign accesses" : r.why);
+	}
+	native_fini(&n);
+	return ret;
+}
+
+static void nth(const char *list, u32 i, char *out, size_t len)
+{
+	u32 count = 1, k;
+	const char *p, *end;
+
+	for (p = list; *p; p++)
+		count += *p == ',';
+	i %= count;
+	for (p = list, k = 0; k < i; p++)
+		k += *p == ',';
+	end = strchr(p, ',');
+	if (!end)
+		end = p + strlen(p);
+	snprintf(out, len, "%.*s", (int)(end - p), p);
+}
+
+static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
+			  struct bench_row *row)
+{
+	static struct world w;
+	unsigned long long ticks[WORLD_MAX_VMS];
+	u64 done = 0, traps = 0, max_ns = 0, sum_ns = 0;
+	int ret;
+	u32 i;
+
+	ret = world_init(&w, o->vms);
+	if (ret)
+		return ret;
+	for (i = 0; i < o->vms && !ret; i++) {
+		char type[32];
+
+		nth(o->types, i, type, sizeof(type));
+		ret = world_add_vm(&w, type);
+	}
+	if (!ret) {
+		w.plan.nr = 1;
+		w.plan.kinds[0] = kind;
+		w.plan.ops[0] = ops;
+		ret = world_run_guests(&w, 16);
+	}
+	if (ret) {
+		snprintf(row->why, sizeof(row->why), "mediated: setup: %s",
+			 strerror(-ret));
+		world_fini(&w);
+		return ret;
+	}
+	row->mediated_ok = true;
+	for (i = 0; i < w.nr_vms; i++) {
+		struct world_vm *v = &w.vms[i];
+		struct world_wl_result *r = &v->wl[0];
+
+		if (!v->ok || !r->ok) {
+			if (row->mediated_ok)
+				snprintf(row->why, sizeof(row->why),
+					 "mediated: vgpu %u: %s", v->vgpu->id,
+					 v->why);
+			row->mediated_ok = false;
+		}
+		done += r->wl.done;
+		traps += r->traps;
+		sum_ns += r->ns;
+		if (r->ns > max_ns)
+			max_ns = r->ns;
+		ticks[i] = w.first_done_ticks[i];
+	}
+	if (row->mediated_ok && w.gpu.stats.foreign) {
+		row->mediated_ok = false;
+		snprintf(row->why, sizeof(row->why),
+			 "mediated: %llu foreign GPU accesses",
+			 w.gpu.stats.foreign);
+	}
+	if (row->mediated_ok) {
+		row->mediated_ops_s =
+			sum_ns ? (double)done / w.nr_vms * 1e9 /
+					 ((double)sum_ns / w.nr_vms) :
+				 0;
+		row->aggregate_ops_s = max_ns ? done * 1e9 / max_ns : 0;
+		row->traps_per_op = done ? (double)traps / done : 0;
+		row->jain = bench_jain(ticks, w.nr_vms);
+	}
+	world_fini(&w);
+	return row->mediated_ok ? 0 : -EIO;
+}
+
+static int bench_parse(int argc, char **argv, struct bench_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "vms", required_argument, NULL, 'n' },
+		{ "types", required_argument, NULL, 't' },
+		{ "ops", required_argument, NULL, 'o' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	*o = (struct bench_opts){ .vms = 1,
+				  .types = "xengt_8,xengt_4",
+				  .workloads = "store,blit,ptchurn" };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->vms = strtoul(optarg, &end, 10);
+			if (*end || !o->vms || o->vms > WORLD_MAX_VMS)
+				return -1;
+			break;
+		case 't':
+			o->types = optarg;
+			break;
+		case 'o':
+			o->ops = strtoul(optarg, &end, 10);
+			if (*end || !o->ops)
+				return -1;
+			break;
+		case 'w':
+			o->workloads = optarg;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return optind < argc ? -1 : 0;
+}
+
+int bench_main(int argc, char **argv)
+{
+	struct bench_row rows[I915PV_WL_COUNT];
+	struct world_wl_plan plan;
+	struct bench_opts o;
+	int failed = 0;
+	u32 k;
+
+	if (bench_parse(argc, argv, &o) ||
+	    world_parse_workloads(&plan, o.workloads, o.ops)) {
+		fprintf(stderr,
+			"usage: xengt-sim bench [--vms N] [--types LIST] [--ops N] [--workload LIST]\n");
+		return 2;
+	}
+	for (k = 0; k < plan.nr; k++) {
+		struct bench_row *row = &rows[k];
+
+		memset(row, 0, sizeof(*row));
+		row->kind = plan.kinds[k];
+		if (bench_native(row->kind, plan.ops[k], row))
+			failed++;
+		else if (bench_mediated(&o, row->kind, plan.ops[k], row))
+			failed++;
+	}
+	printf("xengt-sim bench: %u VM(s), types %s; ops per run: ", o.vms,
+	       o.types);
+	for (k = 0; k < plan.nr; k++)
+		printf("%s%s %u", k ? ", " : "",
+		       i915pv_workload_name(plan.kinds[k]), plan.ops[k]);
+	printf("\n%-8s %14s %14s %8s %9s %15s %7s\n", "workload",
+	       "native ops/s", "mediated ops/s", "ratio", "traps/op",
+	       "aggregate ops/s", "jain");
+	for (k = 0; k < plan.nr; k++) {
+		struct bench_row *row = &rows[k];
+		const char *name = i915pv_workload_name(row->kind);
+
+		if (!row->native_ok) {
+			printf("%-8s %14s  unavailable: %s\n", name, "n/a",
+			       row->why);
+		} else if (!row->mediated_ok) {
+			printf("%-8s %14.0f %14s  unavailable: %s\n", name,
+			       row->native_ops_s, "n/a", row->why);
+		} else {
+			printf("%-8s %14.0f %14.0f %8.3f %9.1f %15.0f %7.4f\n",
+			       name, row->native_ops_s, row->mediated_ops_s,
+			       row->mediated_ops_s / row->native_ops_s,
+			       row->traps_per_op, row->aggregate_ops_s,
+			       row->jain);
+		}
+	}
+	printf("(ratio = mediated / native ops/s of one VM; jain = Jain's index of GPU time per VM\n"
+	       " when the first VM finished; software GPU clock, one run)\n");
+	return failed ? 1 : 0;
+}
