@@ -205,12 +205,15 @@ int bench_main(int argc, char **argv)
 	int failed = 0;
 	u32 k;
 
+	/* Ten times the per-VM defaults: long enough to time steadily. */
 	if (bench_parse(argc, argv, &o) ||
 	    world_parse_workloads(&plan, o.workloads, o.ops)) {
 		fprintf(stderr,
 			"usage: xengt-sim bench [--vms N] [--types LIST] [--ops N] [--workload LIST]\n");
 		return 2;
 	}
+	for (k = 0; !o.ops && k < plan.nr; k++)
+		plan.ops[k] *= 10;
 	for (k = 0; k < plan.nr; k++) {
 		struct bench_row *row = &rows[k];
 
