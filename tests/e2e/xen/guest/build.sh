@@ -18,7 +18,7 @@ cflags=(-m32 -march=i686 -O2 -g -std=gnu11 -ffreestanding -fno-pic -fno-pie
 	${GUEST_CFLAGS:-})
 objs=()
 for src in "$here"/entry.S "$here"/start.c "$here"/console.c "$here"/fmt.c \
-	   "$here"/lib.c "$here"/result.c "$here"/pci.c \
+	   "$here"/lib.c "$here"/result.c "$here"/pci.c "$here"/timing.c \
 	   "${GUEST_MAIN:-$here/main.c}" "$@"; do
 	case $src in
 	*.o) objs+=("$src"); continue ;;

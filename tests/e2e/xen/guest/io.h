@@ -123,6 +123,37 @@ static inline void mmio_copy_from32(void *dst, uint32_t pa, uint32_t count)
 		     : "memory");
 }
 
+/* rep movsl from RAM to MMIO: one write ioreq, count > 1, data_is_ptr. */
+static inline void mmio_copy_to32(uint32_t pa, const void *src, uint32_t count)
+{
+	asm volatile("cld; rep movsl"
+		     : "+D"(pa), "+S"(src), "+c"(count)
+		     :
+		     : "memory");
+}
+
+/*
+ * rep movsl with EFLAGS.DF set: copies dwords from @pa downwards into
+ * @dst downwards (the ioreq has df=1); @pa and @dst name the highest
+ * dword.  DF is cleared again before returning, as the ABI requires.
+ */
+static inline void mmio_copy_from32_down(void *dst, uint32_t pa, uint32_t count)
+{
+	asm volatile("std; rep movsl; cld"
+		     : "+D"(dst), "+S"(pa), "+c"(count)
+		     :
+		     : "memory");
+}
+
+/* rep stosl to MMIO: one write ioreq of @count dwords of @v, no pointer. */
+static inline void mmio_fill32(uint32_t pa, uint32_t v, uint32_t count)
+{
+	asm volatile("cld; rep stosl"
+		     : "+D"(pa), "+c"(count)
+		     : "a"(v)
+		     : "memory");
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
