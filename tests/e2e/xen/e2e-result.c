@@ -2,12 +2,14 @@
 /*
  * e2e-result - dom0 side of the e2e result channel.
  *
- *   e2e-result wait --domain ID --gfn GFN [--timeout SECS]
+ *   e2e-result wait --domain ID --gfn GFN [--timeout SECS] [--running]
  *	Maps the guest's result page (struct e2e_result) read-only and waits
  *	until the guest publishes its verdict, the domain stops, or the
  *	timeout. Prints the guest's result lines (its verdict, "PASS" or
  *	"FAIL: reason", last). Exit 0 on PASS, 1 on a guest FAIL, 3 when the
  *	guest gave no verdict: then the last line is "NOVERDICT: reason".
+ *	With --running: wait only until the guest has started its test
+ *	(state RUNNING or DONE): exit 0 then, 3 on timeout or death.
  *
  *   e2e-result emit [--port PORT]
  *	Copies stdin to QEMU's isa-debugcon (default port 0x4e9) through
@@ -116,8 +118,10 @@ static int cmd_wait(int argc, char **argv)
 		{ "domain", required_argument, NULL, 'd' },
 		{ "gfn", required_argument, NULL, 'g' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "running", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool until_running = false;
 	unsigned long domid = 0, gfn = 0, timeout = 60, reason = 0;
 	bool have_dom = false, have_gfn = false;
 	xc_interface *xch = NULL;
@@ -126,11 +130,17 @@ static int cmd_wait(int argc, char **argv)
 	double t0, deadline;
 	int c, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "d:g:t:", opts, NULL)) != -1) {
-		unsigned long *dst = c == 'd' ? &domid :
-				     c == 'g' ? &gfn :
-				     c == 't' ? &timeout :
-						NULL;
+	while ((c = getopt_long(argc, argv, "d:g:t:r", opts, NULL)) != -1) {
+		unsigned long *dst;
+
+		if (c == 'r') {
+			until_running = true;
+			continue;
+		}
+		dst = c == 'd' ? &domid :
+		      c == 'g' ? &gfn :
+		      c == 't' ? &timeout :
+				 NULL;
 
 		if (!dst || parse_ul(optarg, dst)) {
 			fprintf(stderr, PROG ": wait: bad option\n");
@@ -142,7 +152,7 @@ static int cmd_wait(int argc, char **argv)
 	if (!have_dom || !have_gfn || optind != argc) {
 		fprintf(stderr,
 			"usage: " PROG
-			" wait --domain ID --gfn GFN [--timeout SECS]\n");
+			" wait --domain ID --gfn GFN [--timeout SECS] [--running]\n");
 		return 2;
 	}
 
@@ -175,6 +185,14 @@ static int cmd_wait(int argc, char **argv)
 		unsigned int why = 0;
 		enum dom_state ds;
 
+		if (until_running && r->magic == E2E_RESULT_MAGIC &&
+		    (r->state == E2E_STATE_RUNNING ||
+		     r->state == E2E_STATE_DONE)) {
+			fprintf(stderr, PROG ": guest running after %.2f s\n",
+				now_s() - t0);
+			rc = 0;
+			break;
+		}
 		if (r->magic == E2E_RESULT_MAGIC &&
 		    r->state == E2E_STATE_DONE) {
 			__atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -288,7 +306,8 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "exit"))
 		return cmd_exit(argc - 1, argv + 1);
 	fprintf(stderr,
-		"usage: " PROG " wait --domain ID --gfn GFN [--timeout SECS]\n"
+		"usage: " PROG
+		" wait --domain ID --gfn GFN [--timeout SECS] [--running]\n"
 		"       " PROG " emit [--port PORT] < text\n"
 		"       " PROG " exit [CODE]\n");
 	return 2;

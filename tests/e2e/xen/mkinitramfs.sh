@@ -8,11 +8,16 @@
 # test and an /init (initramfs-init.sh) that runs the test and reports
 # through QEMU's isa-debugcon.
 #
-# usage: mkinitramfs.sh --out FILE --guest ELF --result-tool BIN
-#                       [--dm BIN] [--dm-args "ARGS"] [--root DIR]
-#                       [--guest-timeout S] [--guest-cmdline "..."]
-#                       [--dm-ready-timeout S] [--dm-stop term|destroy]
+# usage: mkinitramfs.sh --out FILE --result-tool BIN [--root DIR]
+#                       [--guest-timeout S] [--dm-ready-timeout S]
 #                       [--extra SRC:DEST]...
+#                       [--step NAME] --guest ELF --dm BIN [--dm-args "ARGS"]
+#                       [--guest-cmdline "..."] [--dm-stop term|destroy|kill]
+#                       [--step NAME ...]...
+#
+# Each --step starts a new step (one guest domain served by one DM, one
+# after the other in the same boot); the options after it apply to that
+# step. Without --step there is one step called "main".
 #
 # The DM is started in dom0 as: DM --domain <id> ARGS, with
 # XENGT_E2E_READY_FILE set in its environment; it should create that file
@@ -25,15 +30,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${XENGT_E2E_CACHE:-/var/cache/xengt-e2e}
 ROOT=$CACHE/root
 OUT=
-GUEST=
-DM=
-DM_ARGS=
 RESULT_TOOL=
 GUEST_TIMEOUT=60
-GUEST_CMDLINE=
 DM_READY_TIMEOUT=20
-DM_STOP=term
 EXTRAS=()
+# per step, index 0..NSTEPS-1
+NSTEPS=0
+S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
+new_step() {
+	S_NAME[NSTEPS]=$1
+	S_GUEST[NSTEPS]= S_DM[NSTEPS]= S_DM_ARGS[NSTEPS]=
+	S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term
+	NSTEPS=$((NSTEPS + 1))
+}
 KVER=6.1.0-56-amd64
 XENVER=4.17
 
@@ -42,25 +51,35 @@ die() { echo "mkinitramfs.sh: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) OUT=$2; shift 2 ;;
-	--guest) GUEST=$2; shift 2 ;;
-	--dm) DM=$2; shift 2 ;;
-	--dm-args) DM_ARGS=$2; shift 2 ;;
+	--step)
+		case $2 in *[!a-z0-9_]* | "") die "step names are [a-z0-9_]+, not '$2'" ;; esac
+		new_step "$2"; shift 2 ;;
+	--guest) [ "$NSTEPS" -gt 0 ] || new_step main; S_GUEST[NSTEPS - 1]=$2; shift 2 ;;
+	--dm) [ "$NSTEPS" -gt 0 ] || new_step main; S_DM[NSTEPS - 1]=$2; shift 2 ;;
+	--dm-args) [ "$NSTEPS" -gt 0 ] || new_step main; S_DM_ARGS[NSTEPS - 1]=$2; shift 2 ;;
+	--guest-cmdline) [ "$NSTEPS" -gt 0 ] || new_step main; S_CMDLINE[NSTEPS - 1]=$2; shift 2 ;;
+	--dm-stop) [ "$NSTEPS" -gt 0 ] || new_step main; S_STOP[NSTEPS - 1]=$2; shift 2 ;;
 	--result-tool) RESULT_TOOL=$2; shift 2 ;;
 	--root) ROOT=$2; shift 2 ;;
 	--guest-timeout) GUEST_TIMEOUT=$2; shift 2 ;;
-	--guest-cmdline) GUEST_CMDLINE=$2; shift 2 ;;
 	--dm-ready-timeout) DM_READY_TIMEOUT=$2; shift 2 ;;
-	--dm-stop) DM_STOP=$2; shift 2 ;;
 	--extra) EXTRAS+=("$2"); shift 2 ;;
 	*) die "unknown option $1" ;;
 	esac
 done
 [ -n "$OUT" ] || die "--out is required"
-case $DM_STOP in term | destroy) ;; *) die "--dm-stop must be term or destroy" ;; esac
-[ -f "$GUEST" ] || die "--guest ELF not found: '$GUEST'"
+[ "$NSTEPS" -gt 0 ] || die "no step: --guest and --dm are required"
 [ -x "$RESULT_TOOL" ] || die "--result-tool not found: '$RESULT_TOOL'"
-[ -n "$DM" ] || die "--dm is required"
-[ -x "$DM" ] || die "device model not found or not executable: '$DM'"
+for ((i = 0; i < NSTEPS; i++)); do
+	n=${S_NAME[i]}
+	case ${S_STOP[i]} in term | destroy | kill) ;; *) die "step $n: --dm-stop must be term, destroy or kill" ;; esac
+	[ -f "${S_GUEST[i]}" ] || die "step $n: --guest ELF not found: '${S_GUEST[i]}'"
+	[ -n "${S_DM[i]}" ] || die "step $n: --dm is required"
+	[ -x "${S_DM[i]}" ] || die "step $n: device model not found or not executable: '${S_DM[i]}'"
+	for ((j = 0; j < i; j++)); do
+		[ "${S_NAME[j]}" != "$n" ] || die "step name '$n' used twice"
+	done
+done
 [ -x "$ROOT/usr/lib/xen-$XENVER/bin/xl" ] ||
 	die "no extracted Xen tools under $ROOT (run fetch.sh)"
 BUSYBOX=$(command -v busybox || true)
@@ -71,11 +90,14 @@ case "$([ -n "$BUSYBOX" ] && file -L "$BUSYBOX")" in
 *) die "need a static busybox (apt-get install busybox-static)" ;;
 esac
 
-# Where the guest's result page is: the address of its e2e_result symbol.
-result_addr=$(nm "$GUEST" | awk '$3 == "e2e_result" { print $1 }')
-[ -n "$result_addr" ] || die "$GUEST has no e2e_result symbol (not built with guest/result.c?)"
-RESULT_GFN=$(printf '0x%x' $(( 0x$result_addr >> 12 )))
-(( (0x$result_addr & 0xfff) == 0 )) || die "e2e_result is not page aligned"
+# Where a guest's result page is: the address of its e2e_result symbol.
+result_gfn() {
+	local addr
+	addr=$(nm "$1" | awk '$3 == "e2e_result" { print $1 }')
+	[ -n "$addr" ] || die "$1 has no e2e_result symbol (not built with guest/result.c?)"
+	(( (0x$addr & 0xfff) == 0 )) || die "e2e_result is not page aligned in $1"
+	printf '0x%x' $(( 0x$addr >> 12 ))
+}
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/xengt-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -145,7 +167,15 @@ cp -L "$libgcc" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
 [ -f "$ROOT/etc/xen/xl.conf" ] && cp "$ROOT/etc/xen/xl.conf" "$stage/etc/xen/"
 
 add_bin "$RESULT_TOOL" /e2e/bin/e2e-result
-add_bin "$DM" "/e2e/bin/$(basename "$DM")"
+for ((i = 0; i < NSTEPS; i++)); do
+	b=$(basename "${S_DM[i]}")
+	if [ -e "$stage/e2e/bin/$b" ]; then
+		cmp -s "${S_DM[i]}" "$stage/e2e/bin/$b" ||
+			die "two different device models named $b"
+	else
+		add_bin "${S_DM[i]}" "/e2e/bin/$b"
+	fi
+done
 
 # dom0 kernel modules, in load order (xenfs needs xen-privcmd)
 moddir=$ROOT/lib/modules/$KVER/kernel/drivers/xen
@@ -163,17 +193,27 @@ for m in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
 	esac
 done
 
-cp "$GUEST" "$stage/e2e/guest.elf"
 for e in "${EXTRAS[@]}"; do
 	mkdir -p "$(dirname "$stage/${e#*:}")"
 	cp -L "${e%%:*}" "$stage/${e#*:}"
 done
 
-cat >"$stage/e2e/guest.cfg" <<EOF
-name = "e2e-guest"
+q() { printf '%q' "$1"; }
+cat >"$stage/e2e/config" <<EOF
+GUEST_TIMEOUT=$(q "$GUEST_TIMEOUT")
+DM_READY_TIMEOUT=$(q "$DM_READY_TIMEOUT")
+XENBIN=$xenbin
+NSTEPS=$NSTEPS
+EOF
+# One domain per step, each with its own name, guest image and config.
+for ((i = 0; i < NSTEPS; i++)); do
+	n=${S_NAME[i]}
+	cp "${S_GUEST[i]}" "$stage/e2e/guest-$n.elf"
+	cat >"$stage/e2e/guest-$n.cfg" <<EOF
+name = "e2e-$n"
 type = "pvh"
-kernel = "/e2e/guest.elf"
-cmdline = "$GUEST_CMDLINE"
+kernel = "/e2e/guest-$n.elf"
+cmdline = "${S_CMDLINE[i]}"
 memory = 32
 vcpus = 1
 tsc_mode = "native"
@@ -181,17 +221,14 @@ on_poweroff = "preserve"
 on_crash = "preserve"
 on_reboot = "preserve"
 EOF
-
-q() { printf '%q' "$1"; }
-cat >"$stage/e2e/config" <<EOF
-DM=/e2e/bin/$(q "$(basename "$DM")")
-DM_ARGS=$(q "$DM_ARGS")
-RESULT_GFN=$RESULT_GFN
-GUEST_TIMEOUT=$(q "$GUEST_TIMEOUT")
-DM_READY_TIMEOUT=$(q "$DM_READY_TIMEOUT")
-DM_STOP=$(q "$DM_STOP")
-XENBIN=$xenbin
+	cat >>"$stage/e2e/config" <<EOF
+STEP${i}_NAME=$(q "$n")
+STEP${i}_DM=/e2e/bin/$(q "$(basename "${S_DM[i]}")")
+STEP${i}_DM_ARGS=$(q "${S_DM_ARGS[i]}")
+STEP${i}_GFN=$(result_gfn "${S_GUEST[i]}")
+STEP${i}_STOP=$(q "${S_STOP[i]}")
 EOF
+done
 
 install -m 755 "$here/initramfs-init.sh" "$stage/init"
 

@@ -6,18 +6,28 @@
 # initramfs, boot, and judge by the report dom0 sends over the dedicated
 # isa-debugcon channel (never by console text).
 #
-# usage: run.sh [options]
-#   --dm PATH            device model to test (default: null-dm built here)
+# usage: run.sh [options] [[--step NAME] STEP-OPTIONS]...
+# Step options (one guest domain served by one DM; several steps run one
+# after the other in the same boot; without --step there is one, "main"):
+#   --step NAME          start a new step ([a-z0-9_]+); the options below
+#                        apply to the current step
+#   --dm null|xengt|PATH device model (default null: null-dm built here;
+#                        xengt: $XENGT_DM or <repo>/build/tools/xengt-dm/xengt-dm)
 #   --dm-args "ARGS"     extra DM arguments (it always gets --domain ID)
+#   --guest baseline|i915|ELF  test guest (default baseline: guest/main.c;
+#                        i915: guest/i915.c + guest/i915-pv; or an ELF that
+#                        contains e2e_result)
+#   --guest-cmdline "S"  guest command line, e.g. "trap_n=5000 bar0=0xf0000000"
+#   --dm-stop term|destroy|kill  end the DM with SIGTERM (default), by
+#                        destroying the guest (tests its domain-death path),
+#                        or kill -9 it while the guest runs (see
+#                        initramfs-init.sh: Xen and dom0 must stay healthy)
+# Run options:
 #   --expect-fail        succeed only if the guest itself reports FAIL
 #                        (e.g. --dm-args --magic-bad)
-#   --guest ELF          another test guest (must contain e2e_result)
-#   --guest-cmdline "S"  guest command line, e.g. "trap_n=5000 bar0=0xf0000000"
-#   --guest-timeout S    dom0 waits S s for the guest's verdict (default 60)
+#   --guest-timeout S    dom0 waits S s for each guest's verdict (default 60)
 #   --timeout S          hard limit for QEMU (default 180)
 #   --dm-ready-timeout S wait for a DM without ready-file support (default 20)
-#   --dm-stop term|destroy  end the DM with SIGTERM (default) or by
-#                        destroying the guest (tests its domain-death path)
 #   --xen-args "S"       append to Xen's command line
 #   --dom0-args "S"      append to the dom0 kernel's command line
 #   --smp N              QEMU CPUs (default 2)
@@ -35,16 +45,23 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${XENGT_E2E_CACHE:-/var/cache/xengt-e2e}
 OUTDIR=${XENGT_E2E_OUT:-/tmp/xengt-e2e}
-DM=
-DM_ARGS=
 EXPECT_FAIL=0
-GUEST=
-GUEST_CMDLINE=
 GUEST_TIMEOUT=60
 QEMU_TIMEOUT=180
 DM_READY_TIMEOUT=20
-DM_STOP=term
 EXTRAS=()
+# per step
+NSTEPS=0
+S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
+new_step() {
+	S_NAME[NSTEPS]=$1 S_GUEST[NSTEPS]=baseline S_DM[NSTEPS]=null
+	S_DM_ARGS[NSTEPS]= S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term
+	NSTEPS=$((NSTEPS + 1))
+}
+step_opt() { # ARRAY VALUE: set it for the current step
+	[ "$NSTEPS" -gt 0 ] || new_step main
+	eval "$1[NSTEPS - 1]=\$2"
+}
 KEEP=0
 FETCH=1
 QUIET=0
@@ -60,15 +77,16 @@ abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--dm) DM=$(abspath "$2"); shift 2 ;;
-	--dm-args) DM_ARGS=$2; shift 2 ;;
+	--step) new_step "$2"; shift 2 ;;
+	--dm) case $2 in null | xengt) step_opt S_DM "$2" ;; *) step_opt S_DM "$(abspath "$2")" ;; esac; shift 2 ;;
+	--dm-args) step_opt S_DM_ARGS "$2"; shift 2 ;;
+	--guest) case $2 in baseline | i915) step_opt S_GUEST "$2" ;; *) step_opt S_GUEST "$(abspath "$2")" ;; esac; shift 2 ;;
+	--guest-cmdline) step_opt S_CMDLINE "$2"; shift 2 ;;
+	--dm-stop) step_opt S_STOP "$2"; shift 2 ;;
 	--expect-fail) EXPECT_FAIL=1; shift ;;
-	--guest) GUEST=$(abspath "$2"); shift 2 ;;
-	--guest-cmdline) GUEST_CMDLINE=$2; shift 2 ;;
 	--guest-timeout) GUEST_TIMEOUT=$2; shift 2 ;;
 	--timeout) QEMU_TIMEOUT=$2; shift 2 ;;
 	--dm-ready-timeout) DM_READY_TIMEOUT=$2; shift 2 ;;
-	--dm-stop) DM_STOP=$2; shift 2 ;;
 	--xen-args) XEN_CMDLINE="$XEN_CMDLINE $2"; shift 2 ;;
 	--dom0-args) DOM0_CMDLINE="$DOM0_CMDLINE $2"; shift 2 ;;
 	--smp) SMP=$2; shift 2 ;;
@@ -84,6 +102,8 @@ while [ $# -gt 0 ]; do
 done
 [ "$GUEST_TIMEOUT" -lt "$QEMU_TIMEOUT" ] ||
 	die "--guest-timeout must be below --timeout"
+[ "$NSTEPS" -gt 0 ] || new_step main
+top=$(cd "$here/../../.." && pwd)
 
 t_start=$(date +%s.%N)
 elapsed() { echo "$(date +%s.%N) $t_start" | awk '{ printf "%.1f", $1 - $2 }'; }
@@ -114,28 +134,47 @@ say "run dir: $RUN"
 # ---- build -------------------------------------------------------------
 CC=${CC:-gcc}
 XEN_PC="xendevicemodel xenforeignmemory xenevtchn xenstore xentoollog"
+HV=$top/kernel/xengt/hv
 cflags=(-O2 -g -std=gnu11 -Wall -Wextra -Werror)
-"$CC" "${cflags[@]}" -o "$BUILD/null-dm" "$here/null-dm.c" \
+# null-dm shares xengt-dm's ioreq server (kernel/xengt/hv/xen-ioreq.c).
+"$CC" "${cflags[@]}" -I"$HV" -o "$BUILD/null-dm" "$here/null-dm.c" \
+	"$HV/xen-ioreq.c" "$HV/xen-guestmem.c" \
 	$(pkg-config --cflags --libs $XEN_PC) >"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building null-dm failed"; }
 "$CC" "${cflags[@]}" -I"$here" -o "$BUILD/e2e-result" "$here/e2e-result.c" \
 	$(pkg-config --cflags --libs xenforeignmemory xencontrol) \
 	>>"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building e2e-result failed"; }
-if [ -z "$GUEST" ]; then
-	"$here/guest/build.sh" "$BUILD/guest" >>"$BUILD/build.log" 2>&1 ||
-		{ cat "$BUILD/build.log" >&2; die "building the test guest failed"; }
-	GUEST=$BUILD/guest/e2e-guest.elf
-fi
-[ -n "$DM" ] || DM=$BUILD/null-dm
-[ -x "$DM" ] || die "device model '$DM' is not an executable"
+"$here/guest/build.sh" "$BUILD/guest-baseline" >>"$BUILD/build.log" 2>&1 ||
+	{ cat "$BUILD/build.log" >&2; die "building the baseline test guest failed"; }
+I915PV=$top/guest/i915-pv
+GUEST_MAIN=$here/guest/i915.c GUEST_CFLAGS="-I$I915PV" \
+	"$here/guest/build.sh" "$BUILD/guest-i915" "$I915PV/probe.c" \
+	"$I915PV/balloon.c" "$I915PV/ggtt.c" >>"$BUILD/build.log" 2>&1 ||
+	{ cat "$BUILD/build.log" >&2; die "building the i915-pv test guest failed"; }
+
+XENGT_DM=${XENGT_DM:-$top/build/tools/xengt-dm/xengt-dm}
+step_args=()
+for ((i = 0; i < NSTEPS; i++)); do
+	case ${S_GUEST[i]} in
+	baseline | i915) S_GUEST[i]=$BUILD/guest-${S_GUEST[i]}/e2e-guest.elf ;;
+	esac
+	case ${S_DM[i]} in
+	null) S_DM[i]=$BUILD/null-dm ;;
+	xengt)
+		[ -x "$XENGT_DM" ] ||
+			die "no xengt-dm at $XENGT_DM: build it (make -C build; needs libxen-dev at configure time) or set XENGT_DM"
+		S_DM[i]=$XENGT_DM ;;
+	esac
+	[ -x "${S_DM[i]}" ] || die "device model '${S_DM[i]}' is not an executable"
+	step_args+=(--step "${S_NAME[i]}" --guest "${S_GUEST[i]}"
+		--dm "${S_DM[i]}" --dm-args "${S_DM_ARGS[i]}"
+		--guest-cmdline "${S_CMDLINE[i]}" --dm-stop "${S_STOP[i]}")
+done
 
 "$here/mkinitramfs.sh" --out "$BUILD/initrd.cpio" --root "$ROOT" \
-	--guest "$GUEST" --result-tool "$BUILD/e2e-result" \
-	--dm "$DM" --dm-args "$DM_ARGS" --guest-timeout "$GUEST_TIMEOUT" \
-	--guest-cmdline "$GUEST_CMDLINE" \
-	--dm-ready-timeout "$DM_READY_TIMEOUT" --dm-stop "$DM_STOP" \
-	"${EXTRAS[@]}" ||
+	--result-tool "$BUILD/e2e-result" --guest-timeout "$GUEST_TIMEOUT" \
+	--dm-ready-timeout "$DM_READY_TIMEOUT" "${EXTRAS[@]}" "${step_args[@]}" ||
 	die "mkinitramfs.sh failed"
 t_built=$(elapsed)
 say "built in ${t_built}s; booting Xen (timeout ${QEMU_TIMEOUT}s)"
@@ -143,12 +182,14 @@ say "built in ${t_built}s; booting Xen (timeout ${QEMU_TIMEOUT}s)"
 # ---- boot --------------------------------------------------------------
 # QEMU's -initrd splits modules on ','; paths here have none.
 case "$VMLINUZ$BUILD" in *,*) die "paths must not contain ','" ;; esac
-cat >"$RUN/cmdline" <<EOF
-xen: $XEN_CMDLINE
-dom0: $DOM0_CMDLINE
-dm: $DM --domain <id> $DM_ARGS (stopped by: $DM_STOP)
-guest: $GUEST $GUEST_CMDLINE
-EOF
+{
+	echo "xen: $XEN_CMDLINE"
+	echo "dom0: $DOM0_CMDLINE"
+	for ((i = 0; i < NSTEPS; i++)); do
+		echo "step ${S_NAME[i]}: dm: ${S_DM[i]} --domain <id> ${S_DM_ARGS[i]} (stopped by: ${S_STOP[i]})"
+		echo "step ${S_NAME[i]}: guest: ${S_GUEST[i]} ${S_CMDLINE[i]}"
+	done
+} >"$RUN/cmdline"
 qemu_rc=0
 timeout -k 5 "$QEMU_TIMEOUT" "$QEMU" \
 	-accel tcg -cpu max -smp "$SMP" -m 3072 -machine q35 \
@@ -171,10 +212,11 @@ show_logs() {
 	tail -n 150 "$RUN/console.log" 2>/dev/null || true
 	echo "---- QEMU ($RUN/qemu.log) ----"
 	cat "$RUN/qemu.log" 2>/dev/null || true
-	if [ -s "$RUN/dm.log" ]; then
-		echo "---- device model ($RUN/dm.log) ----"
-		cat "$RUN/dm.log"
-	fi
+	for f in "$RUN"/dm*.log; do
+		[ -s "$f" ] || continue
+		echo "---- device model ($f) ----"
+		cat "$f"
+	done
 	echo "----"
 }
 
@@ -198,19 +240,62 @@ awk -v dir="$RUN" '
 	{ print > (dir "/report.txt") }
 ' "$report"
 [ -f "$RUN/xl-dmesg" ] && mv "$RUN/xl-dmesg" "$RUN/xl-dmesg.log"
-grep '^GUEST ' "$RUN/report.txt" | cut -c7- >"$RUN/guest-result.txt" || true
+# guest-result.txt: every guest line; guest-result-STEP.txt: per step
+awk -v dir="$RUN" '
+	$1 == "STEP" && $3 == "BEGIN" { step = $2; next }
+	$1 == "GUEST" || $1 == "KILLED-GUEST" {
+		line = substr($0, length($1) + 2)
+		print line > (dir "/guest-result.txt")
+		if (step != "")
+			print line > (dir "/guest-result-" step ".txt")
+	}
+' "$RUN/report.txt"
+touch "$RUN/guest-result.txt"
 
 verdict=$(awk '$1 == "VERDICT" { print $2 }' "$RUN/report.txt")
 reason=$(sed -n 's/^REASON //p' "$RUN/report.txt")
-guest_last=$(tail -n1 "$RUN/guest-result.txt" 2>/dev/null || true)
+guest_last=$(sed -n 's/^GUEST //p' "$RUN/report.txt" | tail -n1)
 
 if [ "$QUIET" = 0 ]; then
 	echo "run.sh: phases (s since dom0 boot):" $(awk '$1 == "TIME" { printf "%s=%s ", $2, $3 }' "$RUN/report.txt")
-	echo "run.sh: device model exit: $(awk '$1 == "DM_EXIT" { print $2 }' "$RUN/report.txt" | tail -n1)"
+	echo "run.sh: device model exit:" $(awk '$1 == "DM_EXIT" { print $2 }' "$RUN/report.txt")
 fi
-sed 's/^/guest: /' "$RUN/guest-result.txt"
+for ((i = 0; i < NSTEPS; i++)); do
+	n=${S_NAME[i]}
+	tag="guest"
+	[ "$NSTEPS" = 1 ] || tag="guest[$n]"
+	if [ -f "$RUN/guest-result-$n.txt" ]; then
+		sed "s/^/$tag: /" "$RUN/guest-result-$n.txt"
+	fi
+	sed -n "s/^STEP $n VERDICT /run.sh: step $n: /p" "$RUN/report.txt"
+done
 sed -n 's/^NOVERDICT /run.sh: no verdict from the guest: /p' "$RUN/report.txt"
-grep -E '^(TRAP_RT|XEN_RT) ' "$RUN/guest-result.txt" | sed 's/^/run.sh: /' || true
+
+# Figures: each step's trap round trip, and its ratio to the first step
+# that measured one (same boot, back to back: the baseline when the
+# first step runs null-dm); traps per guest operation.
+awk '
+	$1 == "STEP" && $3 == "BEGIN" { step = $2 }
+	$1 == "GUEST" && ($2 == "TRAP_RT" || $2 == "XEN_RT") {
+		for (i = 3; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "median_ns") med = kv[2]
+			if (kv[1] == "n") n = kv[2]
+		}
+		printf "run.sh: %s %-8s median %7.1f us (n=%s)", $2, step, med / 1000, n
+		if ($2 == "TRAP_RT") {
+			if (base == "") { base = med; bstep = step }
+			else if (base > 0)
+				printf "  = %.2f x %s", med / base, bstep
+		}
+		printf "\n"
+	}
+	$1 == "GUEST" && $2 == "TRAPS" {
+		printf "run.sh: traps per operation (%s):", step
+		for (i = 3; i <= NF; i++) printf " %s", $i
+		printf "\n"
+	}
+' "$RUN/report.txt"
 
 rc=1
 if [ "$EXPECT_FAIL" = 1 ]; then

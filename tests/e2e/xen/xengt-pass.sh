@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Scenario (a)+(d)+measurements, one boot of real Xen under QEMU:
+#   null_a, xengt_a, null_b, xengt_b  the baseline guest (guest/main.c)
+#       against null-dm and xengt-dm, alternating, back to back: the
+#       trapped round trip through the GVT core vs the null server
+#   i915  the i915-pv guest (guest/i915.c + guest/i915-pv) served by
+#       xengt-dm: probe, PVINFO, balloon, GGTT job, hostile pokes, traps
+#       per operation
+# Every step must PASS and every DM must exit 0 on SIGTERM.
+# Prints "XEN_E2E_RATIO trap_rt xengt/null = R" (medians, averaged over the
+# two pairs) and the i915 guest's traps per operation.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-pass
+dm=(--dm xengt --dm-args "--foreground --pvh --type xengt_8 --pidfile /run/dm.ready")
+base=(--guest baseline --guest-cmdline "trap_n=1000")
+
+rc=0
+"$here/run.sh" --out "$out" --timeout 300 \
+	--step null_a --dm null "${base[@]}" \
+	--step xengt_a "${dm[@]}" "${base[@]}" \
+	--step null_b --dm null "${base[@]}" \
+	--step xengt_b "${dm[@]}" "${base[@]}" \
+	--step i915 "${dm[@]}" --guest i915 "$@" || rc=$?
+[ "$rc" = 0 ] || exit "$rc"
+
+# Both servers measured with the same guest in the same boot.
+awk '
+	$1 == "STEP" && $3 == "BEGIN" { step = $2 }
+	$1 == "GUEST" && $2 == "TRAP_RT" {
+		for (i = 3; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "median_ns") med = kv[2]
+		}
+		if (step ~ /^null_/) { nsum += med; nn++ }
+		if (step ~ /^xengt_/) { xsum += med; xn++ }
+	}
+	END {
+		if (!nn || !xn) { print "no TRAP_RT figures"; exit 1 }
+		printf "XEN_E2E_RATIO trap_rt xengt/null = %.2f (median %.1f us vs %.1f us, mean of %d back-to-back pairs)\n",
+			(xsum / xn) / (nsum / nn), xsum / xn / 1000, nsum / nn / 1000, xn
+	}
+' "$out/latest/report.txt"
