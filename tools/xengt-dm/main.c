@@ -312,6 +312,13 @@ static void log_stats(const struct hv_vm *vm, const struct vgpu *vgpu)
 		(unsigned long long)st->spurious,
 		(unsigned long long)st->mmio_maps,
 		(unsigned long long)st->mmio_unmaps);
+	{
+		uint32_t med, mean,
+			n = ioreq_server_service_ns(vm->server, &med, &mean);
+
+		dm_info("service time per ioreq: median %u ns, mean %u ns (last %u ioreqs)",
+			med, mean, n);
+	}
 	dm_info("vGPU %u: mmio %llu/%llu (r/w), bad %llu, GGTT writes %llu, dropped %llu, bad PTEs %llu, cfg bad %llu%s%s",
 		vgpu->id, (unsigned long long)vgpu->stats.mmio_reads,
 		(unsigned long long)vgpu->stats.mmio_writes,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <syslog.h>
+#include <time.h>
 
 #include <xendevicemodel.h>
 #include <xenevtchn.h>
@@ -65,6 +66,8 @@ struct ioreq_server {
 	uint32_t nr_wp, wp_cap;
 	bool dead; /* the domain is gone: teardown errors are expected */
 	struct ioreq_stats stats;
+	uint32_t service_ns[IOREQ_SERVICE_SAMPLES]; /* ring */
+	uint64_t nr_service;
 };
 
 static void logmsg(const struct ioreq_server *s, int prio, const char *fmt, ...)
@@ -627,9 +630,48 @@ static void handle_pci_config(struct ioreq_server *s, ioreq_t *req)
 			       (uint32_t)req->data & size_mask(req->size));
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint32_t ioreq_server_service_ns(const struct ioreq_server *s, uint32_t *median,
+				 uint32_t *mean)
+{
+	uint32_t n = s->nr_service < IOREQ_SERVICE_SAMPLES ?
+			     s->nr_service :
+			     IOREQ_SERVICE_SAMPLES;
+	uint32_t *v;
+	uint64_t sum = 0;
+	uint32_t i;
+
+	*median = *mean = 0;
+	if (!n || !(v = malloc(n * sizeof(*v))))
+		return 0;
+	memcpy(v, s->service_ns, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	*median = v[n / 2];
+	*mean = sum / n;
+	free(v);
+	return n;
+}
+
 static void handle_ioreq(struct ioreq_server *s, unsigned int vcpu)
 {
 	ioreq_t *req = &s->iopage->vcpu_ioreq[vcpu];
+	uint64_t t0 = now_ns(), dt;
 
 	/* state is a bit-field: plain accesses, explicit fences. */
 	if (((volatile ioreq_t *)req)->state != STATE_IOREQ_READY) {
@@ -664,6 +706,9 @@ static void handle_ioreq(struct ioreq_server *s, unsigned int vcpu)
 	/* Xen reads the state after the notification. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	xenevtchn_notify(s->xce, s->ports[vcpu]);
+	dt = now_ns() - t0;
+	s->service_ns[s->nr_service++ % IOREQ_SERVICE_SAMPLES] =
+		dt > UINT32_MAX ? UINT32_MAX : (uint32_t)dt;
 }
 
 int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,

@@ -101,6 +101,16 @@ int ioreq_server_inject_msi(struct ioreq_server *s, uint64_t addr,
 int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
 		     const sigset_t *run_mask);
 
+/*
+ * How long the server took per ioreq, from seeing READY to answering
+ * (device work included, Xen's and the guest's share excluded), over the
+ * last IOREQ_SERVICE_SAMPLES ioreqs: the device model's own cost per trap.
+ * Returns the number of samples (0: none yet).
+ */
+#define IOREQ_SERVICE_SAMPLES 16384
+uint32_t ioreq_server_service_ns(const struct ioreq_server *s, uint32_t *median,
+				 uint32_t *mean);
+
 bool ioreq_server_domain_dead(const struct ioreq_server *s);
 struct guestmem *ioreq_server_guestmem(struct ioreq_server *s);
 const struct ioreq_stats *ioreq_server_stats(const struct ioreq_server *s);

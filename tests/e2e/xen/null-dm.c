@@ -277,6 +277,13 @@ static void print_summary(const struct ndm *d, const char *why)
 	    why, secs, total, s->cfg_read, s->cfg_write, s->mmio_read,
 	    s->mmio_write, s->pio_read, s->pio_write, s->invalidate, s->bad,
 	    s->spurious, s->mmio_maps, s->mmio_unmaps, s->ptr_copies);
+	{
+		uint32_t med, mean,
+			n = ioreq_server_service_ns(d->server, &med, &mean);
+
+		msg("service time per ioreq: median %u ns, mean %u ns (last %u ioreqs)",
+		    med, mean, n);
+	}
 }
 
 static int touch(const char *path)

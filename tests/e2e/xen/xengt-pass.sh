@@ -9,8 +9,10 @@
 #       xengt-dm: probe, PVINFO, balloon, GGTT job, hostile pokes, traps
 #       per operation
 # Every step must PASS and every DM must exit 0 on SIGTERM.
-# Prints "XEN_E2E_RATIO trap_rt xengt/null = R" (medians, averaged over the
-# two pairs) and the i915 guest's traps per operation.
+# Prints "XEN_E2E_RATIO trap_rt xengt/null = R" (the guest-measured round
+# trip: medians, averaged over the two pairs), "XEN_E2E_RATIO dm_service
+# xengt/null = R" (the DMs' own time per ioreq) and the i915 guest's traps
+# per operation.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-pass
@@ -43,3 +45,18 @@ awk '
 			(xsum / xn) / (nsum / nn), xsum / xn / 1000, nsum / nn / 1000, xn
 	}
 ' "$out/latest/report.txt"
+
+# The device models' own cost per ioreq (measured inside each DM, from
+# READY to the answer): what the GVT core adds, without TCG's noise.
+for f in "$out"/latest/dm-null_*.log "$out"/latest/dm-xengt_*.log; do
+	sed -n "s/^.*service time per ioreq: median \([0-9]*\) ns.*/${f##*/dm-} \1/p" "$f"
+done | awk '
+	{ sub(/\.log$/, "", $1) }
+	$1 ~ /^null_/ { n += $2; nn++ }
+	$1 ~ /^xengt_/ { x += $2; xn++ }
+	END {
+		if (!nn || !xn) { print "no DM service times"; exit 1 }
+		printf "XEN_E2E_RATIO dm_service xengt/null = %.2f (median %.1f us vs %.1f us per ioreq inside the DM)\n",
+			(x / xn) / (n / nn), x / xn / 1000, n / nn / 1000
+	}
+'
