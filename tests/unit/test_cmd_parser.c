@@ -17,6 +17,8 @@ static char why[160];
 struct ct {
 	struct wl_guest g;
 	u64 bb_gpa[3];
+	struct cmd_shadow sh; /* the copies of the last scan */
+	struct cmd_workload w;
 };
 
 #define BB(i) (WL_DATA_VA + 0x10000 + (u64)(i)*4096)
@@ -42,28 +44,34 @@ static int teardown(void **state)
 {
 	struct ct *c = *state;
 
+	os_mutex_lock(&c->g.v->lock);
+	cmd_shadow_release(c->g.v, &c->sh);
+	os_mutex_unlock(&c->g.v->lock);
 	fx_world_free(c->g.w);
 	free(c);
 	return 0;
 }
 
+/* Scan @cmd as a ring slice; the copies stay in c->sh until the next. */
 static int scan(struct ct *c, u32 engine, const u32 *cmd, u32 n)
 {
 	struct wl_guest *g = &c->g;
-	struct cmd_workload w = {
+	struct cmd_workload *w = &c->w;
+	int ret;
+
+	*w = (struct cmd_workload){
 		.engine = engine,
 		.ring_start = g->ctx[engine].ring_gm,
 		.ring_size = WL_RING_PAGES * 4096,
 		.head = g->ctx[engine].tail,
 	};
-	int ret;
-
 	wl_emit(g, engine, cmd, n);
-	w.tail = g->ctx[engine].tail;
+	w->tail = g->ctx[engine].tail;
 	os_mutex_lock(&g->v->lock);
-	ret = ppgtt_get_mm(g->v, g->pml4_gpa, &w.mm);
+	cmd_shadow_release(g->v, &c->sh);
+	ret = ppgtt_get_mm(g->v, g->pml4_gpa, &w->mm);
 	assert_int_equal(ret, 0);
-	ret = cmd_scan(g->v, &w, why, sizeof(why));
+	ret = cmd_scan(g->v, w, &c->sh, why, sizeof(why));
 	os_mutex_unlock(&g->v->lock);
 	return ret;
 }
@@ -200,11 +208,152 @@ static void test_refused(void **state)
 	assert_true(c->g.v->cmd.rejected >= 12);
 }
 
+/* Dword @i of copy @b (the scanner's shadow), as the GPU will fetch it. */
+static u32 copy_dw(struct ct *c, const struct cmd_shadow_buf *b, u32 i)
+{
+	u32 at = b->off + 4 * i;
+
+	return ((u32 *)c->sh.cpu[b->first + at / 4096])[(at % 4096) / 4];
+}
+
+/* A copy lies in the core's graphics memory, outside every partition. */
+static void assert_core_gm(struct ct *c, const struct cmd_shadow_buf *b)
+{
+	struct core_gm *cg = &c->g.w->gvt.core_gm;
+	u64 end = b->gm + (u64)b->nr_pages * 4096;
+
+	assert_true(b->gm >= cg->base);
+	assert_true(end <= cg->base + XENGT_MB(GVT_CORE_GM_MB));
+	assert_false(ggtt_gm_range_owned(c->g.v, b->gm, 4096));
+	assert_int_equal(c->g.w->gpu.ggtt[b->gm >> 12] & ~0xfffULL,
+			 c->sh.dma[b->first]);
+}
+
+/*
+ * What the GPU will run is a copy: the ring slice from offset 0, every
+ * batch start pointing at the copy of its target through the GGTT, and
+ * "use GGTT" bits of a non-privileged batch cleared; the guest's memory is
+ * left as it was.
+ */
+static void test_copies(void **state)
+{
+	struct ct *c = *state;
+	u32 *bb0 = wl_ram32(&c->g, c->bb_gpa[0]);
+	u32 *bb1 = wl_ram32(&c->g, c->bb_gpa[1]);
+	u32 ring[] = { MI_NOOP, MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_PPGTT,
+		       (u32)BB(0) + 8, 1 };
+	const struct cmd_shadow_buf *r, *b0, *b1;
+	u32 i;
+
+	bb0[2] = MI_STORE_DWORD_IMM_GEN4 | MI_USE_GGTT; /* PPGTT here */
+	bb0[3] = (u32)WL_DATA_VA;
+	bb0[4] = 1;
+	bb0[5] = 3;
+	bb0[6] = MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_PPGTT |
+		 MI_BATCH_2ND_LEVEL;
+	bb0[7] = (u32)BB(1);
+	bb0[8] = 1;
+	bb0[9] = MI_BATCH_BUFFER_END;
+	bb1[0] = MI_BATCH_BUFFER_END;
+	assert_int_equal(scan(c, XENGT_RCS, ring, 4), 0);
+	assert_int_equal(c->sh.nr_bufs, 3);
+	r = &c->sh.buf[0];
+	b0 = &c->sh.buf[1];
+	b1 = &c->sh.buf[2];
+	/* The ring slice, at the start of a ring with room after it. */
+	assert_int_equal(c->w.shadow_ring, r->gm);
+	assert_int_equal(c->w.shadow_tail, 16);
+	assert_true(c->w.shadow_ring_size > c->w.shadow_tail);
+	assert_int_equal(copy_dw(c, r, 0), MI_NOOP);
+	assert_int_equal(copy_dw(c, r, 1), MI_BATCH_BUFFER_START_GEN8);
+	assert_int_equal(copy_dw(c, r, 2), (u32)(b0->gm + b0->off));
+	assert_int_equal(copy_dw(c, r, 3), 0);
+	/* The first-level batch from its start to its end, at its offset. */
+	assert_int_equal(b0->guest, BB(0) + 8);
+	assert_int_equal(b0->off, 8);
+	assert_int_equal(b0->len, 8 * 4);
+	assert_int_equal(copy_dw(c, b0, 0), MI_STORE_DWORD_IMM_GEN4);
+	assert_int_equal(copy_dw(c, b0, 3), 3);
+	assert_int_equal(copy_dw(c, b0, 4),
+			 MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_2ND_LEVEL);
+	assert_int_equal(copy_dw(c, b0, 5), (u32)(b1->gm + b1->off));
+	assert_int_equal(copy_dw(c, b0, 7), MI_BATCH_BUFFER_END);
+	assert_int_equal(b1->len, 4);
+	for (i = 0; i < 3; i++)
+		assert_core_gm(c, &c->sh.buf[i]);
+	/* The guest's own memory is untouched. */
+	assert_int_equal(bb0[2], MI_STORE_DWORD_IMM_GEN4 | MI_USE_GGTT);
+	assert_int_equal(bb0[7], (u32)BB(1));
+	assert_int_equal(c->g.v->cmd.shadow_pages_now, 3);
+	os_mutex_lock(&c->g.v->lock);
+	cmd_shadow_release(c->g.v, &c->sh);
+	os_mutex_unlock(&c->g.v->lock);
+	assert_int_equal(c->g.v->cmd.shadow_pages_now, 0);
+	assert_int_equal(c->g.w->gpu.ggtt[r->gm >> 12], 0);
+}
+
+/*
+ * Decoding as the command streamer does: a store whose 10-bit length says
+ * 68 dwords is not a 4-dword store followed by commands.
+ */
+static void test_lengths_as_the_gpu_reads_them(void **state)
+{
+	struct ct *c = *state;
+	u32 *bb0 = wl_ram32(&c->g, c->bb_gpa[0]);
+	u32 bbs[] = { MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_PPGTT, (u32)BB(0),
+		      1 };
+
+	bb0[0] = MI_STORE_DWORD_IMM_GEN4 | 0x40;
+	bb0[1] = (u32)WL_DATA_VA;
+	bb0[2] = 1;
+	bb0[68] = MI_BATCH_BUFFER_END;
+	expect_reject(c, XENGT_RCS, bbs, 3, "bad length 68");
+}
+
+/*
+ * The shadow budget: a batch of three pages and a bit, placed so that it
+ * spreads over five pages, chaining to itself: 64 copies of it need more
+ * host pages than one workload may take.  Refused before they are taken.
+ */
+static void test_shadow_budget(void **state)
+{
+	struct ct *c = *state;
+	u64 gpa[5], start = LONG_BB + 4096 - 8;
+	u32 bbs[] = { MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_PPGTT, (u32)start,
+		      (u32)(start >> 32) };
+	u32 at = 4096 - 8 + (3 * 1024 + 1) * 4, k;
+	u64 free0;
+
+	for (k = 0; k < 5; k++) {
+		gpa[k] = wl_page(&c->g);
+		wl_ppgtt_map(&c->g, LONG_BB + k * 4096ULL, gpa[k]);
+	}
+	/* 3073 NOOPs, then the chained start of itself, ending in page 4. */
+	for (k = 0; k < 3; k++, at += 4)
+		wl_ram32(&c->g, gpa[at / 4096])[(at % 4096) / 4] = bbs[k];
+	/* A first scan builds the shadow PPGTT (host pages it keeps). */
+	assert_int_equal(scan(c, XENGT_RCS, (u32[]){ MI_NOOP }, 1), 0);
+	free0 = sim_machine_free_frames(&c->g.w->machine);
+	expect_reject(c, XENGT_RCS, bbs, 3, "more than 320 host pages");
+	assert_int_equal(c->sh.nr_bufs, 1 + 63); /* the 64th did not fit */
+	assert_int_equal(c->sh.nr_pages, 1 + 63 * 5);
+	os_mutex_lock(&c->g.v->lock);
+	cmd_shadow_release(c->g.v, &c->sh);
+	os_mutex_unlock(&c->g.v->lock);
+	assert_int_equal(sim_machine_free_frames(&c->g.w->machine),
+			 free0 + 1); /* + the copy of an earlier scan */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copies, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_lengths_as_the_gpu_reads_them, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shadow_budget, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

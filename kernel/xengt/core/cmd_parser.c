@@ -8,6 +8,13 @@
  * from a first-level batch, chaining within a level), back out at
  * MI_BATCH_BUFFER_END.  Only commands it can decode completely and audit
  * are let through.
+ *
+ * It never decodes guest memory in place.  The ring slice is copied into a
+ * shadow ring first; a batch is sized in guest memory (up to its
+ * MI_BATCH_BUFFER_END or the chained start that leaves it), copied, and
+ * then scanned in the copy.  If the guest changed it in between, the copy
+ * simply is what runs: the scan of the copy is what counts, and a copy
+ * that no longer ends where the sizing pass saw the end is rejected.
  */
 #include "vgpu.h"
 #include "cmd_parser.h"
@@ -19,28 +26,33 @@
 #define CS_GPR_BYTES 0x80U
 #define CACHE_MODE_0_GEN7 0x7000U
 #define CACHE_MODE_1 0x7004U
+/* Dword-length fields wider than MI_LEN_MASK (Gen8+ encodings). */
+#define MI_SDI_LEN_MASK 0x3ffU
+#define MI_LEN8_MASK 0xffU /* LRI, SRM, MI_BATCH_BUFFER_START */
 
 /*
  * Privilege follows the hardware (and the software GPU): the ring and GGTT
  * batches started from it are privileged; a PPGTT batch and everything it
- * starts are not, and there a command's "use GGTT" bit is ignored.
+ * starts are not, and there a command's "use GGTT" bit is ignored.  @priv
+ * and @ppgtt are the guest's view; the copy itself always runs from GGTT.
  */
 struct cmd_frame {
 	bool ring;
 	bool priv;
-	bool ppgtt; /* batch fetched through the PPGTT */
-	u64 addr; /* batch: next command's address */
-	u32 off; /* ring: next command's offset */
-	u32 left; /* ring: bytes up to the tail */
+	bool ppgtt; /* the guest's batch is fetched through the PPGTT */
+	u32 buf; /* its copy: cmd_shadow.buf[buf] */
+	u32 pos; /* next command's offset in the copy */
 };
 
 struct cmd_scanner {
 	struct vgpu *vgpu;
-	const struct cmd_workload *w;
-	u32 *page; /* window on the command stream (vgpu->scan_buf) */
+	struct cmd_workload *w;
+	struct cmd_shadow *sh;
+	u32 *page; /* window on guest memory for sizing (vgpu->scan_buf) */
 	u64 page_addr;
 	bool page_ppgtt, page_valid;
 	u32 dwords, batches;
+	u32 copied; /* dwords copied so far: the CMD_MAX_DWORDS budget */
 	u32 base; /* engine MMIO base */
 	char *reason;
 	u32 reason_len;
@@ -96,6 +108,7 @@ static int cmd_translate(struct cmd_scanner *sc, bool ppgtt, u64 addr, u64 *gpa)
 	return ppgtt_translate(sc->w->mm, addr, gpa);
 }
 
+/* Dword at guest address @addr, through the one-page window (sizing). */
 static int cmd_fetch(struct cmd_scanner *sc, bool ppgtt, u64 addr, u32 *dw)
 {
 	u64 page = addr & ~(XENGT_PAGE_SIZE - 1);
@@ -116,26 +129,125 @@ static int cmd_fetch(struct cmd_scanner *sc, bool ppgtt, u64 addr, u32 *dw)
 	return 0;
 }
 
-/* Dword @i of the command at frame @f. */
+/* Where byte @at of copy @b lives in host memory. */
+static u32 *cmd_shadow_ptr(struct cmd_scanner *sc,
+			   const struct cmd_shadow_buf *b, u32 at)
+{
+	at += b->off;
+	return (u32 *)((u8 *)sc->sh->cpu[b->first + at / XENGT_PAGE_SIZE] +
+		       at % XENGT_PAGE_SIZE);
+}
+
+/*
+ * Dword @i of the command at frame @f, from the copy: -ERANGE past its
+ * end (only possible when the guest changed a batch while it was copied).
+ */
 static int cmd_dw(struct cmd_scanner *sc, const struct cmd_frame *f, u32 i,
 		  u32 *dw)
 {
-	if (f->ring)
-		return cmd_fetch(sc, false,
-				 sc->w->ring_start +
-					 (f->off + 4ULL * i) % sc->w->ring_size,
-				 dw);
-	return cmd_fetch(sc, f->ppgtt, f->addr + 4ULL * i, dw);
+	const struct cmd_shadow_buf *b = &sc->sh->buf[f->buf];
+	u32 at = f->pos + 4 * i;
+
+	if (at >= b->len)
+		return -ERANGE;
+	*dw = *cmd_shadow_ptr(sc, b, at);
+	return 0;
 }
 
-static void cmd_advance(struct cmd_scanner *sc, struct cmd_frame *f, u32 len)
+/* Rewrite dword @i of the command at @f in the copy (already read). */
+static void cmd_dw_set(struct cmd_scanner *sc, const struct cmd_frame *f, u32 i,
+		       u32 dw)
 {
-	if (f->ring) {
-		f->off = (f->off + 4 * len) % sc->w->ring_size;
-		f->left -= 4 * len;
-	} else {
-		f->addr += 4ULL * len;
+	*cmd_shadow_ptr(sc, &sc->sh->buf[f->buf], f->pos + 4 * i) = dw;
+}
+
+static void cmd_advance(struct cmd_frame *f, u32 len)
+{
+	f->pos += 4 * len;
+}
+
+/* Bytes of the ring slice after frame @f's position. */
+static u32 cmd_ring_left(struct cmd_scanner *sc, const struct cmd_frame *f)
+{
+	return sc->sh->buf[f->buf].len - f->pos;
+}
+
+/*
+ * A new copy of @bytes at page offset @off: host pages mapped in the
+ * core's graphics memory, counted against the workload's page budget.
+ * Returns its index in sh->buf[] or a negative errno with the reason set.
+ */
+static int cmd_shadow_alloc(struct cmd_scanner *sc, u32 off, u32 bytes,
+			    u64 guest)
+{
+	struct cmd_shadow *sh = sc->sh;
+	struct vgpu *vgpu = sc->vgpu;
+	struct xengt_gvt *gvt = vgpu->gvt;
+	u32 n = (u32)((off + (u64)bytes + XENGT_PAGE_SIZE - 1) >>
+		      XENGT_PAGE_SHIFT);
+	struct cmd_shadow_buf *b;
+	u64 gm;
+	int ret;
+
+	if (!n)
+		n = 1;
+	if (sh->nr_bufs == CMD_SHADOW_MAX_BUFS ||
+	    n > CMD_SHADOW_MAX_PAGES - sh->nr_pages) {
+		os_snprintf(
+			sc->reason, sc->reason_len,
+			"shadow copies of the commands would need more than %u host pages",
+			CMD_SHADOW_MAX_PAGES);
+		vgpu->cmd.rejected++;
+		return -E2BIG;
 	}
+	ret = core_gm_alloc(&gvt->core_gm, gvt->gpu, n, &sh->cpu[sh->nr_pages],
+			    &sh->dma[sh->nr_pages], &gm);
+	if (ret) {
+		os_snprintf(sc->reason, sc->reason_len,
+			    "no host memory for %u pages of shadow commands",
+			    n);
+		vgpu_warn(vgpu, "shadow commands: %u pages: error %d", n, ret);
+		return -ENOMEM;
+	}
+	b = &sh->buf[sh->nr_bufs];
+	b->gm = gm;
+	b->guest = guest;
+	b->first = sh->nr_pages;
+	b->nr_pages = n;
+	b->off = off;
+	b->len = bytes;
+	sh->nr_pages += n;
+	vgpu->cmd.shadow_pages += n;
+	vgpu->cmd.shadow_pages_now += n;
+	return (int)sh->nr_bufs++;
+}
+
+/*
+ * Copy @len bytes of guest commands at @addr (GGTT or PPGTT) to byte @at
+ * of copy @b.  -EFAULT if some page is not the guest's.
+ */
+static int cmd_copy_in(struct cmd_scanner *sc, bool ppgtt, u64 addr,
+		       const struct cmd_shadow_buf *b, u32 at, u32 len)
+{
+	u64 gpa;
+
+	while (len) {
+		u32 src = (u32)(addr & (XENGT_PAGE_SIZE - 1));
+		u32 dst = (b->off + at) & (XENGT_PAGE_SIZE - 1);
+		u32 n = (u32)XENGT_PAGE_SIZE - (src > dst ? src : dst);
+
+		if (n > len)
+			n = len;
+		if (cmd_translate(sc, ppgtt, addr - src, &gpa) ||
+		    sc->vgpu->gvt->hv->read_gpa(sc->vgpu, gpa + src,
+						cmd_shadow_ptr(sc, b, at), n))
+			return -EFAULT;
+		sc->vgpu->cmd.shadow_bytes += n;
+		addr += n;
+		at += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /* Every byte of [addr, addr + len) reachable in the vGPU's own spaces. */
@@ -165,11 +277,23 @@ static u32 cmd_length(u32 hdr)
 {
 	switch (hdr >> INSTR_CLIENT_SHIFT) {
 	case INSTR_MI_CLIENT:
-		if (MI_OPCODE(hdr) < 0x10)
-			return 1;
-		if (MI_OPCODE(hdr) == MI_OP_LOAD_REGISTER_IMM)
-			return (hdr & 0xff) + 2;
-		return (hdr & MI_LEN_MASK) + 2;
+		/*
+		 * Each with its own field width, as the command streamer
+		 * decodes it: a narrower mask here would let the GPU see
+		 * data where the scanner saw commands.
+		 */
+		switch (MI_OPCODE(hdr)) {
+		case MI_OP_STORE_DATA_IMM:
+			return (hdr & MI_SDI_LEN_MASK) + 2;
+		case MI_OP_LOAD_REGISTER_IMM:
+		case MI_OP_STORE_REGISTER_MEM:
+		case MI_OP_BATCH_BUFFER_START:
+			return (hdr & MI_LEN8_MASK) + 2;
+		default:
+			if (MI_OPCODE(hdr) < 0x10)
+				return 1;
+			return (hdr & MI_LEN_MASK) + 2;
+		}
 	case INSTR_BC_CLIENT:
 		return (hdr & BLT_LEN_MASK) + 2;
 	case INSTR_RC_CLIENT:
@@ -203,7 +327,7 @@ static int cmd_lri(struct cmd_scanner *sc, const struct cmd_frame *f, u32 len)
 			sc, "MI_LOAD_REGISTER_IMM in a non-privileged batch");
 	for (i = 1; i < len; i += 2) {
 		if (cmd_dw(sc, f, i, &reg))
-			return -EFAULT;
+			return -ERANGE;
 		if (!cmd_reg_writable(sc->w->engine, reg & CMD_REG_MASK))
 			return cmd_reject(
 				sc,
@@ -265,7 +389,7 @@ static int cmd_blit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 		return cmd_reject(sc, "tiled blit 0x%08x not supported", hdr);
 	for (i = 1; i < len; i++)
 		if (cmd_dw(sc, f, i, &d[i]))
-			return -EFAULT;
+			return -ERANGE;
 	bpp = bpp_of[(d[1] & BR13_DEPTH_MASK) >> BR13_DEPTH_SHIFT];
 	x1 = d[2] & 0xffff;
 	y1 = d[2] >> 16;
@@ -282,14 +406,14 @@ static int cmd_blit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 }
 
 /* Audit one non-batch command; 0 if it may run. */
-static int cmd_check(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
+static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 		     u32 len)
 {
 	u32 engine = sc->w->engine, d[6] = { 0 }, i, op;
 
 	for (i = 1; i < len && i < 6; i++)
 		if (cmd_dw(sc, f, i, &d[i]))
-			return -EFAULT;
+			return -ERANGE;
 	switch (hdr >> INSTR_CLIENT_SHIFT) {
 	case INSTR_MI_CLIENT:
 		break;
@@ -323,6 +447,7 @@ static int cmd_check(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 	case MI_OP_NOOP:
 	case MI_OP_USER_INTERRUPT:
 	case MI_OP_ARB_CHECK:
+	case MI_OP_ARB_ON_OFF: /* i915 brackets every request with it */
 		return 0;
 	case MI_OP_STORE_DATA_IMM:
 		if (len != 4 && len != 5)
@@ -386,46 +511,212 @@ unknown:
 			  sc->base);
 }
 
-static int cmd_where(struct cmd_scanner *sc, const struct cmd_frame *f, int ret)
+/*
+ * The copy of a non-privileged batch runs privileged (from GGTT): clear the
+ * "use GGTT" bits the hardware ignores in a non-privileged batch, so that
+ * the copy does on the GPU what the scanner audited (PPGTT accesses).
+ * @f's command at its position was accepted by cmd_audit().
+ */
+static void cmd_drop_ggtt_bits(struct cmd_scanner *sc,
+			       const struct cmd_frame *f, u32 hdr)
 {
-	if (ret == -EFAULT) {
-		if (f->ring)
-			cmd_reject(sc, "ring 0x%llx offset 0x%x cannot be read",
-				   sc->w->ring_start, f->off);
-		else
-			cmd_reject(sc, "batch at %s 0x%llx cannot be read",
-				   f->ppgtt ? "PPGTT" : "GGTT", f->addr);
-		return -EFAULT;
+	u32 d1;
+
+	if (hdr >> INSTR_CLIENT_SHIFT == INSTR_RC_CLIENT) {
+		/* PIPE_CONTROL, the only render command let through. */
+		if (!cmd_dw(sc, f, 1, &d1))
+			cmd_dw_set(sc, f, 1, d1 & ~PIPE_CONTROL_GLOBAL_GTT_IVB);
+		return;
 	}
+	if (hdr >> INSTR_CLIENT_SHIFT != INSTR_MI_CLIENT)
+		return;
+	switch (MI_OPCODE(hdr)) {
+	case MI_OP_STORE_DATA_IMM:
+		cmd_dw_set(sc, f, 0, hdr & ~MI_USE_GGTT);
+		break;
+	case MI_OP_STORE_REGISTER_MEM:
+		cmd_dw_set(sc, f, 0, hdr & ~MI_SRM_LRM_GLOBAL_GTT);
+		break;
+	case MI_OP_FLUSH_DW:
+		if (!cmd_dw(sc, f, 1, &d1))
+			cmd_dw_set(sc, f, 1, d1 & ~MI_FLUSH_DW_USE_GTT);
+		break;
+	}
+}
+
+static int cmd_check(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
+		     u32 len)
+{
+	int ret = cmd_audit(sc, f, hdr, len);
+
+	if (!ret && !f->priv)
+		cmd_drop_ggtt_bits(sc, f, hdr);
 	return ret;
 }
 
-int cmd_scan(struct vgpu *vgpu, const struct cmd_workload *w, char *reason,
-	     u32 reason_len)
+/*
+ * Copy the ring slice [head, tail) into a shadow ring: the slice at offset
+ * 0, and at least one free dword after it (a ring's tail is never its
+ * size).  Sets w->shadow_*.
+ */
+static int cmd_shadow_ring(struct cmd_scanner *sc)
+{
+	struct cmd_workload *w = sc->w;
+	u32 len = (w->tail - w->head + w->ring_size) % w->ring_size;
+	u32 first = w->ring_size - w->head < len ? w->ring_size - w->head : len;
+	const struct cmd_shadow_buf *b;
+	int bi;
+
+	if (len / 4 > CMD_MAX_DWORDS) {
+		cmd_reject(sc, "ring slice of %u bytes longer than %u dwords",
+			   len, CMD_MAX_DWORDS);
+		return -E2BIG;
+	}
+	/* Room for one byte more: the tail must stay below the size. */
+	bi = cmd_shadow_alloc(sc, 0, len + 1, w->ring_start + w->head);
+	if (bi < 0)
+		return bi;
+	sc->sh->buf[bi].len = len;
+	b = &sc->sh->buf[bi];
+	if (cmd_copy_in(sc, false, w->ring_start + w->head, b, 0, first) ||
+	    cmd_copy_in(sc, false, w->ring_start, b, first, len - first)) {
+		cmd_reject(sc, "ring 0x%llx cannot be read", w->ring_start);
+		return -EFAULT;
+	}
+	sc->copied = len / 4;
+	w->shadow_ring = b->gm;
+	w->shadow_ring_size = b->nr_pages << XENGT_PAGE_SHIFT;
+	w->shadow_tail = len;
+	return bi;
+}
+
+/*
+ * Bytes of the guest batch at @addr: up to and including its
+ * MI_BATCH_BUFFER_END, or the chained MI_BATCH_BUFFER_START that leaves it,
+ * or a command the scanner will refuse.  Read in guest memory: only the
+ * copy made afterwards is trusted.
+ */
+static int cmd_batch_size(struct cmd_scanner *sc, bool ppgtt, u64 addr,
+			  u32 *bytes)
+{
+	u32 limit = CMD_MAX_DWORDS - sc->copied, n = 0, hdr, len;
+
+	for (;;) {
+		if (n >= limit)
+			goto too_long;
+		if (cmd_fetch(sc, ppgtt, addr + 4ULL * n, &hdr)) {
+			cmd_reject(sc, "batch at %s 0x%llx cannot be read",
+				   ppgtt ? "PPGTT" : "GGTT", addr + 4ULL * n);
+			return -EFAULT;
+		}
+		len = cmd_length(hdr);
+		if (!len) {
+			n++; /* the scan of the copy refuses it */
+			break;
+		}
+		n += len;
+		if (hdr >> INSTR_CLIENT_SHIFT != INSTR_MI_CLIENT)
+			continue;
+		if (MI_OPCODE(hdr) == MI_OP_BATCH_BUFFER_END)
+			break;
+		if (MI_OPCODE(hdr) == MI_OP_BATCH_BUFFER_START &&
+		    !(hdr & MI_BATCH_2ND_LEVEL))
+			break;
+	}
+	if (n > limit)
+		goto too_long;
+	*bytes = 4 * n;
+	return 0;
+too_long:
+	cmd_reject(sc, "command stream longer than %u dwords (endless batch?)",
+		   CMD_MAX_DWORDS);
+	return -E2BIG;
+}
+
+/* Size, allocate and copy the batch at @addr; its index in sh->buf[]. */
+static int cmd_shadow_batch(struct cmd_scanner *sc, bool ppgtt, u64 addr)
+{
+	u32 off = (u32)(addr & (XENGT_PAGE_SIZE - 1)), bytes;
+	int bi, ret;
+
+	ret = cmd_batch_size(sc, ppgtt, addr, &bytes);
+	if (ret)
+		return ret;
+	bi = cmd_shadow_alloc(sc, off, bytes, addr);
+	if (bi < 0)
+		return bi;
+	if (cmd_copy_in(sc, ppgtt, addr, &sc->sh->buf[bi], 0, bytes)) {
+		cmd_reject(sc, "batch at %s 0x%llx cannot be read",
+			   ppgtt ? "PPGTT" : "GGTT", addr);
+		return -EFAULT;
+	}
+	sc->copied += bytes / 4;
+	return bi;
+}
+
+void cmd_shadow_release(struct vgpu *vgpu, struct cmd_shadow *sh)
+{
+	struct xengt_gvt *gvt = vgpu->gvt;
+	u32 i;
+
+	for (i = 0; i < sh->nr_bufs; i++) {
+		struct cmd_shadow_buf *b = &sh->buf[i];
+
+		core_gm_free(&gvt->core_gm, gvt->gpu, b->gm, b->nr_pages,
+			     &sh->cpu[b->first], &sh->dma[b->first]);
+	}
+	vgpu->cmd.shadow_pages_now -= sh->nr_pages;
+	sh->nr_bufs = 0;
+	sh->nr_pages = 0;
+}
+
+/* Say where a copy ran short: the guest changed the batch under the copy. */
+static int cmd_where(struct cmd_scanner *sc, const struct cmd_frame *f, int ret)
+{
+	const struct cmd_shadow_buf *b = &sc->sh->buf[f->buf];
+
+	if (ret != -ERANGE)
+		return ret;
+	cmd_reject(
+		sc,
+		"batch at %s 0x%llx changed while it was copied: no end at 0x%llx",
+		f->ppgtt ? "PPGTT" : "GGTT", b->guest, b->guest + f->pos);
+	return -EFAULT;
+}
+
+int cmd_scan(struct vgpu *vgpu, struct cmd_workload *w, struct cmd_shadow *sh,
+	     char *reason, u32 reason_len)
 {
 	struct cmd_frame stack[CMD_MAX_DEPTH + 1];
 	struct cmd_scanner sc = {
 		.vgpu = vgpu,
 		.w = w,
+		.sh = sh,
 		.page = (u32 *)vgpu->scan_buf,
 		.base = execlist_engine_base(w->engine),
 		.reason = reason,
 		.reason_len = reason_len,
 	};
 	u32 depth = 0;
-	int ret = 0;
+	int ret;
 
 	reason[0] = '\0';
+	ret = cmd_shadow_ring(&sc);
+	if (ret < 0)
+		return ret;
 	stack[0] = (struct cmd_frame){
 		.ring = true,
 		.priv = true,
-		.off = w->head,
-		.left = (w->tail - w->head + w->ring_size) % w->ring_size,
+		.buf = (u32)ret,
 	};
-	while (!(depth == 0 && stack[0].left == 0)) {
+	ret = 0;
+	while (!(depth == 0 && cmd_ring_left(&sc, &stack[0]) == 0)) {
 		struct cmd_frame *f = &stack[depth];
 		u32 hdr, len, lo, hi;
-		bool ppgtt, priv;
+		bool ppgtt, priv, nested;
+		const struct cmd_shadow_buf *b;
+		u64 to;
+		int bi;
 
 		ret = cmd_dw(&sc, f, 0, &hdr);
 		if (ret)
@@ -438,15 +729,7 @@ int cmd_scan(struct vgpu *vgpu, const struct cmd_workload *w, char *reason,
 			break;
 		}
 		sc.dwords += len;
-		if (sc.dwords > CMD_MAX_DWORDS) {
-			ret = cmd_reject(
-				&sc,
-				"command stream longer than %u dwords (endless batch?)",
-				CMD_MAX_DWORDS);
-			ret = -E2BIG;
-			break;
-		}
-		if (f->ring && 4 * len > f->left) {
+		if (f->ring && 4 * len > cmd_ring_left(&sc, f)) {
 			ret = cmd_reject(&sc,
 					 "command 0x%08x crosses the ring tail",
 					 hdr);
@@ -458,7 +741,7 @@ int cmd_scan(struct vgpu *vgpu, const struct cmd_workload *w, char *reason,
 			ret = cmd_check(&sc, f, hdr, len);
 			if (ret)
 				break;
-			cmd_advance(&sc, f, len);
+			cmd_advance(f, len);
 			continue;
 		}
 		if (MI_OPCODE(hdr) == MI_OP_BATCH_BUFFER_END) {
@@ -478,7 +761,7 @@ int cmd_scan(struct vgpu *vgpu, const struct cmd_workload *w, char *reason,
 			break;
 		}
 		if (++sc.batches > CMD_MAX_BATCHES) {
-			ret = cmd_reject(
+			cmd_reject(
 				&sc,
 				"more than %u batch buffers (endless chain?)",
 				CMD_MAX_BATCHES);
@@ -492,22 +775,33 @@ int cmd_scan(struct vgpu *vgpu, const struct cmd_workload *w, char *reason,
 			break;
 		ppgtt = !f->priv || (hdr & MI_BATCH_PPGTT);
 		priv = f->priv && !ppgtt;
-		cmd_advance(&sc, f, len);
-		if (f->ring || (hdr & MI_BATCH_2ND_LEVEL)) {
-			if (depth == CMD_MAX_DEPTH) {
-				ret = cmd_reject(
-					&sc,
-					"batch buffers nested deeper than %u levels",
-					CMD_MAX_DEPTH);
-				break;
-			}
-			f = &stack[++depth];
+		nested = f->ring || (hdr & MI_BATCH_2ND_LEVEL);
+		if (nested && depth == CMD_MAX_DEPTH) {
+			ret = cmd_reject(
+				&sc,
+				"batch buffers nested deeper than %u levels",
+				CMD_MAX_DEPTH);
+			break;
 		}
+		bi = cmd_shadow_batch(&sc, ppgtt, cmd_addr(lo & ~3U, hi));
+		if (bi < 0) {
+			ret = bi;
+			break;
+		}
+		/* The GPU starts the copy, from GGTT; the level stays. */
+		b = &sh->buf[bi];
+		to = b->gm + b->off;
+		cmd_dw_set(&sc, f, 0, hdr & ~MI_BATCH_PPGTT);
+		cmd_dw_set(&sc, f, 1, (u32)to);
+		cmd_dw_set(&sc, f, 2, (u32)(to >> 32));
+		cmd_advance(f, len);
+		if (nested)
+			f = &stack[++depth];
 		/* Otherwise a chain: the new batch replaces this one. */
 		*f = (struct cmd_frame){
 			.priv = priv,
 			.ppgtt = ppgtt,
-			.addr = cmd_addr(lo & ~3U, hi),
+			.buf = (u32)bi,
 		};
 	}
 	vgpu->cmd.scanned_dwords += sc.dwords;

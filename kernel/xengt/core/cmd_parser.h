@@ -2,7 +2,8 @@
 /*
  * Command scanner: before a workload reaches the GPU, every command in its
  * ring slice and in every batch buffer it starts (chained and 2nd-level,
- * bounded in depth, count and length) is decoded and audited:
+ * bounded in depth, count and length) is copied into host pages the core
+ * owns, decoded there and audited:
  *  - each graphics address must lie in the vGPU's GGTT partition (GGTT
  *    accesses) or be mapped by its shadow PPGTT (PPGTT accesses);
  *  - register loads and stores (LRI, SRM, LRR) only touch per-context
@@ -10,6 +11,22 @@
  *  - commands the scanner does not know, and privileged ones, are
  *    rejected.
  * A rejection says why in @reason (for the admin: failsafe_reason).
+ *
+ * Why copies: the guest owns its ring and batches and (with a second vCPU,
+ * or through the GPU itself: a batch may store into its own later part)
+ * can change them between the scan and the execution.  So the GPU executes
+ * only the copies the scanner read (as GVT-g does): the shadow ring slice
+ * and shadow batches live in the core's graphics memory (core_gm.h), every
+ * MI_BATCH_BUFFER_START in them is patched to the shadow of its target,
+ * and nothing the GPU fetches as a command is guest memory.
+ *
+ * Every copy is mapped in the GGTT, so the GPU fetches every batch as a
+ * privileged (GGTT) one.  A batch the guest started through its PPGTT is
+ * non-privileged on hardware: there the "use GGTT" bits of its commands
+ * are ignored.  The scanner audited it with exactly those rules, and it
+ * clears those bits in the copy, so the copy means on the GPU what the
+ * scanner checked; commands only a privileged batch may use (LRI) are
+ * rejected in it as before.
  */
 #ifndef XENGT_CMD_PARSER_H
 #define XENGT_CMD_PARSER_H
@@ -20,9 +37,18 @@ struct vgpu;
 struct ppgtt_mm;
 
 /* Bounds that make an endless chain or loop a rejection, not a hang. */
-#define CMD_MAX_DWORDS (256U * 1024U) /* scanned per workload */
+#define CMD_MAX_DWORDS (256U * 1024U) /* copied and scanned per workload */
 #define CMD_MAX_BATCHES 64U /* MI_BATCH_BUFFER_STARTs per workload */
 #define CMD_MAX_DEPTH 2U /* ring -> 1st level -> 2nd level */
+/*
+ * Host pages the shadow copies of one workload may take: the dword budget
+ * (256 pages) plus room for the partial first and last pages of a few
+ * dozen small batches.  A vGPU has at most one workload per engine being
+ * prepared or on the GPU, so it never holds more than XENGT_NR_ENGINES
+ * times this; a workload that needs more is rejected.
+ */
+#define CMD_SHADOW_MAX_PAGES 320U
+#define CMD_SHADOW_MAX_BUFS (CMD_MAX_BATCHES + 1U) /* ring + batches */
 
 struct cmd_workload {
 	u32 engine;
@@ -30,20 +56,61 @@ struct cmd_workload {
 	u64 ring_start; /* GGTT */
 	u32 ring_size;
 	u32 head, tail; /* byte offsets in the ring */
+	/*
+	 * Out, on success: the shadow ring the GPU executes instead, a ring
+	 * of shadow_ring_size bytes at GGTT shadow_ring holding the guest's
+	 * slice [head, tail) at [0, shadow_tail).
+	 */
+	u64 shadow_ring;
+	u32 shadow_ring_size;
+	u32 shadow_tail;
+};
+
+/* One copy: the ring slice or one batch (from its start to its end). */
+struct cmd_shadow_buf {
+	u64 gm; /* graphics address of its first page */
+	u64 guest; /* the guest's address of its first byte (batch) */
+	u32 first; /* its first page in cmd_shadow.cpu[] */
+	u32 nr_pages;
+	u32 off; /* offset of the copy in its first page */
+	u32 len; /* bytes copied */
+};
+
+/*
+ * The shadow copies of one workload: owned by the caller of cmd_scan()
+ * (one per vGPU and engine), kept until the GPU is done with the workload,
+ * then released with cmd_shadow_release().
+ */
+struct cmd_shadow {
+	u32 nr_pages, nr_bufs;
+	struct cmd_shadow_buf buf[CMD_SHADOW_MAX_BUFS];
+	void *cpu[CMD_SHADOW_MAX_PAGES];
+	u64 dma[CMD_SHADOW_MAX_PAGES];
 };
 
 struct cmd_stats {
 	u64 scanned_dwords;
 	u64 batches;
 	u64 rejected;
+	u64 shadow_bytes; /* copied into shadow rings and batches */
+	u64 shadow_pages; /* host pages those copies took */
+	u32 shadow_pages_now; /* held by this vGPU right now */
 };
 
 /*
- * Scan @w for @vgpu.  Returns 0, or -EACCES / -EFAULT / -E2BIG / -EINVAL
- * with @reason filled.  Caller holds vgpu->lock; the PPGTT is in sync.
+ * Copy and scan @w for @vgpu into @sh (empty: fresh or released).  Returns
+ * 0 with w->shadow_* set, or -EACCES / -EFAULT / -E2BIG / -EINVAL /
+ * -ENOMEM with @reason filled.  Either way @sh may hold pages: the caller
+ * releases it.  Caller holds vgpu->lock; the PPGTT is in sync.
  */
-int cmd_scan(struct vgpu *vgpu, const struct cmd_workload *w, char *reason,
-	     u32 reason_len);
+int cmd_scan(struct vgpu *vgpu, struct cmd_workload *w, struct cmd_shadow *sh,
+	     char *reason, u32 reason_len);
+/*
+ * Unmap and free every copy of @sh; the GPU must be done with them (the
+ * workload completed or was never submitted).  Caller holds vgpu->lock or
+ * owns the vGPU (reset, destroy).
+ */
+void cmd_shadow_release(struct vgpu *vgpu, struct cmd_shadow *sh);
 
 /* True if a register write (LRI, LRR destination) to @reg is allowed. */
 bool cmd_reg_writable(u32 engine, u32 reg);

@@ -55,31 +55,19 @@ void execlist_vgpu_reset(struct vgpu *vgpu)
 	}
 }
 
-/* GGTT address of the core's shadow context for (vGPU, engine). */
-static u64 execlist_shadow_gm(struct vgpu *vgpu, u32 engine)
-{
-	u64 slot = (u64)(vgpu->id - 1) * XENGT_NR_ENGINES + engine;
-
-	/* The first pages of the core's range are the physical HWSPs. */
-	return vgpu->gvt->core_gm_base +
-	       (XENGT_NR_ENGINES + slot * EXECLIST_CTX_SLOT_PAGES) *
-		       XENGT_PAGE_SIZE;
-}
-
 static void execlist_free_shadow(struct vgpu *vgpu, u32 engine)
 {
-	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+	struct xengt_gvt *gvt = vgpu->gvt;
 	struct vgpu_execlist *el = &vgpu->execlist[engine];
-	u32 i;
 
-	for (i = 0; i < EXECLIST_CTX_PAGES; i++) {
-		if (!el->ctx_cpu[i])
-			continue;
-		gpu->ops->ggtt_write(
-			gpu, (el->shadow_gm >> XENGT_PAGE_SHIFT) + i, 0);
-		gpu->ops->dma_free_page(gpu, el->ctx_cpu[i], el->ctx_dma[i]);
-		el->ctx_cpu[i] = NULL;
+	if (el->cmds) {
+		cmd_shadow_release(vgpu, el->cmds);
+		os_free(el->cmds);
+		el->cmds = NULL;
 	}
+	if (el->ctx_cpu[0])
+		core_gm_free(&gvt->core_gm, gvt->gpu, el->shadow_gm,
+			     EXECLIST_CTX_PAGES, el->ctx_cpu, el->ctx_dma);
 }
 
 void execlist_vgpu_fini(struct vgpu *vgpu)
@@ -92,25 +80,22 @@ void execlist_vgpu_fini(struct vgpu *vgpu)
 
 static int execlist_alloc_shadow(struct vgpu *vgpu, u32 engine)
 {
-	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+	struct xengt_gvt *gvt = vgpu->gvt;
 	struct vgpu_execlist *el = &vgpu->execlist[engine];
-	u32 i;
+	int ret;
 
 	if (el->ctx_cpu[0])
 		return 0;
-	el->shadow_gm = execlist_shadow_gm(vgpu, engine);
-	for (i = 0; i < EXECLIST_CTX_PAGES; i++) {
-		el->ctx_cpu[i] = gpu->ops->dma_alloc_page(gpu, &el->ctx_dma[i]);
-		if (!el->ctx_cpu[i]) {
-			execlist_free_shadow(vgpu, engine);
-			return -ENOMEM;
-		}
-		gpu->ops->ggtt_write(gpu,
-				     (el->shadow_gm >> XENGT_PAGE_SHIFT) + i,
-				     (el->ctx_dma[i] & GEN8_PTE_ADDR_MASK) |
-					     GEN8_PTE_PRESENT);
+	el->cmds = os_zalloc(sizeof(*el->cmds));
+	if (!el->cmds)
+		return -ENOMEM;
+	ret = core_gm_alloc(&gvt->core_gm, gvt->gpu, EXECLIST_CTX_PAGES,
+			    el->ctx_cpu, el->ctx_dma, &el->shadow_gm);
+	if (ret) {
+		os_free(el->cmds);
+		el->cmds = NULL;
 	}
-	return 0;
+	return ret;
 }
 
 /* ---- guest side: ELSP, CSB --------------------------------------------- */
@@ -275,18 +260,16 @@ static int execlist_pengine_init(struct xengt_gvt *gvt, u32 engine)
 	u32 bank = execlist_irq_bank(engine);
 	u32 bits = (GT_CONTEXT_SWITCH_INTERRUPT | GT_RENDER_USER_INTERRUPT)
 		   << execlist_irq_shift(engine);
-	u64 gm = gvt->core_gm_base + engine * XENGT_PAGE_SIZE;
+	int ret;
 
 	if (pe->hwsp_cpu)
 		return 0;
-	pe->hwsp_cpu = gpu->ops->dma_alloc_page(gpu, &pe->hwsp_dma);
-	if (!pe->hwsp_cpu)
-		return -ENOMEM;
-	gpu->ops->ggtt_write(gpu, gm >> XENGT_PAGE_SHIFT,
-			     (pe->hwsp_dma & GEN8_PTE_ADDR_MASK) |
-				     GEN8_PTE_PRESENT);
+	ret = core_gm_alloc(&gvt->core_gm, gpu, 1, &pe->hwsp_cpu, &pe->hwsp_dma,
+			    &pe->hwsp_gm);
+	if (ret)
+		return ret;
 	pe->csb_read = GEN8_CSB_ENTRIES - 1;
-	gpu->ops->mmio_write(gpu, base + RING_HWS_PGA, (u32)gm);
+	gpu->ops->mmio_write(gpu, base + RING_HWS_PGA, (u32)pe->hwsp_gm);
 	gpu->ops->mmio_write(gpu, base + RING_MODE_GEN7,
 			     MASKED_BIT_ENABLE(GFX_RUN_LIST_ENABLE |
 					       GFX_DISABLE_LEGACY_MODE));
@@ -310,10 +293,8 @@ void execlist_gvt_fini(struct xengt_gvt *gvt)
 
 		if (!pe->hwsp_cpu)
 			continue;
-		gpu->ops->ggtt_write(
-			gpu, (gvt->core_gm_base >> XENGT_PAGE_SHIFT) + e, 0);
-		gpu->ops->dma_free_page(gpu, pe->hwsp_cpu, pe->hwsp_dma);
-		pe->hwsp_cpu = NULL;
+		core_gm_free(&gvt->core_gm, gpu, pe->hwsp_gm, 1, &pe->hwsp_cpu,
+			     &pe->hwsp_dma);
 	}
 }
 
@@ -467,10 +448,6 @@ static int execlist_prepare(struct vgpu *vgpu, u32 engine,
 	u64 root;
 	int ret;
 
-	if (execlist_alloc_shadow(vgpu, engine)) {
-		execlist_fail(vgpu, engine, elem->desc, "out of host memory");
-		return -ENOMEM;
-	}
 	/* The per-process HWSP as is; the state page goes through a copy. */
 	if (ggtt_gm_read(vgpu, lrca, el->ctx_cpu[LRC_PPHWSP_PN],
 			 XENGT_PAGE_SIZE) ||
@@ -485,6 +462,7 @@ static int execlist_prepare(struct vgpu *vgpu, u32 engine,
 	c.ring_ctl = g[CTX_RING_CTL];
 	c.head = g[CTX_RING_HEAD] & RING_HEAD_ADDR;
 	c.tail = elem->ring_tail & RING_TAIL_ADDR;
+	el->ring_head = c.head;
 	root = (u64)g[CTX_PDP0_UDW] << 32 | g[CTX_PDP0_LDW];
 	w.ring_start = c.ring_start;
 	w.ring_size = (c.ring_ctl & RING_NR_PAGES) + XENGT_PAGE_SIZE;
@@ -500,6 +478,7 @@ static int execlist_prepare(struct vgpu *vgpu, u32 engine,
 	}
 	w.head = c.head;
 	w.tail = c.tail;
+	el->ring_size = w.ring_size;
 	ret = ppgtt_get_mm(vgpu, root, &w.mm);
 	if (ret) {
 		os_snprintf(
@@ -511,47 +490,51 @@ static int execlist_prepare(struct vgpu *vgpu, u32 engine,
 		execlist_fail(vgpu, engine, elem->desc, reason);
 		return ret;
 	}
-	ret = cmd_scan(vgpu, &w, reason, sizeof(reason));
+	ret = cmd_scan(vgpu, &w, el->cmds, reason, sizeof(reason));
 	if (ret) {
 		execlist_fail(vgpu, engine, elem->desc, reason);
 		return ret;
 	}
+	/* The GPU runs the scanned copy of the slice, from its start. */
+	c.ring_start = (u32)w.shadow_ring;
+	c.ring_ctl = (c.ring_ctl & ~RING_NR_PAGES) |
+		     RING_CTL_SIZE(w.shadow_ring_size);
+	c.head = 0;
+	c.tail = w.shadow_tail;
 	c.root = ppgtt_mm_root_dma(w.mm);
 	execlist_build_state(el->ctx_cpu[LRC_STATE_PN],
 			     execlist_engine_base(engine), &c);
 	return 0;
 }
 
-/* The context went back to the guest: its ring head, PPHWSP, timestamp. */
+/*
+ * The context went back to the guest: its PPHWSP, timestamp and ring head.
+ * The GPU consumed the shadow ring; the head it saved there is an offset
+ * in the copy of the slice, which started at the guest's head.
+ */
 static void execlist_writeback(struct vgpu *vgpu, u32 engine, u64 desc)
 {
 	struct vgpu_execlist *el = &vgpu->execlist[engine];
 	const u32 *s = el->ctx_cpu[LRC_STATE_PN];
 	u64 lrca = elem_lrca(desc);
+	u32 head = (el->ring_head + (s[CTX_RING_HEAD] & RING_HEAD_ADDR)) %
+		   el->ring_size;
 
 	ggtt_gm_write(vgpu, lrca, el->ctx_cpu[LRC_PPHWSP_PN], XENGT_PAGE_SIZE);
-	ggtt_gm_write(vgpu, ctx_reg_gm(desc, CTX_RING_HEAD), &s[CTX_RING_HEAD],
-		      4);
+	ggtt_gm_write(vgpu, ctx_reg_gm(desc, CTX_RING_HEAD), &head, 4);
 	ggtt_gm_write(vgpu, ctx_reg_gm(desc, CTX_TIMESTAMP), &s[CTX_TIMESTAMP],
 		      4);
 }
 
-u64 execlist_run(struct vgpu *vgpu, u32 engine,
-		 const struct execlist_elem *elem)
+/* Shadow, submit and complete one element; returns the GPU ticks. */
+static u64 execlist_run_shadowed(struct vgpu *vgpu, u32 engine,
+				 const struct execlist_elem *elem)
 {
 	struct vgpu_execlist *el = &vgpu->execlist[engine];
 	u32 ctx_id = (u32)(elem->desc >> 32);
 	u32 bits, status;
 	u64 ticks = 0;
 
-	if (vgpu->failsafe) {
-		vgpu->exec_stats.workloads_dropped++;
-		return 0;
-	}
-	if (execlist_pengine_init(vgpu->gvt, engine)) {
-		execlist_fail(vgpu, engine, elem->desc, "out of host memory");
-		return 0;
-	}
 	if (execlist_prepare(vgpu, engine, elem))
 		return 0;
 	if (!el->active || (elem->desc & ELEM_FIRST)) {
@@ -580,5 +563,32 @@ u64 execlist_run(struct vgpu *vgpu, u32 engine,
 	       (irq_take_pending(vgpu->gvt, engine) & GT_RENDER_USER_INTERRUPT);
 	irq_vgpu_raise(vgpu, execlist_irq_bank(engine),
 		       bits << execlist_irq_shift(engine));
+	return ticks;
+}
+
+u64 execlist_run(struct vgpu *vgpu, u32 engine,
+		 const struct execlist_elem *elem)
+{
+	struct vgpu_execlist *el = &vgpu->execlist[engine];
+	u64 ticks;
+
+	if (vgpu->failsafe) {
+		vgpu->exec_stats.workloads_dropped++;
+		return 0;
+	}
+	if (execlist_pengine_init(vgpu->gvt, engine) ||
+	    execlist_alloc_shadow(vgpu, engine)) {
+		execlist_fail(vgpu, engine, elem->desc, "out of host memory");
+		return 0;
+	}
+	ticks = execlist_run_shadowed(vgpu, engine, elem);
+	/*
+	 * The submission is synchronous (execlist_hw_submit() returns with
+	 * the context completed, or given up on), so the GPU is done with
+	 * the shadow commands whatever happened: the next workload of this
+	 * engine starts from an empty set, and a vGPU holds shadow pages only
+	 * while its workload is being prepared or run.
+	 */
+	cmd_shadow_release(vgpu, el->cmds);
 	return ticks;
 }

@@ -11,14 +11,19 @@
  * element becomes a queued workload; the scheduler runs it later.
  *
  * Physical side: the core gives each (vGPU, engine) a shadow context in
- * host pages mapped in the core's own GGTT range, tags its descriptor with
- * the vGPU id (context ID bits 31:24) and submits it alone in element 0.
+ * host pages mapped in its own graphics memory (core_gm.h), tags its
+ * descriptor with the vGPU id (context ID bits 31:24) and submits it alone
+ * in element 0.  The shadow context's ring is the scanner's shadow ring
+ * (cmd_parser.h), never the guest's: the GPU fetches no command from guest
+ * memory.  The guest's context image gets its ring head back as if its
+ * own ring had run (head = tail).
  */
 #ifndef XENGT_EXECLIST_H
 #define XENGT_EXECLIST_H
 
 #include "os.h"
 #include "gen9.h"
+#include "cmd_parser.h"
 
 struct vgpu;
 struct xengt_gvt;
@@ -29,8 +34,6 @@ enum xengt_engine { XENGT_RCS, XENGT_BCS, XENGT_NR_ENGINES };
 #define EXECLIST_QUEUE_LEN 256
 /* Pages of a context the core shadows: PPHWSP + register state. */
 #define EXECLIST_CTX_PAGES GEN9_LRC_PAGES_XCS
-/* GGTT pages the core keeps per (vGPU slot, engine) for its shadow. */
-#define EXECLIST_CTX_SLOT_PAGES 4
 
 struct execlist_elem {
 	u64 desc; /* the guest's descriptor */
@@ -50,6 +53,13 @@ struct vgpu_execlist {
 	void *ctx_cpu[EXECLIST_CTX_PAGES];
 	u64 ctx_dma[EXECLIST_CTX_PAGES];
 	u64 shadow_gm;
+	/*
+	 * Shadow ring and batches of the workload being prepared or on the
+	 * GPU (allocated with the shadow context), and the guest ring it
+	 * came from, for the write-back.  Under vgpu->lock.
+	 */
+	struct cmd_shadow *cmds;
+	u32 ring_head, ring_size;
 };
 
 struct execlist_stats {
@@ -67,6 +77,7 @@ struct execlist_stats {
 struct execlist_pengine {
 	void *hwsp_cpu; /* physical hardware status page (host page) */
 	u64 hwsp_dma;
+	u64 hwsp_gm; /* where it is mapped in the core's graphics memory */
 	u32 csb_read; /* last physical CSB entry consumed */
 	u32 irq_pending; /* per-engine IIR bits from xengt_gvt_irq() */
 	u64 submits;
@@ -81,7 +92,10 @@ u32 execlist_irq_shift(u32 engine);
 
 /* Power-on virtual execlist state.  Caller holds vgpu->lock or owns vgpu. */
 void execlist_vgpu_reset(struct vgpu *vgpu);
-/* Free the shadow contexts.  No workload of @vgpu may be in flight. */
+/*
+ * Free the shadow contexts and any shadow commands left.  No workload of
+ * @vgpu may be in flight: caller holds gvt->sched.lock (reset, destroy).
+ */
 void execlist_vgpu_fini(struct vgpu *vgpu);
 
 /* Register-table hooks (engine registers); caller holds vgpu->lock. */

@@ -38,16 +38,23 @@ int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 	range_alloc_reserve(&gvt->fences, 0, GVT_HOST_FENCES);
 	os_mutex_init(&gvt->lock);
 	sched_gvt_init(gvt);
-	gvt->core_gm_base = info->aperture_size +
-			    XENGT_MB(GVT_HOST_HIGH_GM_MB - GVT_CORE_GM_MB);
-	/* Shadow contexts and the physical status pages must fit. */
-	if ((XENGT_NR_ENGINES + (u64)XENGT_MAX_VGPUS * XENGT_NR_ENGINES *
-					EXECLIST_CTX_SLOT_PAGES) *
+	/*
+	 * The status pages, every vGPU's shadow contexts and, dispatch being
+	 * serialised, one workload's shadow commands per engine must fit.
+	 */
+	if ((XENGT_NR_ENGINES * (1 + (u64)XENGT_MAX_VGPUS * EXECLIST_CTX_PAGES +
+				 CMD_SHADOW_MAX_PAGES)) *
 		    XENGT_PAGE_SIZE >
 	    XENGT_MB(GVT_CORE_GM_MB)) {
 		ret = -EINVAL;
 		goto err_fences;
 	}
+	ret = core_gm_init(&gvt->core_gm,
+			   info->aperture_size + XENGT_MB(GVT_HOST_HIGH_GM_MB -
+							  GVT_CORE_GM_MB),
+			   XENGT_MB(GVT_CORE_GM_MB));
+	if (ret)
+		goto err_fences;
 	gpu->gvt = gvt;
 	gvt_info(
 		"GPU %04x: aperture %u MiB, hidden %u MiB, %u fences, hypervisor %s",
@@ -70,6 +77,7 @@ err:
 void xengt_gvt_fini(struct xengt_gvt *gvt)
 {
 	execlist_gvt_fini(gvt);
+	core_gm_fini(&gvt->core_gm);
 	if (gvt->gpu->gvt == gvt)
 		gvt->gpu->gvt = NULL;
 	sched_gvt_fini(gvt);

@@ -10,14 +10,16 @@
 #include "gpu.h"
 #include "hv.h"
 #include "range_alloc.h"
+#include "core_gm.h"
 #include "execlist.h"
 #include "scheduler.h"
 
 #define XENGT_MAX_VGPUS 8
 
 /*
- * The core's own graphics memory, for shadow contexts and the physical
- * status pages: the top of the host's hidden range.
+ * The core's own graphics memory (core_gm.h), for the physical status
+ * pages, shadow contexts and shadow rings and batches: the top of the
+ * host's hidden range.
  */
 #define GVT_CORE_GM_MB 8
 
@@ -39,7 +41,7 @@ struct xengt_gvt {
 	struct vgpu *vgpus[XENGT_MAX_VGPUS];
 	u32 nr_vgpus;
 
-	u64 core_gm_base; /* GVT_CORE_GM_MB of GGTT space of the core's own */
+	struct core_gm core_gm; /* GVT_CORE_GM_MB of GGTT space of its own */
 	struct execlist_pengine engine[XENGT_NR_ENGINES];
 	struct xengt_sched sched;
 };
