@@ -2,8 +2,9 @@
 /*
  * Hostile guests on the real software GPU: each attack is refused with a
  * reason (the attacker in failsafe, or its bad entries made not present),
- * nothing of it reaches another VM or the host, and the victims' work
- * before and after the attack runs and is verified.
+ * or has no effect (commands changed after the scan), nothing of it
+ * reaches another VM or the host, and the victims' work before and after
+ * the attack runs and is verified.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -284,6 +285,177 @@ static void test_reset_mid_workload(void **state)
 	victims(h);
 }
 
+/*
+ * Time-of-check to time-of-use: the guest changes commands after the core
+ * scanned them.  The GPU runs the copies the scanner read, so what it
+ * writes afterwards never runs.  The command the attacker sneaks in:
+ * repoint the render engine's status page (the core's) at its own memory.
+ */
+#define SNEAK_DWORDS 4
+
+static void sneak_lri(u32 *p, u32 val)
+{
+	p[0] = MI_LOAD_REGISTER_IMM(1);
+	p[1] = GEN9_RCS_BASE + RING_HWS_PGA;
+	p[2] = val;
+	p[3] = MI_NOOP;
+}
+
+static u32 phys_hws_pga(struct hs *h)
+{
+	return sim_gpu_reg_read(&h->w->gpu, GEN9_RCS_BASE + RING_HWS_PGA);
+}
+
+/* The sneaked LRI did not run, the attack's other work did, no failsafe. */
+static void sneak_had_no_effect(struct hs *h, u64 submits)
+{
+	struct wl_guest *a = &h->g[0];
+
+	assert_false(a->v->failsafe);
+	assert_int_equal(wl_phys_submits(h->w), submits + 1);
+	/* Still the core's status page, where the completion was read. */
+	assert_int_equal(phys_hws_pga(h),
+			 (u32)h->w->gvt.engine[XENGT_RCS].hwsp_gm);
+	assert_int_equal(h->w->gpu.engines[SIM_RCS].last_err, 0);
+	assert_int_equal(wl_csb_last(a, XENGT_RCS),
+			 GEN8_CTX_STATUS_COMPLETE |
+				 GEN8_CTX_STATUS_ACTIVE_IDLE);
+	assert_int_equal(wl_ctx_reg(a, XENGT_RCS, CTX_RING_HEAD),
+			 a->ctx[XENGT_RCS].tail);
+	victims(h);
+}
+
+/*
+ * A batch that rewrites itself on the GPU: its first store puts the LRI
+ * over the NOOPs it will reach next.  In guest memory the batch was clean
+ * when scanned; on the shadow copy the stores land in the guest's page,
+ * not in what runs.
+ */
+static void test_batch_rewrites_itself(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u64 gpa = wl_page(a), gm = wl_map_ggtt(a, gpa);
+	u32 *bb = wl_ram32(a, gpa), lri[SNEAK_DWORDS], i;
+	u32 ring[3] = { MI_BATCH_BUFFER_START_GEN8, (u32)gm, 0 };
+	u64 before;
+
+	victims(h);
+	sneak_lri(lri, (u32)h->g[1].v->low_gm_base);
+	/* Two qword stores (GGTT, privileged batch) into bb[16..19]. */
+	for (i = 0; i < 2; i++) {
+		bb[5 * i] = (MI_STORE_DWORD_IMM_GEN4 | MI_USE_GGTT) + 1;
+		bb[5 * i + 1] = (u32)(gm + 64 + 8 * i);
+		bb[5 * i + 2] = 0;
+		bb[5 * i + 3] = lri[2 * i];
+		bb[5 * i + 4] = lri[2 * i + 1];
+	}
+	/* bb[10..19] stay MI_NOOP in the scanned copy. */
+	bb[20] = MI_BATCH_BUFFER_END;
+	before = wl_phys_submits(h->w);
+	wl_emit(a, XENGT_RCS, ring, 3);
+	wl_submit(a, XENGT_RCS);
+	/* The stores ran: the guest's batch now holds the LRI... */
+	for (i = 0; i < SNEAK_DWORDS; i++)
+		assert_int_equal(bb[16 + i], lri[i]);
+	/* ...but what ran was the copy. */
+	sneak_had_no_effect(h, before);
+	/* Scanned as it is now, the batch is refused. */
+	attack_ring(h, XENGT_RCS, ring, 3, "not a per-context register");
+}
+
+/* A batch that rewrites the rest of the ring slice it was started from. */
+static void test_batch_rewrites_ring(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	struct wl_ctx *c = &a->ctx[XENGT_RCS];
+	u64 gpa = wl_page(a), gm = wl_map_ggtt(a, gpa);
+	u32 *bb = wl_ram32(a, gpa), lri[SNEAK_DWORDS], i;
+	/* Batch start, then four NOOPs the batch turns into the LRI. */
+	u32 ring[8] = { MI_BATCH_BUFFER_START_GEN8, (u32)gm, 0 };
+	u64 sneak = c->ring_gm + (c->tail + 12) % (WL_RING_PAGES * 4096);
+	u64 before;
+
+	victims(h);
+	sneak_lri(lri, (u32)h->g[2].v->low_gm_base);
+	for (i = 0; i < SNEAK_DWORDS; i++) {
+		bb[4 * i] = MI_STORE_DWORD_IMM_GEN4 | MI_USE_GGTT;
+		bb[4 * i + 1] = (u32)(sneak + 4 * i);
+		bb[4 * i + 2] = 0;
+		bb[4 * i + 3] = lri[i];
+	}
+	bb[16] = MI_BATCH_BUFFER_END;
+	before = wl_phys_submits(h->w);
+	wl_emit(a, XENGT_RCS, ring, 8);
+	wl_submit(a, XENGT_RCS);
+	for (i = 0; i < SNEAK_DWORDS; i++) {
+		u32 off = (u32)(sneak - c->ring_gm) + 4 * i;
+
+		assert_int_equal(
+			wl_ram32(a, c->ring_gpa[off / 4096])[(off % 4096) / 4],
+			lri[i]);
+	}
+	sneak_had_no_effect(h, before);
+}
+
+/*
+ * A second vCPU: the guest rewrites its batch and ring in RAM after the
+ * scan, just before the physical submission (a hook on the core's fourth
+ * ELSP write stands in for the racing vCPU).
+ */
+static struct {
+	const struct xengt_gpu_ops *ops;
+	u32 elsp_writes;
+	u32 *poke[2]; /* guest dwords to overwrite with the LRI */
+	u32 val;
+	u32 fired;
+} race;
+
+static void race_mmio_write(struct xengt_gpu *gpu, u32 offset, u32 val)
+{
+	u32 k;
+
+	if (offset == GEN9_RCS_BASE + RING_ELSP && ++race.elsp_writes == 4) {
+		race.fired++;
+		for (k = 0; k < 2; k++)
+			sneak_lri(race.poke[k], race.val);
+	}
+	race.ops->mmio_write(gpu, offset, val);
+}
+
+static void test_race_after_scan(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	struct wl_ctx *c = &a->ctx[XENGT_RCS];
+	struct xengt_gpu_ops racy;
+	u64 gpa = wl_page(a), gm = wl_map_ggtt(a, gpa);
+	u32 *bb = wl_ram32(a, gpa);
+	u32 ring[8] = { MI_BATCH_BUFFER_START_GEN8, (u32)gm, 0 };
+	u32 off = (c->tail + 12) % (WL_RING_PAGES * 4096);
+	u64 before;
+
+	victims(h);
+	bb[8] = MI_BATCH_BUFFER_END; /* bb[0..7]: NOOPs when scanned */
+	race.ops = h->w->gpu.base.ops;
+	race.elsp_writes = 0;
+	race.fired = 0;
+	race.poke[0] = bb + 2;
+	race.poke[1] = wl_ram32(a, c->ring_gpa[off / 4096]) + (off % 4096) / 4;
+	race.val = (u32)h->g[1].v->low_gm_base;
+	racy = *race.ops;
+	racy.mmio_write = race_mmio_write;
+	h->w->gpu.base.ops = &racy;
+	before = wl_phys_submits(h->w);
+	wl_emit(a, XENGT_RCS, ring, 8);
+	wl_submit(a, XENGT_RCS);
+	h->w->gpu.base.ops = race.ops;
+	assert_int_equal(race.fired, 1);
+	assert_int_equal(bb[2], MI_LOAD_REGISTER_IMM(1));
+	sneak_had_no_effect(h, before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +474,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_garbage_elsp, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reset_mid_workload, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_rewrites_itself,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_rewrites_ring, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_race_after_scan, setup,
 						teardown),
 	};
 

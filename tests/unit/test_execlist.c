@@ -2,7 +2,8 @@
 /*
  * Virtual execlists: i915's four-dword ELSP writes, CSB events in the
  * guest's status page and registers, ring head written back, and the
- * physical submission tagged with the vGPU id.
+ * physical submission tagged with the vGPU id; the GPU fetching commands
+ * only from the core's shadow copies, and those copies' lifetime.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,152 @@ static void test_elsp_on_unemulated_engine(void **state)
 	assert_int_equal(wl_phys_submits(g->w), before);
 }
 
+#define GGTT_BB 0 /* guest pages of the batches below */
+#define PPGTT_BB 1
+#define L2_BB 2
+#define BB_VA(i) (WL_DATA_VA + 0x10000 + (u64)(i)*4096)
+
+struct chain {
+	u64 gpa[3], gm; /* the GGTT batch's graphics address */
+	u64 data;
+	u32 *d;
+};
+
+/*
+ * Ring -> GGTT batch -> (2nd level) PPGTT batch, each with one store to
+ * the data page, the ring with one more: every kind of command fetch and
+ * exactly three data accesses.
+ */
+static void chain_init(struct wl_guest *g, struct chain *c)
+{
+	u32 *bb, i;
+
+	c->data = wl_page(g);
+	c->d = wl_ram32(g, c->data);
+	wl_ppgtt_map(g, WL_DATA_VA, c->data);
+	for (i = 0; i < 3; i++) {
+		c->gpa[i] = wl_page(g);
+		wl_ppgtt_map(g, BB_VA(i), c->gpa[i]);
+	}
+	c->gm = wl_map_ggtt(g, c->gpa[GGTT_BB]);
+	bb = wl_ram32(g, c->gpa[GGTT_BB]);
+	bb[0] = MI_NOOP;
+	bb[1] = MI_BATCH_BUFFER_START_GEN8 | MI_BATCH_PPGTT |
+		MI_BATCH_2ND_LEVEL;
+	bb[2] = (u32)BB_VA(PPGTT_BB);
+	bb[3] = (u32)(BB_VA(PPGTT_BB) >> 32);
+	wl_sdi(&bb[4], WL_DATA_VA + 4, 0);
+	bb[8] = MI_BATCH_BUFFER_END;
+	bb = wl_ram32(g, c->gpa[PPGTT_BB]);
+	bb[0] = MI_ARB_CHECK;
+	wl_sdi(&bb[1], WL_DATA_VA + 8, 0);
+	bb[5] = MI_BATCH_BUFFER_END;
+}
+
+/* Run the chain once with @val in every store; check the stores. */
+static void chain_run(struct wl_guest *g, struct chain *c, u32 val)
+{
+	u32 cmd[7] = { MI_BATCH_BUFFER_START_GEN8, (u32)c->gm, 0 };
+
+	wl_ram32(g, c->gpa[GGTT_BB])[7] = val;
+	wl_ram32(g, c->gpa[PPGTT_BB])[4] = val;
+	wl_sdi(&cmd[3], WL_DATA_VA, val);
+	wl_emit(g, XENGT_RCS, cmd, 7);
+	wl_submit(g, XENGT_RCS);
+	assert_false(g->v->failsafe);
+	assert_int_equal(c->d[0], val);
+	assert_int_equal(c->d[1], val);
+	assert_int_equal(c->d[2], val);
+	assert_int_equal(wl_ctx_reg(g, XENGT_RCS, CTX_RING_HEAD),
+			 g->ctx[XENGT_RCS].tail);
+}
+
+/*
+ * The software GPU's access log: of everything the mediated workload made
+ * the GPU touch (context, status page, shadow page tables, ring, batches,
+ * data), only the three stores reached the guest's frames.  Executing the
+ * guest's own ring or batches would add a guest-frame access per fetch.
+ */
+static void test_fetches_only_host_frames(void **state)
+{
+	struct wl_guest *g = *state;
+	struct sim_gpu_stats *st = &g->w->gpu.stats;
+	u16 dom = g->wv->vm->domid;
+	struct chain c;
+	u64 all, host;
+
+	chain_init(g, &c);
+	chain_run(g, &c, 1); /* warm up: shadow context, PPGTT */
+	all = st->by_requester[dom];
+	host = st->host;
+	chain_run(g, &c, 2);
+	assert_true(st->by_requester[dom] - all > 10);
+	assert_int_equal((st->by_requester[dom] - all) - (st->host - host), 3);
+	assert_int_equal(wl_foreign(g->w), 0);
+	/* Per run the ring and two batches were copied: one page each. */
+	assert_int_equal(g->v->cmd.batches, 4);
+	assert_int_equal(g->v->cmd.shadow_pages, 6);
+	assert_int_equal(g->v->cmd.shadow_pages_now, 0);
+}
+
+/* The core's host pages: shadow contexts, status pages, shadow commands. */
+static u64 host_pages_used(struct wl_guest *g)
+{
+	return sim_machine_free_frames(&g->w->machine);
+}
+
+/*
+ * Shadow rings and batches live exactly as long as their workload: many
+ * submissions and a reset in the middle of queued work leave the host's
+ * free pages where they were.
+ */
+static void test_shadow_lifetime(void **state)
+{
+	struct wl_guest *g = *state;
+	struct xengt_gvt *gvt = &g->w->gvt;
+	struct chain c;
+	u64 free0, mapped0;
+	u32 i;
+
+	chain_init(g, &c);
+	chain_run(g, &c, 1); /* shadow context, PPGTT, status page */
+	free0 = host_pages_used(g);
+	mapped0 = core_gm_mapped(&gvt->core_gm);
+	for (i = 0; i < 1000; i++)
+		chain_run(g, &c, i + 2);
+	assert_int_equal(g->v->exec_stats.workloads_done, 1001);
+	assert_int_equal(g->v->cmd.shadow_pages, 3 * 1001);
+	assert_int_equal(g->v->cmd.shadow_pages_now, 0);
+	assert_int_equal(host_pages_used(g), free0);
+	assert_int_equal(core_gm_mapped(&gvt->core_gm), mapped0);
+
+	/* Queue 20, run a few, reset with the rest queued. */
+	xengt_sched_pause(gvt, true);
+	for (i = 0; i < 20; i++) {
+		u32 cmd[7] = { MI_BATCH_BUFFER_START_GEN8, (u32)c.gm, 0 };
+
+		wl_sdi(&cmd[3], WL_DATA_VA, i);
+		wl_emit(g, XENGT_RCS, cmd, 7);
+		wl_submit(g, XENGT_RCS);
+	}
+	xengt_sched_run(gvt, 1000);
+	assert_true(sched_vgpu_queued(g->v) > 0 &&
+		    sched_vgpu_queued(g->v) < 20);
+	vgpu_reset(g->v);
+	xengt_sched_pause(gvt, false);
+	assert_int_equal(g->v->cmd.shadow_pages_now, 0);
+	/* Only the status page of the engine used is left of the core's. */
+	assert_non_null(gvt->engine[XENGT_RCS].hwsp_cpu);
+	assert_null(gvt->engine[XENGT_BCS].hwsp_cpu);
+	assert_int_equal(core_gm_mapped(&gvt->core_gm), 1);
+	/* The guest starts over; it costs what it cost before. */
+	wl_init(g, g->w, 0);
+	chain_init(g, &c);
+	chain_run(g, &c, 7);
+	assert_int_equal(core_gm_mapped(&gvt->core_gm), mapped0);
+	assert_int_equal(host_pages_used(g), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +246,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_elsp_on_unemulated_engine,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fetches_only_host_frames,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shadow_lifetime, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
