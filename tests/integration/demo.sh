@@ -9,6 +9,16 @@ ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
 [ "$ok" -eq 4 ] || { echo "expected 4 ok results, got $ok" >&2; exit 1; }
 printf '%s' "$out" | grep -q '"foreign_accesses": 0}' ||
 	{ echo "foreign accesses are not zero" >&2; exit 1; }
+# The workload path: every VM and each of its three workloads verified.
+out=$("$sim" --vms 4 --workload store,blit,ptchurn --json)
+echo "$out"
+ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
+[ "$ok" -eq 16 ] || { echo "expected 16 ok results (4 VMs x (1 + 3 workloads)), got $ok" >&2; exit 1; }
+if printf '%s' "$out" | grep -q '"result": "FAIL"'; then
+	echo "a VM or workload failed" >&2; exit 1
+fi
+printf '%s' "$out" | grep -q '"foreign_accesses": 0}' ||
+	{ echo "foreign accesses are not zero" >&2; exit 1; }
 # Bad flags: a clear error and exit status 2.
 for bad in "--vms 0" "--vms 9" "--vms x" "--pages -1" "--bogus" "extra"; do
 	# shellcheck disable=SC2086
