@@ -13,27 +13,6 @@
 
 #include "wl.h"
 
-static const char *const one[] = { "xengt_8", NULL };
-
-static int setup(void **state)
-{
-	struct wl_guest *g = calloc(1, sizeof(*g));
-
-	fx_log_capture();
-	wl_init(g, fx_world(one), 0);
-	*state = g;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct wl_guest *g = *state;
-
-	fx_world_free(g->w);
-	free(g);
-	return 0;
-}
-
 static void test_two_elements(void **state)
 {
 	struct wl_guest *g = *state;
@@ -245,9 +224,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_elements, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_elsp_on_unemulated_engine,
-						setup, teardown),
+						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_fetches_only_host_frames,
-						setup, teardown),
+						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_shadow_lifetime, setup,
 						teardown),
 	};

@@ -12,25 +12,14 @@
 
 #include "wl.h"
 
-static const char *const one[] = { "xengt_8", NULL };
-
 static int setup(void **state)
 {
-	struct wl_guest *g = calloc(1, sizeof(*g));
+	struct wl_guest *g;
 
-	fx_log_capture();
-	wl_init(g, fx_world(one), 0);
+	if (wl_setup_one(state))
+		return -1;
+	g = *state;
 	wl_ppgtt_map(g, WL_DATA_VA, wl_page(g));
-	*state = g;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct wl_guest *g = *state;
-
-	fx_world_free(g->w);
-	free(g);
 	return 0;
 }
 

@@ -12,27 +12,6 @@
 
 #include "wl.h"
 
-static const char *const one[] = { "xengt_8", NULL };
-
-static int setup(void **state)
-{
-	struct wl_guest *g = calloc(1, sizeof(*g));
-
-	fx_log_capture();
-	wl_init(g, fx_world(one), 0);
-	*state = g;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct wl_guest *g = *state;
-
-	fx_world_free(g->w);
-	free(g);
-	return 0;
-}
-
 static struct ppgtt_mm *get_mm(struct wl_guest *g)
 {
 	struct ppgtt_mm *mm = NULL;
@@ -155,12 +134,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_shadow_and_trapped_updates,
-						setup, teardown),
+						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_sync, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_sync_off, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits, wl_setup_one,
+						wl_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

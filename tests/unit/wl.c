@@ -192,3 +192,25 @@ u64 wl_foreign(struct world *w)
 {
 	return w->gpu.stats.foreign;
 }
+
+int wl_setup_one(void **state)
+{
+	static const char *const one[] = { "xengt_8", NULL };
+	struct wl_guest *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return -1;
+	fx_log_capture();
+	wl_init(g, fx_world(one), 0);
+	*state = g;
+	return 0;
+}
+
+int wl_teardown(void **state)
+{
+	struct wl_guest *g = *state;
+
+	fx_world_free(g->w);
+	free(g);
+	return 0;
+}

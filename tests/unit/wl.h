@@ -35,6 +35,9 @@ struct wl_guest {
 
 /* Set up VM @i's guest objects for both engines, with its tag registered. */
 void wl_init(struct wl_guest *g, struct world *w, u32 i);
+/* cmocka fixtures: *state = a guest on a one-VM (xengt_8) world; freed. */
+int wl_setup_one(void **state);
+int wl_teardown(void **state);
 u64 wl_page(struct wl_guest *g); /* a zeroed guest page */
 u64 wl_map_ggtt(struct wl_guest *g, u64 gpa); /* next low GM page */
 /* Map PPGTT @va to guest page @gpa (tables written through the trap). */

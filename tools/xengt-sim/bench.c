@@ -72,22 +72,6 @@ static int bench_native(int kind, u32 ops, struct bench_row *row)
 	return ret;
 }
 
-static void nth(const char *list, u32 i, char *out, size_t len)
-{
-	u32 count = 1, k;
-	const char *p, *end;
-
-	for (p = list; *p; p++)
-		count += *p == ',';
-	i %= count;
-	for (p = list, k = 0; k < i; p++)
-		k += *p == ',';
-	end = strchr(p, ',');
-	if (!end)
-		end = p + strlen(p);
-	snprintf(out, len, "%.*s", (int)(end - p), p);
-}
-
 static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 			  struct bench_row *row)
 {
@@ -103,7 +87,7 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 	for (i = 0; i < o->vms && !ret; i++) {
 		char type[32];
 
-		nth(o->types, i, type, sizeof(type));
+		world_list_item(o->types, i, type, sizeof(type));
 		ret = world_add_vm(&w, type);
 	}
 	if (!ret) {

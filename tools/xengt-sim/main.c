@@ -128,23 +128,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* The @i-th name of a comma-separated list, cycled. */
-static void nth_type(const char *list, u32 i, char *out, size_t len)
-{
-	u32 count = 1, k;
-	const char *p, *end;
-
-	for (p = list; *p; p++)
-		count += *p == ',';
-	i %= count;
-	for (p = list, k = 0; k < i; p++)
-		k += *p == ',';
-	end = strchr(p, ',');
-	if (!end)
-		end = p + strlen(p);
-	snprintf(out, len, "%.*s", (int)(end - p), p);
-}
-
 static void print_table(struct world *w)
 {
 	u32 i;
@@ -329,7 +312,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < o.vms; i++) {
 		char type[32];
 
-		nth_type(o.types, i, type, sizeof(type));
+		world_list_item(o.types, i, type, sizeof(type));
 		ret = world_add_vm(&w, type);
 		if (ret) {
 			fprintf(stderr,

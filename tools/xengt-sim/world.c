@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "world.h"
@@ -352,4 +353,21 @@ void world_verify(struct world *w)
 			vm_fail(v, "isolation",
 				"GPU touched frames of another owner");
 	}
+}
+
+/* The @i-th name of a comma-separated list, cycled. */
+void world_list_item(const char *list, u32 i, char *out, size_t len)
+{
+	u32 count = 1, k;
+	const char *p, *end;
+
+	for (p = list; *p; p++)
+		count += *p == ',';
+	i %= count;
+	for (p = list, k = 0; k < i; p++)
+		k += *p == ',';
+	end = strchr(p, ',');
+	if (!end)
+		end = p + strlen(p);
+	snprintf(out, len, "%.*s", (int)(end - p), p);
 }

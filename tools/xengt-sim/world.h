@@ -72,6 +72,8 @@ int world_init(struct world *w, u32 max_vms);
 void world_fini(struct world *w);
 /* A VM (domid = index + 1) with a vGPU of @type; message on failure. */
 int world_add_vm(struct world *w, const char *type);
+/* Item @i (cycled) of the comma-separated @list, into @out. */
+void world_list_item(const char *list, u32 i, char *out, size_t len);
 /* Guest I/O accessors bound to a simulated VM. */
 void world_vm_bind_io(struct world_vm *v);
 /* Run the guest job of every VM, one thread each. */
