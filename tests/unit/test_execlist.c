@@ -221,14 +221,14 @@ static void test_shadow_lifetime(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_two_elements, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_two_elements, wl_setup_one,
+						wl_teardown),
 		cmocka_unit_test_setup_teardown(test_elsp_on_unemulated_engine,
 						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_fetches_only_host_frames,
 						wl_setup_one, wl_teardown),
-		cmocka_unit_test_setup_teardown(test_shadow_lifetime, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_shadow_lifetime,
+						wl_setup_one, wl_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,7 +78,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_iir_imr_ier_msi, setup,
-						teardown),
+						wl_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

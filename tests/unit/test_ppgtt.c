@@ -135,10 +135,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_shadow_and_trapped_updates,
 						wl_setup_one, wl_teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_sync, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_out_of_sync_off, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_sync, wl_setup_one,
+						wl_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_sync_off,
+						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_limits, wl_setup_one,
 						wl_teardown),
 	};
