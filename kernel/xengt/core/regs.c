@@ -18,7 +18,6 @@
 #define BIT(n) (1U << (n))
 #endif
 
-
 #define GEN6_PCODE_MAILBOX 0x138124
 #define GEN6_PCODE_DATA 0x138128
 #define GEN6_PCODE_READY BIT(31)
@@ -125,29 +124,34 @@ static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset,
 		.offset = (off), .size = 4, .flags = (fl), .write = (hook) \
 	}
 
-#define RR(off, fl, rd) { .offset = (off), .size = 4, .flags = (fl), .read = (rd) }
+#define RR(off, fl, rd)                                                 \
+	{                                                               \
+		.offset = (off), .size = 4, .flags = (fl), .read = (rd) \
+	}
 
 /*
  * Per engine; execlist hooks act only on the engines the core emulates
  * (execlist.h), elsewhere the registers stay plain.
  */
-#define ENGINE_REGS(b)                                                      \
-	RW((b) + RING_HWS_PGA, 0, execlist_hws_pga_write),                  \
-	RW((b) + RING_MI_MODE, REG_MASKED, mi_mode_write),                  \
-	R((b) + RING_EIR, REG_W1C, 0),                                      \
-	RW((b) + RING_RESET_CTL, REG_MASKED, reset_ctl_write),              \
-	RW((b) + RING_ELSP, 0, execlist_elsp_write),                        \
-	R((b) + RING_MODE_GEN7, REG_MASKED, 0),                             \
-	RR((b) + RING_TIMESTAMP, REG_RO, execlist_timestamp_read),          \
-	RR((b) + RING_TIMESTAMP_UDW, REG_RO, execlist_timestamp_read),      \
-	{ .offset = (b) + RING_CONTEXT_STATUS_BUF_LO(0),                    \
-	  .size = 8 * GEN8_CSB_ENTRIES, .flags = REG_RO },                  \
-	RW((b) + RING_CONTEXT_STATUS_PTR, REG_MASKED, execlist_csb_ptr_write)
+#define ENGINE_REGS(b)                                                         \
+	RW((b) + RING_HWS_PGA, 0, execlist_hws_pga_write),                     \
+		RW((b) + RING_MI_MODE, REG_MASKED, mi_mode_write),             \
+		R((b) + RING_EIR, REG_W1C, 0),                                 \
+		RW((b) + RING_RESET_CTL, REG_MASKED, reset_ctl_write),         \
+		RW((b) + RING_ELSP, 0, execlist_elsp_write),                   \
+		R((b) + RING_MODE_GEN7, REG_MASKED, 0),                        \
+		RR((b) + RING_TIMESTAMP, REG_RO, execlist_timestamp_read),     \
+		RR((b) + RING_TIMESTAMP_UDW, REG_RO, execlist_timestamp_read), \
+		{ .offset = (b) + RING_CONTEXT_STATUS_BUF_LO(0),               \
+		  .size = 8 * GEN8_CSB_ENTRIES,                                \
+		  .flags = REG_RO },                                           \
+		RW((b) + RING_CONTEXT_STATUS_PTR, REG_MASKED,                  \
+		   execlist_csb_ptr_write)
 
-#define GT_BANK_REGS(n)                                                     \
-	RW(GEN8_GT_IMR(n), 0, irq_gt_write),                                \
-	RW(GEN8_GT_IIR(n), REG_W1C, irq_gt_write),                          \
-	RW(GEN8_GT_IER(n), 0, irq_gt_write)
+#define GT_BANK_REGS(n)                                    \
+	RW(GEN8_GT_IMR(n), 0, irq_gt_write),               \
+		RW(GEN8_GT_IIR(n), REG_W1C, irq_gt_write), \
+		RW(GEN8_GT_IER(n), 0, irq_gt_write)
 
 /* Sorted by offset; tests/unit checks order and overlap. */
 static const struct vgpu_reg reg_table[] = {
@@ -164,7 +168,9 @@ static const struct vgpu_reg reg_table[] = {
 	ENGINE_REGS(GEN9_VECS_BASE),
 	ENGINE_REGS(GEN9_BCS_BASE),
 	R(0x42000, REG_RO, 0x8e000000), /* SKL_FUSE_STATUS: all ready */
-	{ .offset = GEN8_MASTER_IRQ, .size = 4, .read = irq_master_read,
+	{ .offset = GEN8_MASTER_IRQ,
+	  .size = 4,
+	  .read = irq_master_read,
 	  .write = irq_master_write },
 	GT_BANK_REGS(0),
 	GT_BANK_REGS(1),

@@ -365,8 +365,9 @@ void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val)
 	ram = sim_vm_ram(vm, gpa);
 	if (ram && ((gpa + size - 1) >> XENGT_PAGE_SHIFT) ==
 			   (gpa >> XENGT_PAGE_SHIFT)) {
-		if (vm->vgpu && __atomic_load_n(&vm->wp[gpa >> XENGT_PAGE_SHIFT],
-						__ATOMIC_ACQUIRE)) {
+		if (vm->vgpu &&
+		    __atomic_load_n(&vm->wp[gpa >> XENGT_PAGE_SHIFT],
+				    __ATOMIC_ACQUIRE)) {
 			/* A protected page-table page: the core applies it. */
 			__atomic_add_fetch(&vm->traps.wp, 1, __ATOMIC_RELAXED);
 			vgpu_wp_write(vm->vgpu, gpa, size, &val);
