@@ -60,6 +60,46 @@ static void test_two_elements(void **state)
 	assert_int_equal(hwsp[0x10], GEN8_CTX_STATUS_IDLE_ACTIVE);
 }
 
+/*
+ * A driver that re-initialises an engine (new status page) resumes the CSB
+ * from the write pointer it then reads (i915pv_engine_init() does): the
+ * register must say "none yet" (7), as the next event goes to entry 0.
+ * Before the fix it kept the old pointer, so a second workload on an
+ * engine whose pointer happened to be 1 never saw its completion.
+ */
+static void test_hws_pga_restarts_csb(void **state)
+{
+	struct wl_guest *g = *state;
+	struct wl_ctx *c = &g->ctx[XENGT_RCS];
+	u32 *hwsp = wl_ram32(g, c->hwsp_gpa);
+	u32 base = GEN9_RCS_BASE, cmd[4];
+	u64 data = wl_page(g);
+
+	wl_ppgtt_map(g, WL_DATA_VA, data);
+	wl_sdi(cmd, WL_DATA_VA, 1);
+	wl_emit(g, XENGT_RCS, cmd, 4);
+	wl_submit(g, XENGT_RCS);
+	assert_int_equal(fx_rd32(g->v, base + RING_CONTEXT_STATUS_PTR) &
+				 GEN8_CSB_WRITE_PTR_MASK,
+			 1);
+	fx_wr32(g->v, base + RING_HWS_PGA, (u32)c->hwsp_gm);
+	assert_int_equal(fx_rd32(g->v, base + RING_CONTEXT_STATUS_PTR) &
+				 GEN8_CSB_WRITE_PTR_MASK,
+			 7);
+	hwsp[I915_HWS_CSB_WRITE_INDEX] = 7;
+	wl_sdi(cmd, WL_DATA_VA, 2);
+	wl_emit(g, XENGT_RCS, cmd, 4);
+	wl_submit(g, XENGT_RCS);
+	assert_false(g->v->failsafe);
+	assert_int_equal(wl_ram32(g, data)[0], 2);
+	/* Entries 0 and 1 again: what a driver resuming from 7 reads next. */
+	assert_int_equal(hwsp[I915_HWS_CSB_WRITE_INDEX], 1);
+	assert_int_equal(fx_rd32(g->v, base + RING_CONTEXT_STATUS_PTR) &
+				 GEN8_CSB_WRITE_PTR_MASK,
+			 1);
+	assert_int_equal(hwsp[0x10], GEN8_CTX_STATUS_IDLE_ACTIVE);
+}
+
 static void test_elsp_on_unemulated_engine(void **state)
 {
 	struct wl_guest *g = *state;
@@ -223,6 +263,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_elements, wl_setup_one,
 						wl_teardown),
+		cmocka_unit_test_setup_teardown(test_hws_pga_restarts_csb,
+						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_elsp_on_unemulated_engine,
 						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_fetches_only_host_frames,

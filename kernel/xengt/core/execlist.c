@@ -193,10 +193,21 @@ void execlist_hws_pga_write(struct vgpu *vgpu, u32 offset,
 {
 	int engine = execlist_engine_of(offset - RING_HWS_PGA);
 
-	/* A (re)initialised engine starts a fresh CSB. */
+	/*
+	 * A (re)initialised engine starts a fresh CSB, and its status
+	 * pointer must say so: a driver resumes from the write pointer it
+	 * reads, and a stale one would hide the next events from it.
+	 */
 	if (engine >= 0) {
+		u32 reg =
+			execlist_engine_base(engine) + RING_CONTEXT_STATUS_PTR;
+
 		vgpu->execlist[engine].csb_write = CSB_NONE;
 		vgpu->execlist[engine].elsp_count = 0;
+		vgpu_set_vreg32(
+			vgpu, reg,
+			(vgpu_vreg32(vgpu, reg) & ~GEN8_CSB_WRITE_PTR_MASK) |
+				CSB_NONE);
 	}
 }
 
