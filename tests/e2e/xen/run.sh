@@ -148,9 +148,12 @@ cflags=(-O2 -g -std=gnu11 -Wall -Wextra -Werror)
 "$here/guest/build.sh" "$BUILD/guest-baseline" >>"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building the baseline test guest failed"; }
 I915PV=$top/guest/i915-pv
-GUEST_MAIN=$here/guest/i915.c GUEST_CFLAGS="-I$I915PV" \
+GUEST_MAIN=$here/guest/i915.c \
+	GUEST_CFLAGS="-I$I915PV -I$top/kernel/xengt/gpu" \
 	"$here/guest/build.sh" "$BUILD/guest-i915" "$I915PV/probe.c" \
-	"$I915PV/balloon.c" "$I915PV/ggtt.c" >>"$BUILD/build.log" 2>&1 ||
+	"$I915PV/balloon.c" "$I915PV/ggtt.c" "$I915PV/pages.c" \
+	"$I915PV/ppgtt.c" "$I915PV/engine.c" "$I915PV/workload.c" \
+	>>"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building the i915-pv test guest failed"; }
 
 XENGT_DM=${XENGT_DM:-$top/build/tools/xengt-dm/xengt-dm}

@@ -112,6 +112,26 @@ exc_common:
 	hlt
 	jmp 3b
 
+/*
+ * External interrupts (vectors a test installs with idt_set_gate()): the
+ * C handler runs on the interrupted stack with every general register
+ * saved; it must not touch SSE state (the guest is built -mno-sse, and
+ * only io.h's 64-bit MMIO helpers use %xmm0, which a handler avoids).
+ */
+	.globl irq_entry
+irq_entry:
+	pushal
+	cld
+	call irq_handler
+	popal
+	iret
+
+/* The LAPIC's spurious vector: no EOI, by the architecture's rules. */
+	.globl irq_spurious_entry
+irq_spurious_entry:
+	incl irq_spurious_count
+	iret
+
 	.section .rodata
 	.balign 4
 	.globl exc_stubs
@@ -133,5 +153,5 @@ gdt_desc:
 	.section .bss
 	.balign 16
 stack:
-	.skip 16384
+	.skip 65536			/* the i915-pv workloads use ~12 KiB */
 stack_top:

@@ -3,6 +3,8 @@
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H
 
+#include <stdint.h>
+
 /* The guest's command line (xl cmdline=), "" if none. */
 extern const char *guest_cmdline;
 
@@ -14,5 +16,15 @@ void test_main(void);
 
 /* Value of "key=N" in the command line (decimal or 0x hex), else def. */
 unsigned long cmdline_ulong(const char *key, unsigned long def);
+
+/*
+ * Route external interrupt @vector to @fn (one handler for the guest),
+ * called with interrupts off; it acknowledges the interrupt controller
+ * itself.  Vectors nobody installed fault: the test FAILs.
+ */
+void irq_install(uint8_t vector, void (*fn)(void));
+/* The LAPIC spurious vector: counted in irq_spurious_count, no EOI. */
+void irq_install_spurious(uint8_t vector);
+extern volatile uint32_t irq_spurious_count;
 
 #endif

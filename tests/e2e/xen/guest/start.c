@@ -48,22 +48,50 @@ struct idt_desc {
 } __attribute__((packed));
 
 extern const uint32_t exc_stubs[32];
-static struct idt_entry idt[32] __attribute__((aligned(8)));
+extern char irq_entry[], irq_spurious_entry[];
+/* All 256 vectors: one nobody installed is not present (#NP: a FAIL). */
+static struct idt_entry idt[256] __attribute__((aligned(8)));
+static void (*irq_fn)(void);
+volatile uint32_t irq_spurious_count;
 
 const char *guest_cmdline = "";
+
+static void idt_gate(uint8_t vector, uint32_t handler)
+{
+	idt[vector].off_lo = handler & 0xffff;
+	idt[vector].sel = 0x08;
+	idt[vector].zero = 0;
+	idt[vector].type = 0x8e; /* present, ring 0, 32-bit interrupt gate */
+	idt[vector].off_hi = handler >> 16;
+}
 
 static void idt_init(void)
 {
 	struct idt_desc desc = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
 
-	for (int i = 0; i < 32; i++) {
-		idt[i].off_lo = exc_stubs[i] & 0xffff;
-		idt[i].sel = 0x08;
-		idt[i].zero = 0;
-		idt[i].type = 0x8e; /* present, ring 0, 32-bit interrupt gate */
-		idt[i].off_hi = exc_stubs[i] >> 16;
-	}
+	for (int i = 0; i < 32; i++)
+		idt_gate(i, exc_stubs[i]);
 	asm volatile("lidt %0" : : "m"(desc));
+}
+
+void irq_install(uint8_t vector, void (*fn)(void))
+{
+	irq_fn = fn;
+	idt_gate(vector, (uint32_t)(uintptr_t)irq_entry);
+}
+
+void irq_install_spurious(uint8_t vector)
+{
+	idt_gate(vector, (uint32_t)(uintptr_t)irq_spurious_entry);
+}
+
+/* Called by irq_entry in entry.S with interrupts off. */
+void irq_handler(void);
+void irq_handler(void)
+{
+	if (!irq_fn)
+		result_fail("interrupt with no handler installed");
+	irq_fn();
 }
 
 void exception_handler(struct exc_frame *f);
