@@ -56,9 +56,10 @@ static void usage(FILE *f)
 		"  --pidfile FILE  write the pid to FILE once the guest can be served\n"
 		"  -v              debug messages\n"
 		"Test aid (never for production):\n"
-		"  --inject-fault pvinfo-magic\n"
-		"                  break this vGPU on purpose (a wrong PVINFO magic right\n"
-		"                  after creation) so that end-to-end tests can show they fail\n"
+		"  --inject-fault pvinfo-magic|msi-drop\n"
+		"                  break this vGPU on purpose so that end-to-end tests can\n"
+		"                  show they fail: a wrong PVINFO magic right after creation,\n"
+		"                  or every MSI lost on its way to Xen\n"
 		"SIGTERM, SIGINT, SIGHUP or the domain's death: the vGPU is destroyed,\n"
 		"the ioreq server removed, and xengt-dm exits 0.\n");
 }
@@ -162,9 +163,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->pidfile = optarg;
 			break;
 		case 'X':
-			if (strcmp(optarg, "pvinfo-magic")) {
+			if (strcmp(optarg, "pvinfo-magic") &&
+			    strcmp(optarg, "msi-drop")) {
 				fprintf(stderr,
-					"xengt-dm: --inject-fault: unknown fault '%s' (known: pvinfo-magic)\n",
+					"xengt-dm: --inject-fault: unknown fault '%s' (known: pvinfo-magic msi-drop)\n",
 					optarg);
 				return -1;
 			}
@@ -280,6 +282,17 @@ static void ioreq_log(int priority, const char *msg)
 }
 
 /*
+ * --inject-fault msi-drop: the core believes every MSI was sent (as when
+ * one is lost between the device model and the guest's APIC), so only a
+ * guest that counts its interrupts can notice.
+ */
+static int drop_msi(struct vgpu __always_unused *vgpu, u64 __always_unused addr,
+		    u32 __always_unused data)
+{
+	return 0;
+}
+
+/*
  * --inject-fault pvinfo-magic: what a vGPU with a broken PVINFO page looks
  * like to the guest.  Only the virtual register file of this one vGPU is
  * touched, so the guest's "not a vGPU" path is exercised end to end.
@@ -288,6 +301,11 @@ static void inject_fault(struct vgpu *vgpu, const char *fault)
 {
 	u64 bad = 0x0badc0de0badc0deULL;
 
+	if (!strcmp(fault, "msi-drop")) {
+		dm_warn("TEST FAULT INJECTED (%s): vGPU %u loses every MSI",
+			fault, vgpu->id);
+		return;
+	}
 	os_mutex_lock(&vgpu->lock);
 	os_memcpy(vgpu->vreg + VGT_PVINFO_PAGE, &bad, sizeof(bad));
 	os_mutex_unlock(&vgpu->lock);
@@ -335,6 +353,7 @@ int main(int argc, char **argv)
 {
 	static struct sim_gpu gpu;
 	static struct xengt_gvt gvt;
+	static struct hv_ops hv; /* xen-user's, or with a test fault */
 	struct vgpu_params p = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigset_t block, run_mask;
@@ -388,7 +407,10 @@ int main(int argc, char **argv)
 		dm_err("software GPU: %s", strerror(-ret));
 		goto out_vm;
 	}
-	ret = xengt_gvt_init(&gvt, &gpu.base, &xen_user_hv_ops);
+	hv = xen_user_hv_ops;
+	if (o.fault && !strcmp(o.fault, "msi-drop"))
+		hv.inject_msi = drop_msi;
+	ret = xengt_gvt_init(&gvt, &gpu.base, &hv);
 	if (ret) {
 		dm_err("GVT core: %s", strerror(-ret));
 		goto out_gpu;

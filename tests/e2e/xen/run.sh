@@ -298,6 +298,11 @@ awk '
 		for (i = 3; i <= NF; i++) printf " %s", $i
 		printf "\n"
 	}
+	$1 == "GUEST" && ($2 == "WORKLOAD" || $2 == "MSI") {
+		printf "run.sh: (%s)", step
+		for (i = 2; i <= NF; i++) printf " %s", $i
+		printf "\n"
+	}
 ' "$RUN/report.txt"
 
 rc=1
