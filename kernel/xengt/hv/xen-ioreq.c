@@ -396,8 +396,14 @@ int ioreq_server_set_wp(struct ioreq_server *s, uint64_t gfn, bool protect)
 	if (have == protect)
 		return 0;
 	if (!protect) {
+		/*
+		 * Once the domain is gone its p2m is too: there is nothing
+		 * left to release, and the vGPU's teardown (which lifts every
+		 * protection) must not count the page as leaked.
+		 */
 		if (xendevicemodel_set_mem_type(s->dmod, s->p.domid,
-						HVMMEM_ram_rw, gfn, 1))
+						HVMMEM_ram_rw, gfn, 1) &&
+		    !s->dead)
 			return fail(s, "release a write-protected page");
 		memmove(&s->wp_gfns[i], &s->wp_gfns[i + 1],
 			(s->nr_wp - i - 1) * sizeof(*s->wp_gfns));
