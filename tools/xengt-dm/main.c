@@ -355,8 +355,7 @@ int main(int argc, char **argv)
 	static struct xengt_gvt gvt;
 	static struct hv_ops hv; /* xen-user's, or with a test fault */
 	struct vgpu_params p = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block, run_mask;
+	sigset_t run_mask;
 	struct options o;
 	struct hv_vm *vm;
 	struct vgpu *vgpu;
@@ -370,23 +369,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	/*
-	 * Stop signals stay blocked except inside the event loop's ppoll():
-	 * one arriving during set-up is taken there and shuts down cleanly,
-	 * and none is lost between checking the flag and waiting.
-	 */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &run_mask);
-	sigdelset(&run_mask, SIGTERM);
-	sigdelset(&run_mask, SIGINT);
-	sigdelset(&run_mask, SIGHUP);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	ioreq_stop_signals(on_signal, &run_mask);
 
 	if (o.type)
 		vgpu_params_from_type(&p, o.type);

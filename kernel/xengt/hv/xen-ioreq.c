@@ -764,3 +764,21 @@ int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
 	}
 	return 0;
 }
+
+void ioreq_stop_signals(void (*handler)(int), sigset_t *run_mask)
+{
+	static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa = { .sa_handler = handler };
+	sigset_t block;
+	unsigned int i;
+
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, run_mask);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		sigdelset(run_mask, stop_signals[i]);
+		sigaction(stop_signals[i], &sa, NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+}

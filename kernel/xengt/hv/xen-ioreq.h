@@ -102,6 +102,14 @@ int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
 		     const sigset_t *run_mask);
 
 /*
+ * Install @handler for the stop signals (SIGTERM, SIGINT, SIGHUP), block
+ * them, and return in @run_mask the mask to pass to ioreq_server_run():
+ * one arriving during set-up is then taken in the event loop and shuts
+ * down cleanly.  Also ignores SIGPIPE.  Call once, before set-up.
+ */
+void ioreq_stop_signals(void (*handler)(int), sigset_t *run_mask);
+
+/*
  * How long the server took per ioreq, from seeing READY to answering
  * (device work included, Xen's and the guest's share excluded), over the
  * last IOREQ_SERVICE_SAMPLES ioreqs: the device model's own cost per trap.

@@ -344,8 +344,7 @@ int main(int argc, char **argv)
 		.log = ioreq_log,
 	};
 	bool have_domain = false;
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block, run_mask;
+	sigset_t run_mask;
 	unsigned long v;
 	int c, rc;
 
@@ -398,17 +397,7 @@ int main(int argc, char **argv)
 	cfg_init(&d);
 
 	/* Signals are only delivered inside ppoll(): no lost wake-ups. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &run_mask);
-	sigdelset(&run_mask, SIGTERM);
-	sigdelset(&run_mask, SIGINT);
-	sigdelset(&run_mask, SIGHUP);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	ioreq_stop_signals(on_signal, &run_mask);
 
 	clock_gettime(CLOCK_MONOTONIC, &d.t_start);
 	p.domid = d.domid;
