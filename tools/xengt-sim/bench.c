@@ -25,9 +25,17 @@ struct bench_row {
 	double mediated_ops_s; /* one VM's mean */
 	double aggregate_ops_s; /* all VMs together */
 	double traps_per_op;
-	double jain;
+	double jain; /* of GPU time per VM */
+	double jain_weighted; /* of GPU time / weight: 1 = shares follow weights */
 	char why[160];
 };
+
+/*
+ * Native and mediated runs alternate this many times and each keeps its
+ * fastest round: wall-clock noise from the rest of the machine only ever
+ * slows a round down, so the best of a few is the steadiest estimate.
+ */
+#define BENCH_ROUNDS 3
 
 double bench_jain(const unsigned long long *x, unsigned int n)
 {
@@ -76,7 +84,7 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 			  struct bench_row *row)
 {
 	static struct world w;
-	unsigned long long ticks[WORLD_MAX_VMS];
+	unsigned long long ticks[WORLD_MAX_VMS], per_weight[WORLD_MAX_VMS];
 	u64 done = 0, traps = 0, max_ns = 0, sum_ns = 0;
 	int ret;
 	u32 i;
@@ -120,6 +128,8 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 		if (r->ns > max_ns)
 			max_ns = r->ns;
 		ticks[i] = w.first_done_ticks[i];
+		/* Scaled so integer division keeps the precision. */
+		per_weight[i] = ticks[i] * 16 / v->vgpu->weight;
 	}
 	if (row->mediated_ok && w.gpu.stats.foreign) {
 		row->mediated_ok = false;
@@ -135,6 +145,7 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 		row->aggregate_ops_s = max_ns ? done * 1e9 / max_ns : 0;
 		row->traps_per_op = done ? (double)traps / done : 0;
 		row->jain = bench_jain(ticks, w.nr_vms);
+		row->jain_weighted = bench_jain(per_weight, w.nr_vms);
 	}
 	world_fini(&w);
 	return row->mediated_ok ? 0 : -EIO;
@@ -200,22 +211,37 @@ int bench_main(int argc, char **argv)
 		plan.ops[k] *= 10;
 	for (k = 0; k < plan.nr; k++) {
 		struct bench_row *row = &rows[k];
+		u32 round;
 
 		memset(row, 0, sizeof(*row));
 		row->kind = plan.kinds[k];
-		if (bench_native(row->kind, plan.ops[k], row))
-			failed++;
-		else if (bench_mediated(&o, row->kind, plan.ops[k], row))
-			failed++;
+		for (round = 0; round < BENCH_ROUNDS; round++) {
+			struct bench_row r = { .kind = row->kind };
+
+			if (bench_native(r.kind, plan.ops[k], &r) ||
+			    bench_mediated(&o, r.kind, plan.ops[k], &r)) {
+				*row = r;
+				failed++;
+				break;
+			}
+			if (r.native_ops_s > row->native_ops_s)
+				row->native_ops_s = r.native_ops_s;
+			if (r.mediated_ops_s > row->mediated_ops_s) {
+				double native = row->native_ops_s;
+
+				*row = r;
+				row->native_ops_s = native;
+			}
+		}
 	}
 	printf("xengt-sim bench: %u VM(s), types %s; ops per run: ", o.vms,
 	       o.types);
 	for (k = 0; k < plan.nr; k++)
 		printf("%s%s %u", k ? ", " : "",
 		       i915pv_workload_name(plan.kinds[k]), plan.ops[k]);
-	printf("\n%-8s %14s %14s %8s %9s %15s %7s\n", "workload",
+	printf("\n%-8s %14s %14s %8s %9s %15s %7s %7s\n", "workload",
 	       "native ops/s", "mediated ops/s", "ratio", "traps/op",
-	       "aggregate ops/s", "jain");
+	       "aggregate ops/s", "jain", "jain/w");
 	for (k = 0; k < plan.nr; k++) {
 		struct bench_row *row = &rows[k];
 		const char *name = i915pv_workload_name(row->kind);
@@ -227,14 +253,17 @@ int bench_main(int argc, char **argv)
 			printf("%-8s %14.0f %14s  unavailable: %s\n", name,
 			       row->native_ops_s, "n/a", row->why);
 		} else {
-			printf("%-8s %14.0f %14.0f %8.3f %9.1f %15.0f %7.4f\n",
+			printf("%-8s %14.0f %14.0f %8.3f %9.1f %15.0f %7.4f %7.4f\n",
 			       name, row->native_ops_s, row->mediated_ops_s,
 			       row->mediated_ops_s / row->native_ops_s,
 			       row->traps_per_op, row->aggregate_ops_s,
-			       row->jain);
+			       row->jain, row->jain_weighted);
 		}
 	}
-	printf("(ratio = mediated / native ops/s of one VM; jain = Jain's index of GPU time per VM\n"
-	       " when the first VM finished; software GPU clock, one run)\n");
+	printf("(ratio = mediated / native ops/s of one VM, best of %d alternating rounds each;\n"
+	       " jain = Jain's index of GPU time per VM when the first VM finished, jain/w = the same\n"
+	       " of GPU time / weight: 1 when the GPU is contended and shares follow the weights;\n"
+	       " these guests are demand-limited, so with unequal weights expect less; software GPU clock)\n",
+	       BENCH_ROUNDS);
 	return failed ? 1 : 0;
 }
