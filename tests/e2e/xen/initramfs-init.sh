@@ -108,6 +108,30 @@ xen-init-dom0 || { fail "xen-init-dom0 failed"; finish; }
 xenconsoled --pid-file=/run/xenconsoled.pid || { fail "xenconsoled failed"; finish; }
 stamp dom0-ready
 
+# ---- xengt.ko, when the harness put it in: load, check, unload ----------
+# The module is built from the same core files against this very kernel's
+# headers; here it must bring the core up and go away cleanly.
+if [ -f /lib/modules/xengt.ko ]; then
+	if ! insmod /lib/modules/xengt.ko; then
+		fail "insmod xengt.ko failed"
+	elif ! dmesg | grep -q "xengt: core up"; then
+		fail "xengt.ko loaded but the core did not come up"
+	elif ! rmmod xengt; then
+		fail "rmmod xengt failed"
+	elif ! dmesg | grep -q "xengt: unloaded"; then
+		fail "xengt.ko did not unload cleanly"
+	elif dmesg | grep -qE "BUG:|WARNING:|Oops|leak"; then
+		fail "kernel complained while xengt.ko was loaded"
+	fi
+	echo "KMOD $(dmesg | grep -c 'xengt:') xengt lines" >>$REPORT
+	{
+		echo "BEGIN kmod-dmesg"
+		dmesg | grep -i xengt
+		echo "END kmod-dmesg"
+	} >>$REPORT
+	stamp kmod-done
+fi
+
 # ---- steps: one guest domain + one DM each, in order -------------------
 #
 # Stop modes (how the step's DM ends):

@@ -273,6 +273,7 @@ for ((i = 0; i < NSTEPS; i++)); do
 	sed -n "s/^STEP $n VERDICT /run.sh: step $n: /p" "$RUN/report.txt"
 done
 sed -n 's/^NOVERDICT /run.sh: no verdict from the guest: /p' "$RUN/report.txt"
+sed -n 's/^KMOD /run.sh: xengt.ko loaded and unloaded in dom0: /p' "$RUN/report.txt"
 
 # Figures: each step's trap round trip, and its ratio to the first step
 # that measured one (same boot, back to back: the baseline when the

@@ -20,7 +20,11 @@ dm=(--dm xengt --dm-args "--foreground --pvh --type xengt_8 --pidfile /run/dm.re
 base=(--guest baseline --guest-cmdline "trap_n=1000")
 
 rc=0
-"$here/run.sh" --out "$out" --timeout 300 \
+# xengt.ko, when it was built: dom0 loads and unloads it first (the same
+# core files, built against this dom0's kernel headers).
+kmod=()
+[ -n "${XENGT_KO:-}" ] && [ -f "$XENGT_KO" ] && kmod=(--extra "$XENGT_KO:/lib/modules/xengt.ko")
+"$here/run.sh" --out "$out" --timeout 300 "${kmod[@]}" \
 	--step null_a --dm null "${base[@]}" \
 	--step xengt_a "${dm[@]}" "${base[@]}" \
 	--step null_b --dm null "${base[@]}" \
