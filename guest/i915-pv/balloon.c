@@ -41,10 +41,10 @@ int i915pv_balloon(struct i915pv_dev *dev)
 	return 0;
 }
 
+/* The reservations are bookkeeping only: undoing them is forgetting them. */
 void i915pv_deballoon(struct i915pv_dev *dev)
 {
-	while (dev->nr_balloon > 0)
-		dev->nr_balloon--;
+	dev->nr_balloon = 0;
 }
 
 bool i915pv_ballooned(const struct i915pv_dev *dev, uint64_t start,

@@ -43,11 +43,11 @@ static void reg_write_dword(struct vgpu *vgpu, u32 offset, u32 val, u32 mask)
 {
 	const struct vgpu_reg *r = regs_lookup(offset);
 	u32 old = vgpu_vreg32(vgpu, offset);
-	u32 new = (old & ~mask) | (val & mask);
+	u32 next = (old & ~mask) | (val & mask);
 
 	if (!r) {
 		vgpu->stats.mmio_unknown_writes++;
-		vgpu_set_vreg32(vgpu, offset, new);
+		vgpu_set_vreg32(vgpu, offset, next);
 		return;
 	}
 	if (r->flags & REG_RO) {
@@ -55,13 +55,13 @@ static void reg_write_dword(struct vgpu *vgpu, u32 offset, u32 val, u32 mask)
 		return;
 	}
 	if (r->flags & REG_MASKED) {
-		u32 en = new >> 16;
+		u32 en = next >> 16;
 
-		new = (old & 0xffff & ~en) | (new &en);
+		next = (old & 0xffff & ~en) | (next & en);
 	} else if (r->flags & REG_W1C) {
-		new = old & ~(val & mask);
+		next = old & ~(val & mask);
 	}
-	vgpu_set_vreg32(vgpu, offset, new);
+	vgpu_set_vreg32(vgpu, offset, next);
 	if (r->write)
 		r->write(vgpu, offset, old);
 }
@@ -118,7 +118,6 @@ static enum mmio_region mmio_classify(u64 offset, u32 bytes)
 int vgpu_mmio_read(struct vgpu *vgpu, u64 offset, u32 bytes, void *data)
 {
 	enum mmio_region region = mmio_classify(offset, bytes);
-	int ret = 0;
 
 	if (region == MMIO_BAD) {
 		os_memset(data, 0xff, bytes <= 8 ? bytes : 8);
@@ -136,10 +135,10 @@ int vgpu_mmio_read(struct vgpu *vgpu, u64 offset, u32 bytes, void *data)
 		break;
 	default:
 		os_memset(data, 0, bytes);
-		vgpu->stats.mmio_bad++;
+		os_atomic_inc(&vgpu->stats.mmio_bad);
 	}
 	os_mutex_unlock(&vgpu->lock);
-	return ret;
+	return 0;
 }
 
 int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data)
@@ -161,7 +160,7 @@ int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data)
 		ggtt_guest_write(vgpu, offset - VGPU_GGTT_OFFSET, bytes, data);
 		break;
 	default:
-		vgpu->stats.mmio_bad++;
+		os_atomic_inc(&vgpu->stats.mmio_bad);
 	}
 	kick = vgpu->exec_kick;
 	vgpu->exec_kick = false;
