@@ -10,16 +10,18 @@
 #include "fixture.h"
 
 /* The numbers observed with the stock i915 (spec/i915-guest.md). */
+static const struct i915pv_dev spec_example = {
+	.ggtt_total = 1ULL << 32,
+	.mappable_end = 0x10000000,
+	.mappable_base = 0x02000000,
+	.mappable_size = 64 << 20,
+	.nonmappable_base = 0x20000000,
+	.nonmappable_size = 384 << 20,
+};
+
 static void test_spec_example_four_ranges(void **state)
 {
-	struct i915pv_dev d = {
-		.ggtt_total = 1ULL << 32,
-		.mappable_end = 0x10000000,
-		.mappable_base = 0x02000000,
-		.mappable_size = 64 << 20,
-		.nonmappable_base = 0x20000000,
-		.nonmappable_size = 384 << 20,
-	};
+	struct i915pv_dev d = spec_example;
 	const struct i915pv_range want[4] = {
 		{ 0x10000000, 0x20000000 },
 		{ 0x38000000, 0x100000000ULL },
@@ -41,14 +43,8 @@ static void test_spec_example_four_ranges(void **state)
 
 static void test_balloon_rejects_bad_pvinfo(void **state)
 {
-	struct i915pv_dev good = {
-		.ggtt_total = 1ULL << 32,
-		.mappable_end = 0x10000000,
-		.mappable_base = 0x02000000,
-		.mappable_size = 64 << 20,
-		.nonmappable_base = 0x20000000,
-		.nonmappable_size = 384 << 20,
-	}, d;
+	const struct i915pv_dev good = spec_example;
+	struct i915pv_dev d;
 
 	(void)state;
 	d = good;
