@@ -7,13 +7,67 @@
  * same files as in user space.  The Xen backend (hv/xen-kernel.c) and the
  * admin view (/sys/kernel/xengt) attach here later.
  */
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/xarray.h>
 
 #include "gvt.h"
 #include "sim_gpu.h"
 
 static struct sim_gpu *xengt_sim_gpu;
 static struct xengt_gvt *xengt_gvt;
+
+/*
+ * The software GPU's memory in the kernel: host pages it may reach are
+ * the pages this module allocated for it, found by page frame number.
+ */
+struct xengt_kbus {
+	struct sim_bus bus;
+	struct xarray pages; /* pfn -> struct page of ours */
+};
+
+static struct xengt_kbus xengt_kbus;
+
+static u8 *kbus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
+{
+	struct xengt_kbus *kb = container_of(bus, struct xengt_kbus, bus);
+	struct page *page = xa_load(&kb->pages, (unsigned long)pfn);
+
+	*owner = page ? SIM_OWNER_HOST : SIM_OWNER_NONE;
+	return page ? page_address(page) : NULL;
+}
+
+static u8 *kbus_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
+{
+	struct xengt_kbus *kb = container_of(bus, struct xengt_kbus, bus);
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!page)
+		return NULL;
+	*pfn = page_to_pfn(page);
+	if (xa_err(xa_store(&kb->pages, (unsigned long)*pfn, page,
+			    GFP_KERNEL))) {
+		__free_page(page);
+		return NULL;
+	}
+	return page_address(page);
+}
+
+static void kbus_free_host_frame(struct sim_bus *bus, u64 pfn)
+{
+	struct xengt_kbus *kb = container_of(bus, struct xengt_kbus, bus);
+	struct page *page = xa_erase(&kb->pages, (unsigned long)pfn);
+
+	if (page)
+		__free_page(page);
+}
+
+static const struct sim_bus_ops xengt_kbus_ops = {
+	.frame = kbus_frame,
+	.alloc_host_frame = kbus_alloc_host_frame,
+	.free_host_frame = kbus_free_host_frame,
+};
 
 static int __init xengt_init(void)
 {
@@ -25,7 +79,9 @@ static int __init xengt_init(void)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = sim_gpu_init(xengt_sim_gpu, NULL);
+	xa_init(&xengt_kbus.pages);
+	xengt_kbus.bus.ops = &xengt_kbus_ops;
+	ret = sim_gpu_init(xengt_sim_gpu, &xengt_kbus.bus);
 	if (ret)
 		goto err_free;
 	ret = xengt_gvt_init(xengt_gvt, &xengt_sim_gpu->base, NULL);
@@ -46,6 +102,8 @@ static void __exit xengt_exit(void)
 {
 	xengt_gvt_fini(xengt_gvt);
 	sim_gpu_fini(xengt_sim_gpu);
+	WARN_ON(!xa_empty(&xengt_kbus.pages));
+	xa_destroy(&xengt_kbus.pages);
 	kfree(xengt_gvt);
 	kfree(xengt_sim_gpu);
 	pr_info("xengt: unloaded\n");

@@ -241,7 +241,7 @@ static void test_garbage_elsp(void **state)
 		vgpu_reset(a->v);
 		wl_elsp(a, XENGT_RCS, garbage[i][0], garbage[i][1]);
 		refused(h, before, "ELSP");
-		assert_int_equal(sched_vgpu_queued(a->v), 0);
+		assert_int_equal(workload_vgpu_queued(a->v), 0);
 	}
 	/* Victim's context descriptor from the attacker: not its memory. */
 	vgpu_reset(a->v);
@@ -266,20 +266,20 @@ static void test_reset_mid_workload(void **state)
 		wl_emit(v, XENGT_RCS, cmd, 4);
 		wl_submit(v, XENGT_RCS);
 	}
-	assert_int_equal(sched_vgpu_queued(a->v), 40);
+	assert_int_equal(workload_vgpu_queued(a->v), 40);
 	/* Part of both queues runs, then the attacker is reset. */
 	xengt_sched_run(&h->w->gvt, 1500);
-	assert_true(sched_vgpu_queued(a->v) > 0 &&
-		    sched_vgpu_queued(a->v) < 40);
+	assert_true(workload_vgpu_queued(a->v) > 0 &&
+		    workload_vgpu_queued(a->v) < 40);
 	vgpu_reset(a->v);
-	assert_int_equal(sched_vgpu_queued(a->v), 0);
+	assert_int_equal(workload_vgpu_queued(a->v), 0);
 	assert_int_equal(a->v->ppgtt.nr_spt, 0);
 	assert_int_equal(a->wv->vm->nr_wp, 0);
 	assert_true(a->v->exec_stats.workloads_dropped > 0);
 	xengt_sched_pause(&h->w->gvt, false);
 	xengt_sched_run(&h->w->gvt, 0);
 	/* Every one of the victim's 40 workloads ran, in order. */
-	assert_int_equal(sched_vgpu_queued(v->v), 0);
+	assert_int_equal(workload_vgpu_queued(v->v), 0);
 	assert_int_equal(vdata[0x200 / 4], 40);
 	assert_int_equal(v->v->exec_stats.workloads_done, 40);
 	victims(h);
@@ -315,7 +315,7 @@ static void sneak_had_no_effect(struct hs *h, u64 submits)
 	assert_int_equal(wl_phys_submits(h->w), submits + 1);
 	/* Still the core's status page, where the completion was read. */
 	assert_int_equal(phys_hws_pga(h),
-			 (u32)h->w->gvt.engine[XENGT_RCS].hwsp_gm);
+			 (u32)h->w->gpu.host[XENGT_RCS].hwsp_gm);
 	assert_int_equal(h->w->gpu.engines[SIM_RCS].last_err, 0);
 	assert_int_equal(wl_csb_last(a, XENGT_RCS),
 			 GEN8_CTX_STATUS_COMPLETE |
@@ -406,22 +406,22 @@ static void test_batch_rewrites_ring(void **state)
  */
 static struct {
 	const struct xengt_gpu_ops *ops;
-	u32 elsp_writes;
 	u32 *poke[2]; /* guest dwords to overwrite with the LRI */
 	u32 val;
 	u32 fired;
 } race;
 
-static void race_mmio_write(struct xengt_gpu *gpu, u32 offset, u32 val)
+static int race_submit(struct xengt_gpu *gpu, u32 engine,
+		       const struct xengt_gpu_ctx *ctx)
 {
 	u32 k;
 
-	if (offset == GEN9_RCS_BASE + RING_ELSP && ++race.elsp_writes == 4) {
+	if (engine == XENGT_RCS) {
 		race.fired++;
 		for (k = 0; k < 2; k++)
 			sneak_lri(race.poke[k], race.val);
 	}
-	race.ops->mmio_write(gpu, offset, val);
+	return race.ops->submit(gpu, engine, ctx);
 }
 
 static void test_race_after_scan(void **state)
@@ -439,13 +439,12 @@ static void test_race_after_scan(void **state)
 	victims(h);
 	bb[8] = MI_BATCH_BUFFER_END; /* bb[0..7]: NOOPs when scanned */
 	race.ops = h->w->gpu.base.ops;
-	race.elsp_writes = 0;
 	race.fired = 0;
 	race.poke[0] = bb + 2;
 	race.poke[1] = wl_ram32(a, c->ring_gpa[off / 4096]) + (off % 4096) / 4;
 	race.val = (u32)h->g[1].v->low_gm_base;
 	racy = *race.ops;
-	racy.mmio_write = race_mmio_write;
+	racy.submit = race_submit;
 	h->w->gpu.base.ops = &racy;
 	before = wl_phys_submits(h->w);
 	wl_emit(a, XENGT_RCS, ring, 8);

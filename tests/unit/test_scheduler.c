@@ -70,7 +70,7 @@ static u64 run(struct st *s, u32 active, u64 *ticks)
 
 			if (!(active & 1U << i))
 				continue;
-			while (sched_vgpu_queued(g->v) < 64) {
+			while (workload_vgpu_queued(g->v) < 64) {
 				wl_sdi(cmd, WL_DATA_VA, ++s->seq[i]);
 				wl_emit(g, XENGT_RCS, cmd, 4);
 				wl_submit(g, XENGT_RCS);
@@ -193,10 +193,10 @@ static void test_reset_drops_only_its_queue(void **state)
 			wl_submit(&s->g[i], XENGT_RCS);
 		}
 	vgpu_reset(s->g[2].v);
-	assert_int_equal(sched_vgpu_queued(s->g[2].v), 0);
+	assert_int_equal(workload_vgpu_queued(s->g[2].v), 0);
 	for (i = 0; i < NR; i++)
 		if (i != 2)
-			assert_int_equal(sched_vgpu_queued(s->g[i].v), 10);
+			assert_int_equal(workload_vgpu_queued(s->g[i].v), 10);
 	xengt_sched_run(&s->w->gvt, 0);
 	for (i = 0; i < NR; i++)
 		if (i != 2)

@@ -155,6 +155,10 @@ void wl_elsp(struct wl_guest *g, u32 engine, u64 desc0, u64 desc1)
 	fx_wr32(g->v, elsp, (u32)desc1);
 	fx_wr32(g->v, elsp, (u32)(desc0 >> 32));
 	fx_wr32(g->v, elsp, (u32)desc0);
+	/* Dispatch is asynchronous: unless paused, wait for the GPU. */
+	if (!__atomic_load_n(&g->w->gvt.engine[engine].paused,
+			     __ATOMIC_ACQUIRE))
+		xengt_gvt_drain(&g->w->gvt);
 }
 
 void wl_submit(struct wl_guest *g, u32 engine)

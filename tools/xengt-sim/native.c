@@ -115,7 +115,7 @@ static uint64_t bar0_read(struct native *n, u64 off, uint32_t size)
 	if (off >= GGTT_OFFSET) {
 		u32 index = (off - GGTT_OFFSET) / 8;
 
-		v = n->gpu.base.ops->ggtt_read(&n->gpu.base, index);
+		v = sim_gpu_ggtt_read(&n->gpu, index);
 		v >>= 8 * (off & 7);
 	} else if (off < SIM_GPU_MMIO_SIZE) {
 		v = sim_gpu_reg_read(&n->gpu, off & ~3ULL);
@@ -135,7 +135,7 @@ static void bar0_write(struct native *n, u64 off, uint32_t size, uint64_t val)
 	n->reg_accesses++;
 	if (off >= GGTT_OFFSET) {
 		u32 index = (off - GGTT_OFFSET) / 8;
-		u64 pte = n->gpu.base.ops->ggtt_read(&n->gpu.base, index);
+		u64 pte = sim_gpu_ggtt_read(&n->gpu, index);
 
 		if (size == 8)
 			pte = val;
@@ -144,7 +144,7 @@ static void bar0_write(struct native *n, u64 off, uint32_t size, uint64_t val)
 					  (pte & ~0xffffffffULL) | (u32)val;
 		else
 			return;
-		n->gpu.base.ops->ggtt_write(&n->gpu.base, index, pte);
+		sim_gpu_ggtt_write(&n->gpu, index, pte);
 	} else if (off < SIM_GPU_MMIO_SIZE && size >= 4 && !(off & 3)) {
 		sim_gpu_reg_write(&n->gpu, off, (u32)val);
 		if (size == 8)

@@ -32,8 +32,6 @@ int world_init(struct world *w, u32 max_vms)
 	ret = xengt_gvt_init(&w->gvt, &w->gpu.base, &sim_hv_ops);
 	if (ret)
 		goto err_gpu;
-	/* Completions reach the core through its interrupt entry. */
-	w->gpu.base.gvt = &w->gvt;
 	return 0;
 
 err_gpu:

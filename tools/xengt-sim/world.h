@@ -14,7 +14,7 @@
 #include "sim_gpu.h"
 #include "i915pv.h"
 #include "pages.h"
-#include "workload.h"
+#include "guest_workload.h"
 
 #define WORLD_MAX_VMS XENGT_MAX_VGPUS
 #define WORLD_VM_RAM XENGT_MB(32)

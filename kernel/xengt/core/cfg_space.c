@@ -185,12 +185,12 @@ int vgpu_cfg_read(struct vgpu *vgpu, u32 offset, u32 bytes, u32 *val)
 		*val = 0xffffffff;
 		return -EINVAL;
 	}
-	os_mutex_lock(&vgpu->lock);
+	vgpu_lock(vgpu);
 	vgpu->stats.cfg_reads++;
 	if (offset < VGPU_CFG_SIZE)
 		for (i = 0; i < bytes; i++)
 			v |= (u32)vgpu->cfg.space[offset + i] << (8 * i);
-	os_mutex_unlock(&vgpu->lock);
+	vgpu_unlock(vgpu);
 	*val = v;
 	return 0;
 }
@@ -205,7 +205,7 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val)
 		os_atomic_inc(&vgpu->stats.cfg_bad);
 		return -EINVAL;
 	}
-	os_mutex_lock(&vgpu->lock);
+	vgpu_lock(vgpu);
 	vgpu->stats.cfg_writes++;
 	for (i = 0; i < bytes && offset + i < VGPU_CFG_SIZE; i++) {
 		u8 m = cfg->wmask[offset + i];
@@ -225,6 +225,6 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val)
 	if (offset + bytes > INTEL_ASLS)
 		cfg_write_opregion(vgpu, get32(cfg->space, INTEL_ASLS));
 out:
-	os_mutex_unlock(&vgpu->lock);
+	vgpu_unlock(vgpu);
 	return 0;
 }

@@ -200,6 +200,14 @@ static int cmd_shadow_alloc(struct cmd_scanner *sc, u32 off, u32 bytes,
 		vgpu->cmd.rejected++;
 		return -E2BIG;
 	}
+	if (vgpu->cmd.shadow_pages_now + n > CMD_SHADOW_VGPU_QUOTA) {
+		os_snprintf(
+			sc->reason, sc->reason_len,
+			"queued work holds %u host pages of shadow commands already (quota %u)",
+			vgpu->cmd.shadow_pages_now, CMD_SHADOW_VGPU_QUOTA);
+		vgpu->cmd.rejected++;
+		return -ENOSPC;
+	}
 	ret = core_gm_alloc(&gvt->core_gm, gvt->gpu, n, &sh->cpu[sh->nr_pages],
 			    &sh->dma[sh->nr_pages], &gm);
 	if (ret) {

@@ -32,6 +32,7 @@
 #define XENGT_CMD_PARSER_H
 
 #include "os.h"
+#include "gpu.h"
 
 struct vgpu;
 struct ppgtt_mm;
@@ -43,12 +44,18 @@ struct ppgtt_mm;
 /*
  * Host pages the shadow copies of one workload may take: the dword budget
  * (256 pages) plus room for the partial first and last pages of a few
- * dozen small batches.  A vGPU has at most one workload per engine being
- * prepared or on the GPU, so it never holds more than XENGT_NR_ENGINES
- * times this; a workload that needs more is rejected.
+ * dozen small batches; a workload that needs more is rejected.
  */
 #define CMD_SHADOW_MAX_PAGES 320U
 #define CMD_SHADOW_MAX_BUFS (CMD_MAX_BATCHES + 1U) /* ring + batches */
+/*
+ * Shadow-command pages one vGPU may hold at once over all its queued and
+ * running workloads: two of the largest per engine.  Workloads are scanned
+ * (and copied) when the guest submits them, so a guest that queues more
+ * than that is refused; the core's graphics memory is sized so that every
+ * vGPU can hold its quota at the same time (gvt.h).
+ */
+#define CMD_SHADOW_VGPU_QUOTA (2U * XENGT_NR_ENGINES * CMD_SHADOW_MAX_PAGES)
 
 struct cmd_workload {
 	u32 engine;
@@ -79,7 +86,7 @@ struct cmd_shadow_buf {
 /*
  * The shadow copies of one workload: owned by the caller of cmd_scan()
  * (one per vGPU and engine), kept until the GPU is done with the workload,
- * then released with cmd_shadow_release().
+ * then released with cmd_shadow_release().  One per workload.
  */
 struct cmd_shadow {
 	u32 nr_pages, nr_bufs;

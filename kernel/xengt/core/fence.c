@@ -20,12 +20,8 @@ u32 fence_mmio_read(struct vgpu *vgpu, u32 offset)
 static void fence_write_physical(struct vgpu *vgpu, u32 i, u32 lo, u32 hi)
 {
 	struct xengt_gpu *gpu = vgpu->gvt->gpu;
-	u32 reg = FENCE_REG_GEN6_BASE + 8 * (vgpu->fence_base + i);
 
-	/* Invalidate first so the GPU never sees half an update. */
-	gpu->ops->mmio_write(gpu, reg, 0);
-	gpu->ops->mmio_write(gpu, reg + 4, hi);
-	gpu->ops->mmio_write(gpu, reg, lo);
+	gpu->ops->fence_write(gpu, vgpu->fence_base + i, (u64)hi << 32 | lo);
 }
 
 /*

@@ -7,10 +7,11 @@
 #define XENGT_FENCE_H
 
 #include "os.h"
+#include "gen9.h"
 
 struct vgpu;
 
-#define FENCE_REG_GEN6_BASE 0x100000U
+#define FENCE_REG_GEN6_BASE GEN6_FENCE_REG_BASE
 #define FENCE_REG_MAX 32
 #define FENCE_REG_BYTES (FENCE_REG_MAX * 8)
 #define FENCE_VALID (1U << 0)

@@ -37,33 +37,41 @@ int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 	range_alloc_reserve(&gvt->high_gm, 0, GVT_HOST_HIGH_GM_MB);
 	range_alloc_reserve(&gvt->fences, 0, GVT_HOST_FENCES);
 	os_mutex_init(&gvt->lock);
-	sched_gvt_init(gvt);
 	/*
-	 * The status pages, every vGPU's shadow contexts and, dispatch being
-	 * serialised, one workload's shadow commands per engine must fit.
+	 * Every vGPU's quota of shadow commands, and a shadow context for
+	 * each workload it may have queued, a spare and the one running,
+	 * must fit at once; and the backend's own graphics memory must fit
+	 * below the core's in the host's hidden share.
 	 */
-	if ((XENGT_NR_ENGINES * (1 + (u64)XENGT_MAX_VGPUS * EXECLIST_CTX_PAGES +
-				 CMD_SHADOW_MAX_PAGES)) *
-		    XENGT_PAGE_SIZE >
-	    XENGT_MB(GVT_CORE_GM_MB)) {
+	if (((u64)XENGT_MAX_VGPUS *
+	     (CMD_SHADOW_VGPU_QUOTA + XENGT_NR_ENGINES *
+					      (EXECLIST_QUEUE_LEN + 2) *
+					      EXECLIST_CTX_PAGES)) *
+			    XENGT_PAGE_SIZE >
+		    XENGT_MB(GVT_CORE_GM_MB) ||
+	    info->backend_gm_size >
+		    XENGT_MB(GVT_HOST_HIGH_GM_MB - GVT_CORE_GM_MB)) {
 		ret = -EINVAL;
-		goto err_fences;
+		goto err_lock;
 	}
 	ret = core_gm_init(&gvt->core_gm,
 			   info->aperture_size + XENGT_MB(GVT_HOST_HIGH_GM_MB -
 							  GVT_CORE_GM_MB),
 			   XENGT_MB(GVT_CORE_GM_MB));
 	if (ret)
-		goto err_fences;
-	gpu->gvt = gvt;
+		goto err_lock;
+	ret = workload_gvt_init(gvt);
+	if (ret)
+		goto err_core_gm;
 	gvt_info(
 		"GPU %04x: aperture %u MiB, hidden %u MiB, %u fences, hypervisor %s",
 		info->device_id, low_mb, high_mb, info->fences,
 		hv ? hv->name : "none");
 	return 0;
 
-err_fences:
-	sched_gvt_fini(gvt);
+err_core_gm:
+	core_gm_fini(&gvt->core_gm);
+err_lock:
 	os_mutex_destroy(&gvt->lock);
 	range_alloc_fini(&gvt->fences);
 err_high:
@@ -76,11 +84,8 @@ err:
 
 void xengt_gvt_fini(struct xengt_gvt *gvt)
 {
-	execlist_gvt_fini(gvt);
+	workload_gvt_fini(gvt);
 	core_gm_fini(&gvt->core_gm);
-	if (gvt->gpu->gvt == gvt)
-		gvt->gpu->gvt = NULL;
-	sched_gvt_fini(gvt);
 	os_mutex_destroy(&gvt->lock);
 	range_alloc_fini(&gvt->fences);
 	range_alloc_fini(&gvt->high_gm);

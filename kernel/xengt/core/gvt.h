@@ -12,16 +12,17 @@
 #include "range_alloc.h"
 #include "core_gm.h"
 #include "execlist.h"
-#include "scheduler.h"
+#include "workload.h"
 
 #define XENGT_MAX_VGPUS 8
 
 /*
- * The core's own graphics memory (core_gm.h), for the physical status
- * pages, shadow contexts and shadow rings and batches: the top of the
- * host's hidden range.
+ * The core's own graphics memory (core_gm.h), for the shadow contexts and
+ * the shadow rings and batches of every queued workload: the top of the
+ * host's hidden range.  Sized so that every vGPU can hold its quota of
+ * both at once (checked at init).
  */
-#define GVT_CORE_GM_MB 8
+#define GVT_CORE_GM_MB 64
 
 /* What the host keeps for itself (reference implementation's numbers). */
 #define GVT_HOST_LOW_GM_MB 128
@@ -42,17 +43,35 @@ struct xengt_gvt {
 	u32 nr_vgpus;
 
 	struct core_gm core_gm; /* GVT_CORE_GM_MB of GGTT space of its own */
-	struct execlist_pengine engine[XENGT_NR_ENGINES];
-	struct xengt_sched sched;
+	struct xengt_engine engine[XENGT_NR_ENGINES];
+	struct xengt_gpu_client gpu_client; /* completions (workload.c) */
 };
 
 /*
- * Set up the device for @gpu.  @hv may be NULL (module loaded without a
- * hypervisor backend): vGPUs then cannot be created.  Process context.
+ * Set up the device for @gpu and attach to it (gpu.h).  @hv may be NULL
+ * (module loaded without a hypervisor backend): vGPUs then cannot be
+ * created.  Process context.
  */
 int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 		   const struct hv_ops *hv);
 /* All vGPUs must have been destroyed. */
 void xengt_gvt_fini(struct xengt_gvt *gvt);
+
+/*
+ * Run queued workloads in the caller's thread until none is runnable, or
+ * until @budget GPU ticks (busy + idle) of an engine have elapsed when
+ * @budget is non-zero; returns the most ticks any engine advanced.  With
+ * dispatch paused this makes a test deterministic.  Process context.
+ */
+u64 xengt_sched_run(struct xengt_gvt *gvt, u64 budget);
+/*
+ * Pause (only xengt_sched_run() dispatches) or resume the engines'
+ * dispatchers.  Process context, no lock held.
+ */
+void xengt_sched_pause(struct xengt_gvt *gvt, bool paused);
+/* GPU ticks a slice lasts (>= 1).  Takes the engines' locks. */
+void xengt_sched_set_slice(struct xengt_gvt *gvt, u64 ticks);
+/* Wait until no vGPU has work queued or on the GPU.  Process context. */
+void xengt_gvt_drain(struct xengt_gvt *gvt);
 
 #endif /* XENGT_GVT_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Virtual interrupts and the physical interrupt entry (see irq.h).
+ * Virtual interrupts (see irq.h).
  */
 #include "vgpu.h"
 #include "irq.h"
@@ -113,29 +113,4 @@ void irq_gt_write(struct vgpu *vgpu, u32 offset, u32 old)
 	    (vgpu_vreg32(vgpu, offset) & ~old &
 	     vgpu_vreg32(vgpu, GEN8_GT_IIR(bank))))
 		irq_update(vgpu);
-}
-
-void xengt_gvt_irq(struct xengt_gvt *gvt)
-{
-	struct xengt_gpu *gpu = gvt->gpu;
-	u32 iir0, e;
-
-	/* The core only drives bank 0 engines (RCS, BCS). */
-	iir0 = gpu->ops->mmio_read(gpu, GEN8_GT_IIR(0));
-	if (!iir0)
-		return;
-	gpu->ops->mmio_write(gpu, GEN8_GT_IIR(0), iir0);
-	for (e = 0; e < XENGT_NR_ENGINES; e++) {
-		u32 bits = (iir0 >> execlist_irq_shift(e)) & 0xffff;
-
-		if (bits)
-			__atomic_or_fetch(&gvt->engine[e].irq_pending, bits,
-					  __ATOMIC_RELEASE);
-	}
-}
-
-u32 irq_take_pending(struct xengt_gvt *gvt, u32 engine)
-{
-	return __atomic_exchange_n(&gvt->engine[engine].irq_pending, 0,
-				   __ATOMIC_ACQ_REL);
 }

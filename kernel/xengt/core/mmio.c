@@ -124,7 +124,7 @@ int vgpu_mmio_read(struct vgpu *vgpu, u64 offset, u32 bytes, void *data)
 		os_atomic_inc(&vgpu->stats.mmio_bad);
 		return -EINVAL;
 	}
-	os_mutex_lock(&vgpu->lock);
+	vgpu_lock(vgpu);
 	vgpu->stats.mmio_reads++;
 	switch (region) {
 	case MMIO_REGS:
@@ -137,20 +137,19 @@ int vgpu_mmio_read(struct vgpu *vgpu, u64 offset, u32 bytes, void *data)
 		os_memset(data, 0, bytes);
 		os_atomic_inc(&vgpu->stats.mmio_bad);
 	}
-	os_mutex_unlock(&vgpu->lock);
+	vgpu_unlock(vgpu);
 	return 0;
 }
 
 int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data)
 {
 	enum mmio_region region = mmio_classify(offset, bytes);
-	bool kick;
 
 	if (region == MMIO_BAD) {
 		os_atomic_inc(&vgpu->stats.mmio_bad);
 		return -EINVAL;
 	}
-	os_mutex_lock(&vgpu->lock);
+	vgpu_lock(vgpu);
 	vgpu->stats.mmio_writes++;
 	switch (region) {
 	case MMIO_REGS:
@@ -162,11 +161,6 @@ int vgpu_mmio_write(struct vgpu *vgpu, u64 offset, u32 bytes, const void *data)
 	default:
 		os_atomic_inc(&vgpu->stats.mmio_bad);
 	}
-	kick = vgpu->exec_kick;
-	vgpu->exec_kick = false;
-	os_mutex_unlock(&vgpu->lock);
-	/* An ELSP write queued work: dispatch outside the vGPU's lock. */
-	if (kick)
-		sched_kick(vgpu->gvt);
+	vgpu_unlock(vgpu);
 	return 0;
 }

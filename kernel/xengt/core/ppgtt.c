@@ -256,10 +256,27 @@ void ppgtt_vgpu_init(struct vgpu *vgpu)
 
 static void ppgtt_mm_free(struct vgpu *vgpu, struct ppgtt_mm *mm)
 {
+	/* A queued or running workload still walks it: free it after. */
+	if (mm->pins) {
+		mm->dead = true;
+		return;
+	}
 	if (mm->root)
 		ppgtt_spt_put(vgpu, mm->root);
 	mm->root = NULL;
 	mm->root_gpa = 0;
+	mm->dead = false;
+}
+
+void ppgtt_pin_mm(struct ppgtt_mm *mm)
+{
+	mm->pins++;
+}
+
+void ppgtt_unpin_mm(struct vgpu *vgpu, struct ppgtt_mm *mm)
+{
+	if (--mm->pins == 0 && mm->dead)
+		ppgtt_mm_free(vgpu, mm);
 }
 
 void ppgtt_vgpu_fini(struct vgpu *vgpu)
@@ -332,7 +349,8 @@ static struct ppgtt_mm *ppgtt_find_mm(struct vgpu_ppgtt *p, u64 root_gpa)
 	u32 i;
 
 	for (i = 0; i < PPGTT_MAX_MM; i++)
-		if (p->mm[i].root && p->mm[i].root_gpa == root_gpa)
+		if (p->mm[i].root && !p->mm[i].dead &&
+		    p->mm[i].root_gpa == root_gpa)
 			return &p->mm[i];
 	return NULL;
 }
@@ -354,9 +372,12 @@ int ppgtt_get_mm(struct vgpu *vgpu, u64 root_gpa, struct ppgtt_mm **out)
 		for (i = 0; i < PPGTT_MAX_MM && !mm; i++) {
 			if (!p->mm[i].root)
 				mm = &p->mm[i];
-			else if (!lru || p->mm[i].last_use < lru->last_use)
+			else if (!p->mm[i].pins &&
+				 (!lru || p->mm[i].last_use < lru->last_use))
 				lru = &p->mm[i];
 		}
+		if (!mm && !lru)
+			return -ENOSPC; /* every shadow root is in use */
 		if (!mm) {
 			p->stats.mm_evictions++;
 			ppgtt_mm_free(vgpu, lru);
@@ -440,7 +461,7 @@ void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data)
 	if (!bytes || bytes > 8 ||
 	    (gpa + bytes - 1) >> XENGT_PAGE_SHIFT != gpa >> XENGT_PAGE_SHIFT)
 		return;
-	os_mutex_lock(&vgpu->lock);
+	vgpu_lock(vgpu);
 	/* The guest's store happens in any case: it is its own memory. */
 	hv->write_gpa(vgpu, gpa, data, bytes);
 	vgpu->ppgtt.stats.wp_writes++;
@@ -474,5 +495,5 @@ void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data)
 	}
 	ppgtt_maybe_oos(vgpu, gp);
 out:
-	os_mutex_unlock(&vgpu->lock);
+	vgpu_unlock(vgpu);
 }

@@ -36,6 +36,8 @@ struct ppgtt_mm {
 	u64 root_gpa; /* guest PML4 */
 	struct ppgtt_spt *root;
 	u64 last_use;
+	u32 pins; /* workloads using it (vgpu->lock) */
+	bool dead; /* released by the guest while pinned: freed at unpin */
 };
 
 struct ppgtt_stats {
@@ -75,6 +77,13 @@ void ppgtt_set_oos(struct vgpu *vgpu, bool enabled);
 void ppgtt_sync(struct vgpu *vgpu);
 /* Drop the shadow of @root_gpa if there is one (guest destroyed it). */
 void ppgtt_put_root(struct vgpu *vgpu, u64 root_gpa);
+/*
+ * A workload uses @mm from its preparation to its completion: while
+ * pinned it is neither evicted nor freed (a guest release takes effect at
+ * the last unpin).  Caller holds vgpu->lock.
+ */
+void ppgtt_pin_mm(struct ppgtt_mm *mm);
+void ppgtt_unpin_mm(struct vgpu *vgpu, struct ppgtt_mm *mm);
 /* Machine address of the shadow PML4 (what goes in the shadow context). */
 u64 ppgtt_mm_root_dma(const struct ppgtt_mm *mm);
 /*

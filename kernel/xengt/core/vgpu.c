@@ -179,8 +179,6 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 		goto err_free;
 	}
 
-	/* The dispatcher walks vgpus[]: publish under its lock too. */
-	os_mutex_lock(&gvt->sched.lock);
 	os_mutex_lock(&gvt->lock);
 	slot = vgpu_free_slot(gvt, p->domid);
 	if (slot < 0) {
@@ -209,11 +207,14 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 	execlist_vgpu_reset(vgpu);
 	vgpu->ppgtt.oos_enabled = true;
 	ppgtt_vgpu_init(vgpu);
+	workload_vgpu_init(vgpu);
 	sched_vgpu_init(vgpu);
+	/* The dispatchers walk vgpus[]: publish under their locks too. */
+	xengt_engines_lock(gvt);
 	gvt->vgpus[slot] = vgpu;
+	xengt_engines_unlock(gvt);
 	gvt->nr_vgpus++;
 	os_mutex_unlock(&gvt->lock);
-	os_mutex_unlock(&gvt->sched.lock);
 
 	vgpu_info(
 		vgpu,
@@ -229,7 +230,6 @@ err_resources:
 	vgpu_free_resources(gvt, vgpu);
 err_unlock:
 	os_mutex_unlock(&gvt->lock);
-	os_mutex_unlock(&gvt->sched.lock);
 err_free:
 	os_free(vgpu->scan_buf);
 	os_vfree(vgpu->vreg);
@@ -237,17 +237,33 @@ err_free:
 	return ret;
 }
 
-/* Free the workload path's state; caller holds sched.lock. */
-static void vgpu_workload_fini(struct vgpu *vgpu)
+/*
+ * Stop taking work and let the GPU finish with what it has of @vgpu's:
+ * afterwards nothing of the vGPU is queued, running or pinned.  Returns
+ * how many queued workloads were dropped.  No lock held.
+ */
+static u32 vgpu_quiesce(struct vgpu *vgpu)
+{
+	u32 dropped;
+
+	vgpu_lock(vgpu);
+	vgpu->blocked = true;
+	dropped = workload_vgpu_drop(vgpu);
+	vgpu_unlock(vgpu);
+	workload_vgpu_quiesce(vgpu);
+	return dropped;
+}
+
+/* Forget @vgpu as any engine's slice holder.  Caller holds no engine lock. */
+static void vgpu_sched_forget(struct vgpu *vgpu)
 {
 	struct xengt_gvt *gvt = vgpu->gvt;
+	u32 e;
 
-	if (gvt->sched.holder == vgpu)
-		gvt->sched.holder = NULL;
-	sched_vgpu_drop(vgpu);
-	ppgtt_vgpu_fini(vgpu);
-	execlist_vgpu_fini(vgpu);
-	execlist_vgpu_reset(vgpu);
+	xengt_engines_lock(gvt);
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		sched_forget(&gvt->engine[e], vgpu);
+	xengt_engines_unlock(gvt);
 }
 
 void vgpu_destroy(struct vgpu *vgpu)
@@ -257,20 +273,26 @@ void vgpu_destroy(struct vgpu *vgpu)
 	if (vgpu->cfg.bar0_mapped)
 		gvt->hv->map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0,
 				  VGPU_BAR0_SIZE);
-	/* Holding sched.lock: none of its workloads is on the GPU. */
-	os_mutex_lock(&gvt->sched.lock);
-	os_mutex_lock(&vgpu->lock);
-	vgpu_workload_fini(vgpu);
-	os_mutex_unlock(&vgpu->lock);
+	/* Unpublished first: no dispatcher picks it any more. */
 	os_mutex_lock(&gvt->lock);
+	xengt_engines_lock(gvt);
 	gvt->vgpus[vgpu->id - 1] = NULL;
+	xengt_engines_unlock(gvt);
+	os_mutex_unlock(&gvt->lock);
+	vgpu_sched_forget(vgpu);
+	vgpu_quiesce(vgpu);
+	vgpu_lock(vgpu);
+	ppgtt_vgpu_fini(vgpu);
+	workload_vgpu_fini(vgpu);
+	vgpu_unlock(vgpu);
+	os_mutex_lock(&gvt->lock);
 	gvt->nr_vgpus--;
 	ggtt_vgpu_fini(vgpu);
 	fence_vgpu_clear(vgpu);
 	vgpu_free_resources(gvt, vgpu);
 	os_mutex_unlock(&gvt->lock);
-	os_mutex_unlock(&gvt->sched.lock);
 	vgpu_info(vgpu, "destroyed");
+	os_mutex_destroy(&vgpu->wl.qlock);
 	os_mutex_destroy(&vgpu->lock);
 	os_free(vgpu->scan_buf);
 	os_vfree(vgpu->vreg);
@@ -279,27 +301,21 @@ void vgpu_destroy(struct vgpu *vgpu)
 
 void vgpu_reset(struct vgpu *vgpu)
 {
-	struct xengt_gvt *gvt = vgpu->gvt;
-	u32 dropped;
+	u32 dropped = vgpu_quiesce(vgpu);
 
-	/*
-	 * sched.lock first: a workload of this vGPU that is on the GPU
-	 * completes, the rest of its queue is dropped, other vGPUs' queues
-	 * are not touched.
-	 */
-	os_mutex_lock(&gvt->sched.lock);
-	os_mutex_lock(&vgpu->lock);
-	dropped = vgpu->exec_stats.workloads_dropped;
-	vgpu_workload_fini(vgpu);
-	dropped = vgpu->exec_stats.workloads_dropped - dropped;
+	vgpu_lock(vgpu);
+	ppgtt_vgpu_fini(vgpu);
+	workload_vgpu_fini(vgpu);
+	execlist_vgpu_reset(vgpu);
 	regs_vgpu_init(vgpu);
 	ggtt_vgpu_reset(vgpu);
 	fence_vgpu_clear(vgpu);
 	vgpu->display_ready = false;
 	vgpu->failsafe = false;
 	vgpu->failsafe_reason[0] = '\0';
-	os_mutex_unlock(&vgpu->lock);
-	os_mutex_unlock(&gvt->sched.lock);
+	vgpu->blocked = false;
+	vgpu_unlock(vgpu);
+	vgpu_sched_forget(vgpu);
 	vgpu_info(vgpu, "reset (%u queued workloads dropped)", dropped);
 }
 
@@ -307,7 +323,7 @@ void vgpu_enter_failsafe(struct vgpu *vgpu, const char *reason)
 {
 	vgpu->stats.failsafe++;
 	/* Nothing more of this vGPU reaches the GPU until a reset. */
-	sched_vgpu_drop(vgpu);
+	workload_vgpu_drop(vgpu);
 	if (vgpu->failsafe)
 		return;
 	vgpu->failsafe = true;

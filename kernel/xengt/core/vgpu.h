@@ -13,6 +13,7 @@
 #include "ppgtt.h"
 #include "scheduler.h"
 #include "cmd_parser.h"
+#include "workload.h"
 
 /* BAR0 (GTTMMADR) layout the guest sees. */
 #define VGPU_BAR0_SIZE 0x1000000ULL /* 16 MiB */
@@ -101,15 +102,16 @@ struct vgpu {
 	char failsafe_reason[160];
 	struct vgpu_stats stats;
 
-	/* Workload path (execlist.c, ppgtt.c, cmd_parser.c, scheduler.c). */
+	/* Workload path (execlist.c, workload.c, ppgtt.c, cmd_parser.c). */
 	struct vgpu_execlist execlist[XENGT_NR_ENGINES];
 	struct vgpu_irq_stats irq;
 	struct execlist_stats exec_stats;
 	struct vgpu_ppgtt ppgtt;
-	struct vgpu_sched sched; /* under gvt->sched.lock */
+	struct vgpu_workloads wl;
+	struct vgpu_sched sched; /* under the engines' locks */
 	struct cmd_stats cmd;
 	u8 *scan_buf; /* one page: the scanner's window on guest commands */
-	bool exec_kick; /* a trap queued work: kick the scheduler after it */
+	bool blocked; /* being reset or destroyed: ELSP writes are ignored */
 };
 
 /*
@@ -127,7 +129,7 @@ void vgpu_destroy(struct vgpu *vgpu);
  * registers back to power-on values, GGTT partition and fences cleared,
  * shadow PPGTTs freed, failsafe lifted.  Config space (BAR placement) is
  * kept so the trap mapping stays valid.  Other vGPUs' work is untouched.
- * Takes gvt->sched.lock, then vgpu->lock; never call it from a trap.
+ * Takes vgpu->lock, then the engines' locks; never call it from a trap.
  */
 void vgpu_reset(struct vgpu *vgpu);
 /*
@@ -136,6 +138,25 @@ void vgpu_reset(struct vgpu *vgpu);
  * Caller holds vgpu->lock (or owns the vGPU).
  */
 void vgpu_enter_failsafe(struct vgpu *vgpu, const char *reason);
+
+/*
+ * Take and release vgpu->lock, the lock of every trap of the vGPU.  The
+ * release first finishes the GPU completions that found the lock taken
+ * (workload.h), so they wait for no more than the holder's own work.
+ */
+static inline void vgpu_lock(struct vgpu *vgpu)
+{
+	os_mutex_lock(&vgpu->lock);
+}
+
+static inline void vgpu_unlock(struct vgpu *vgpu)
+{
+	do {
+		workload_vgpu_finish_done(vgpu);
+		os_mutex_unlock(&vgpu->lock);
+	} while (__atomic_load_n(&vgpu->wl.done, __ATOMIC_ACQUIRE) &&
+		 os_mutex_trylock(&vgpu->lock));
+}
 
 static inline u32 vgpu_vreg32(const struct vgpu *vgpu, u32 offset)
 {

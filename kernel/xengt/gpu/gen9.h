@@ -341,4 +341,7 @@
 #define GEN8_PT_INDEX(va, shift) (((va) >> (shift)) & 0x1ffULL)
 #define GEN8_PPGTT_VA_BITS 48
 
+/* Fence registers, Gen6+ layout: 64 bits each (start | valid, end). */
+#define GEN6_FENCE_REG_BASE 0x100000U
+
 #endif /* XENGT_GEN9_H */

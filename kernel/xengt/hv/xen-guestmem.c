@@ -3,6 +3,7 @@
  * Mapping cache of guest frames (see xen-guestmem.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,6 +20,9 @@ struct slot {
 };
 
 struct guestmem {
+	pthread_mutex_t lock; /* the table; mappings outlive it (see .h) */
+	void (*quiesce)(void *ctx, bool stop);
+	void *quiesce_ctx;
 	xenforeignmemory_handle *fmem;
 	uint32_t domid;
 	size_t max_pages;
@@ -60,10 +64,12 @@ struct guestmem *guestmem_open(xenforeignmemory_handle *fmem, uint32_t domid,
 		free(gm);
 		return NULL;
 	}
+	pthread_mutex_init(&gm->lock, NULL);
 	return gm;
 }
 
-static void unmap_all(struct guestmem *gm)
+/* Caller holds gm->lock; nobody else uses a mapping (quiesced). */
+static void unmap_locked(struct guestmem *gm)
 {
 	size_t i;
 
@@ -75,18 +81,37 @@ static void unmap_all(struct guestmem *gm)
 	gm->used = 0;
 }
 
+static void unmap_all(struct guestmem *gm)
+{
+	if (gm->quiesce)
+		gm->quiesce(gm->quiesce_ctx, true);
+	pthread_mutex_lock(&gm->lock);
+	unmap_locked(gm);
+	pthread_mutex_unlock(&gm->lock);
+	if (gm->quiesce)
+		gm->quiesce(gm->quiesce_ctx, false);
+}
+
+void guestmem_set_quiesce(struct guestmem *gm,
+			  void (*quiesce)(void *ctx, bool stop), void *ctx)
+{
+	gm->quiesce = quiesce;
+	gm->quiesce_ctx = ctx;
+}
+
 void guestmem_close(struct guestmem *gm)
 {
 	if (!gm)
 		return;
-	unmap_all(gm);
+	unmap_locked(gm);
+	pthread_mutex_destroy(&gm->lock);
 	free(gm->slots);
 	free(gm);
 }
 
 void guestmem_trim(struct guestmem *gm)
 {
-	if (gm->used > gm->max_pages)
+	if (__atomic_load_n(&gm->used, __ATOMIC_RELAXED) > gm->max_pages)
 		unmap_all(gm);
 }
 
@@ -97,7 +122,7 @@ void guestmem_flush(struct guestmem *gm)
 
 size_t guestmem_mapped(const struct guestmem *gm)
 {
-	return gm->used;
+	return __atomic_load_n(&gm->used, __ATOMIC_RELAXED);
 }
 
 static void insert(struct guestmem *gm, uint64_t gfn, uint8_t *page)
@@ -129,7 +154,7 @@ static int grow(struct guestmem *gm)
 	return 0;
 }
 
-uint8_t *guestmem_page(struct guestmem *gm, uint64_t gfn)
+static uint8_t *page_locked(struct guestmem *gm, uint64_t gfn)
 {
 	size_t i = hash(gfn, gm->nr_slots);
 	xen_pfn_t pfn = gfn;
@@ -152,6 +177,16 @@ uint8_t *guestmem_page(struct guestmem *gm, uint64_t gfn)
 		return NULL;
 	}
 	insert(gm, gfn, page);
+	return page;
+}
+
+uint8_t *guestmem_page(struct guestmem *gm, uint64_t gfn)
+{
+	uint8_t *page;
+
+	pthread_mutex_lock(&gm->lock);
+	page = page_locked(gm, gfn);
+	pthread_mutex_unlock(&gm->lock);
 	return page;
 }
 

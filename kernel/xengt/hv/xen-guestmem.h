@@ -4,9 +4,11 @@
  * through xenforeignmemory and cached (the QEMU mapcache idea, without
  * buckets: a vGPU's working set is its page tables, rings and buffers).
  *
- * Pointers returned stay valid until guestmem_trim() or guestmem_close();
- * the event loop trims and flushes only between ioreqs, never while the core or the
- * GPU model holds a pointer.  Single-threaded.
+ * Pointers returned stay valid until guestmem_trim(), guestmem_flush() or
+ * guestmem_close(); the event loop trims and flushes only between ioreqs,
+ * and first calls the quiesce hook, so that no other thread (the GPU's
+ * dispatcher) holds a pointer while mappings go.  Lookups may come from
+ * any thread.
  */
 #ifndef XENGT_DM_GUESTMEM_H
 #define XENGT_DM_GUESTMEM_H
@@ -27,6 +29,12 @@ uint8_t *guestmem_page(struct guestmem *gm, uint64_t gfn);
 int guestmem_read(struct guestmem *gm, uint64_t gpa, void *buf, size_t len);
 int guestmem_write(struct guestmem *gm, uint64_t gpa, const void *buf,
 		   size_t len);
+/*
+ * Before unmapping anything call @quiesce(@ctx, true), after it
+ * @quiesce(@ctx, false): whoever else uses the pointers stops meanwhile.
+ */
+void guestmem_set_quiesce(struct guestmem *gm,
+			  void (*quiesce)(void *ctx, bool stop), void *ctx);
 /* Unmap everything if more than the limit is mapped. */
 void guestmem_trim(struct guestmem *gm);
 /* Unmap everything (the guest's physmap changed: IOREQ_TYPE_INVALIDATE). */

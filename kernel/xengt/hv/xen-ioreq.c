@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,7 @@ struct ioreq_server {
 	uint64_t mmio_start, mmio_size; /* the one claimed MMIO range */
 	/* Write protection: the mem type is claimed on first use. */
 	bool memtype_claimed;
+	pthread_mutex_t wp_lock; /* wp_gfns, nr_wp, wp_cap */
 	uint64_t *wp_gfns; /* sorted */
 	uint32_t nr_wp, wp_cap;
 	bool dead; /* the domain is gone: teardown errors are expected */
@@ -221,6 +223,7 @@ int ioreq_server_open(const struct ioreq_server_params *p,
 	if (!s)
 		return -ENOMEM;
 	s->p = *p;
+	pthread_mutex_init(&s->wp_lock, NULL);
 	ret = open_handles(s);
 	if (!ret)
 		ret = create_server(s);
@@ -328,6 +331,7 @@ void ioreq_server_close(struct ioreq_server *s)
 	case STEP_NONE:
 		break;
 	}
+	pthread_mutex_destroy(&s->wp_lock);
 	free(s);
 }
 
@@ -381,14 +385,19 @@ static uint32_t wp_find(const struct ioreq_server *s, uint64_t gfn)
 	return lo;
 }
 
-static bool wp_contains(const struct ioreq_server *s, uint64_t gfn)
+static bool wp_contains(struct ioreq_server *s, uint64_t gfn)
 {
-	uint32_t i = wp_find(s, gfn);
+	uint32_t i;
+	bool in;
 
-	return i < s->nr_wp && s->wp_gfns[i] == gfn;
+	pthread_mutex_lock(&s->wp_lock);
+	i = wp_find(s, gfn);
+	in = i < s->nr_wp && s->wp_gfns[i] == gfn;
+	pthread_mutex_unlock(&s->wp_lock);
+	return in;
 }
 
-int ioreq_server_set_wp(struct ioreq_server *s, uint64_t gfn, bool protect)
+static int set_wp_locked(struct ioreq_server *s, uint64_t gfn, bool protect)
 {
 	uint32_t i = wp_find(s, gfn);
 	bool have = i < s->nr_wp && s->wp_gfns[i] == gfn;
@@ -438,6 +447,17 @@ int ioreq_server_set_wp(struct ioreq_server *s, uint64_t gfn, bool protect)
 	s->wp_gfns[i] = gfn;
 	s->nr_wp++;
 	return 0;
+}
+
+/* The GPU's dispatcher releases protections too (a workload's PPGTT). */
+int ioreq_server_set_wp(struct ioreq_server *s, uint64_t gfn, bool protect)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->wp_lock);
+	ret = set_wp_locked(s, gfn, protect);
+	pthread_mutex_unlock(&s->wp_lock);
+	return ret;
 }
 
 uint32_t ioreq_server_nr_wp(const struct ioreq_server *s)

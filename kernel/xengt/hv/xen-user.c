@@ -195,6 +195,18 @@ static const struct ioreq_device_ops vgpu_device_ops = {
 	.wp_write = dev_wp_write,
 };
 
+/*
+ * Mappings are about to go: the GPU must not be executing (it reaches
+ * guest frames through them) until they are back.
+ */
+static void xen_quiesce(void *ctx, bool stop)
+{
+	struct hv_vm *vm = ctx;
+
+	if (vm->vgpu)
+		xengt_sched_pause(vm->vgpu->gvt, stop);
+}
+
 int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 		struct hv_vm **out)
 {
@@ -219,6 +231,7 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 		return ret;
 	}
 	vm->mem = ioreq_server_guestmem(vm->server);
+	guestmem_set_quiesce(vm->mem, xen_quiesce, vm);
 	*out = vm;
 	return 0;
 }

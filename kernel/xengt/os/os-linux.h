@@ -15,6 +15,8 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/vmalloc.h>
+#include <linux/sched.h>
+#include <linux/workqueue.h>
 
 enum os_log_level { OS_LOG_ERR, OS_LOG_WARN, OS_LOG_INFO, OS_LOG_DEBUG };
 
@@ -63,6 +65,7 @@ struct os_mutex {
 #define os_mutex_destroy(x) mutex_destroy(&(x)->m)
 #define os_mutex_lock(x) mutex_lock(&(x)->m)
 #define os_mutex_unlock(x) mutex_unlock(&(x)->m)
+#define os_mutex_trylock(x) (mutex_trylock(&(x)->m) == 1)
 
 #define os_memcpy memcpy
 #define os_memset memset
@@ -77,6 +80,74 @@ static inline u64 os_atomic_inc(u64 *p)
 static inline u64 os_atomic_read(const u64 *p)
 {
 	return READ_ONCE(*p);
+}
+
+static inline u32 os_atomic32_read(const u32 *p)
+{
+	return smp_load_acquire(p);
+}
+
+static inline void os_atomic32_set(u32 *p, u32 v)
+{
+	smp_store_release(p, v);
+}
+
+static inline u32 os_atomic32_add(u32 *p, s32 v)
+{
+	return (u32)atomic_add_return(v, (atomic_t *)p);
+}
+
+static inline void os_yield(void)
+{
+	cond_resched();
+}
+
+#define os_cpu_relax cpu_relax
+
+/*
+ * A work item on an ordered workqueue of its own: one run at a time, and
+ * queued while running it runs once more (the user-space os_work's
+ * semantics, see os-user.h).
+ */
+struct os_work {
+	struct work_struct work;
+	struct workqueue_struct *wq;
+	void (*fn)(struct os_work *w);
+};
+
+static inline void os_work_trampoline(struct work_struct *work)
+{
+	struct os_work *w = container_of(work, struct os_work, work);
+
+	w->fn(w);
+}
+
+static inline int os_work_init(struct os_work *w, const char *name,
+			       void (*fn)(struct os_work *w))
+{
+	w->fn = fn;
+	INIT_WORK(&w->work, os_work_trampoline);
+	w->wq = alloc_ordered_workqueue("xengt-%s", WQ_MEM_RECLAIM, name);
+	return w->wq ? 0 : -ENOMEM;
+}
+
+static inline void os_work_queue(struct os_work *w)
+{
+	queue_work(w->wq, &w->work);
+}
+
+static inline void os_work_flush(struct os_work *w)
+{
+	flush_work(&w->work);
+}
+
+static inline void os_work_fini(struct os_work *w)
+{
+	if (!w->wq)
+		return;
+	flush_work(&w->work);
+	destroy_workqueue(w->wq);
+	w->wq = NULL;
 }
 
 #endif /* XENGT_OS_LINUX_H */

@@ -2,8 +2,12 @@
 /*
  * User-space implementation of the OS shim.
  */
-#include <stdio.h>
+#define _GNU_SOURCE /* pthread_setname_np */
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "os.h"
 
@@ -76,4 +80,137 @@ void os_mutex_lock(struct os_mutex *m)
 void os_mutex_unlock(struct os_mutex *m)
 {
 	pthread_mutex_unlock(&m->m);
+}
+
+void os_yield(void)
+{
+	sched_yield();
+}
+
+/* How long a worker keeps looking for more work before it sleeps. */
+#define OS_WORK_SPIN_NS 100000ULL
+#define OS_WORK_SPIN_PAUSES 64U
+
+static u64 os_work_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/* Wait for the next request; false when the worker must stop. */
+static bool os_work_wait(struct os_work *w)
+{
+	u64 until = os_work_now_ns() + OS_WORK_SPIN_NS;
+	bool go;
+	u32 i;
+
+	/*
+	 * A very short spin without giving the CPU away, then a longer one
+	 * that yields (a PAUSE loop slows an SMT sibling, and another thread
+	 * may need this CPU), then sleep.
+	 */
+	for (i = 0; i < OS_WORK_SPIN_PAUSES; i++) {
+		if (__atomic_load_n(&w->pending, __ATOMIC_ACQUIRE))
+			return true;
+		os_cpu_relax();
+	}
+	while (!__atomic_load_n(&w->pending, __ATOMIC_ACQUIRE) &&
+	       os_work_now_ns() < until)
+		sched_yield();
+	pthread_mutex_lock(&w->m);
+	w->sleeping = 1;
+	while (!w->stop && !__atomic_load_n(&w->pending, __ATOMIC_ACQUIRE))
+		pthread_cond_wait(&w->c, &w->m);
+	w->sleeping = 0;
+	go = !w->stop || __atomic_load_n(&w->pending, __ATOMIC_ACQUIRE);
+	pthread_mutex_unlock(&w->m);
+	return go;
+}
+
+static void *os_work_thread(void *arg)
+{
+	struct os_work *w = arg;
+
+	while (os_work_wait(w)) {
+		__atomic_store_n(&w->running, 1, __ATOMIC_RELEASE);
+		while (__atomic_exchange_n(&w->pending, 0, __ATOMIC_ACQ_REL))
+			w->fn(w);
+		__atomic_store_n(&w->running, 0, __ATOMIC_RELEASE);
+		/* A flusher waits for running == 0 with pending == 0. */
+		pthread_mutex_lock(&w->m);
+		pthread_cond_broadcast(&w->c);
+		pthread_mutex_unlock(&w->m);
+	}
+	return NULL;
+}
+
+int os_work_init(struct os_work *w, const char *name,
+		 void (*fn)(struct os_work *w))
+{
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->fn = fn;
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	pthread_mutex_init(&w->m, NULL);
+	pthread_cond_init(&w->c, NULL);
+	ret = pthread_create(&w->thread, NULL, os_work_thread, w);
+	if (ret) {
+		pthread_cond_destroy(&w->c);
+		pthread_mutex_destroy(&w->m);
+		return -ret;
+	}
+	pthread_setname_np(w->thread, w->name);
+	return 0;
+}
+
+void os_work_queue(struct os_work *w)
+{
+	if (__atomic_exchange_n(&w->pending, 1, __ATOMIC_ACQ_REL))
+		return; /* already pending: the worker will see it */
+	pthread_mutex_lock(&w->m);
+	if (w->sleeping)
+		pthread_cond_broadcast(&w->c);
+	pthread_mutex_unlock(&w->m);
+}
+
+void os_work_flush(struct os_work *w)
+{
+	pthread_mutex_lock(&w->m);
+	while (__atomic_load_n(&w->pending, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&w->running, __ATOMIC_ACQUIRE)) {
+		struct timespec ts;
+
+		/* Timed: the worker may be spinning, not waiting on c. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 1000000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->c, &w->m, &ts);
+	}
+	pthread_mutex_unlock(&w->m);
+}
+
+void os_work_fini(struct os_work *w)
+{
+	if (!w->fn)
+		return;
+	os_work_flush(w);
+	pthread_mutex_lock(&w->m);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->c);
+	pthread_mutex_unlock(&w->m);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->c);
+	pthread_mutex_destroy(&w->m);
+	w->fn = NULL;
+}
+
+bool os_mutex_trylock(struct os_mutex *m)
+{
+	return pthread_mutex_trylock(&m->m) == 0;
 }

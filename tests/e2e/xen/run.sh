@@ -152,7 +152,7 @@ GUEST_MAIN=$here/guest/i915.c \
 	GUEST_CFLAGS="-I$I915PV -I$top/kernel/xengt/gpu" \
 	"$here/guest/build.sh" "$BUILD/guest-i915" "$I915PV/probe.c" \
 	"$I915PV/balloon.c" "$I915PV/ggtt.c" "$I915PV/pages.c" \
-	"$I915PV/ppgtt.c" "$I915PV/engine.c" "$I915PV/workload.c" \
+	"$I915PV/ppgtt.c" "$I915PV/engine.c" "$I915PV/guest_workload.c" \
 	>>"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building the i915-pv test guest failed"; }
 

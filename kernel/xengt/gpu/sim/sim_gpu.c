@@ -9,12 +9,6 @@
 #define SIM_ENGINE_REGS 0x800U /* per-engine register block size */
 #define SIM_BLIT_ROW_BYTES (65536U * 4)
 
-/*
- * The core's interrupt entry lives in core/irq.c, which a build may not
- * link (tests of the GPU alone): a weak reference stays NULL then.
- */
-extern void xengt_gvt_irq(struct xengt_gvt *gvt) __attribute__((weak));
-
 u16 sim_gpu_requester_slot(u16 requester)
 {
 	return requester < SIM_GPU_MAX_DOMAINS ? requester : 0;
@@ -93,9 +87,7 @@ void sim_gpu_raise(struct sim_gpu *g, struct sim_engine *e, u32 bits)
 
 void sim_gpu_deliver_irq(struct sim_gpu *g)
 {
-	struct xengt_gvt *gvt = g->base.gvt;
-
-	if (!gvt || !xengt_gvt_irq)
+	if (!g->irq_handler)
 		return;
 	/*
 	 * One deliverer at a time, and never under exec_lock: the core may
@@ -106,7 +98,7 @@ void sim_gpu_deliver_irq(struct sim_gpu *g)
 	       !__atomic_exchange_n(&g->irq_busy, 1, __ATOMIC_ACQUIRE)) {
 		while (__atomic_exchange_n(&g->irq_raised, 0, __ATOMIC_ACQ_REL))
 			if (sim_irq_asserted(g))
-				xengt_gvt_irq(gvt);
+				g->irq_handler(g);
 		__atomic_store_n(&g->irq_busy, 0, __ATOMIC_RELEASE);
 	}
 }
@@ -261,73 +253,18 @@ int sim_gpu_cs_reg_write(struct sim_gpu *g, u32 offset, u32 val)
 	return sim_reg_write_locked(g, offset, val, true);
 }
 
-static u32 sim_mmio_read(struct xengt_gpu *gpu, u32 offset)
-{
-	return sim_gpu_reg_read(to_sim_gpu(gpu), offset);
-}
-
-static void sim_mmio_write(struct xengt_gpu *gpu, u32 offset, u32 val)
-{
-	sim_gpu_reg_write(to_sim_gpu(gpu), offset, val);
-}
-
-static u64 sim_ggtt_read(struct xengt_gpu *gpu, u32 index)
-{
-	struct sim_gpu *g = to_sim_gpu(gpu);
-
-	return index < g->ggtt_entries ? g->ggtt[index] : 0;
-}
-
-static void sim_ggtt_write(struct xengt_gpu *gpu, u32 index, u64 pte)
-{
-	struct sim_gpu *g = to_sim_gpu(gpu);
-
-	if (index < g->ggtt_entries)
-		__atomic_store_n(&g->ggtt[index], pte, __ATOMIC_RELEASE);
-}
-
-static void *sim_dma_alloc_page(struct xengt_gpu *gpu, u64 *dma)
-{
-	struct sim_gpu *g = to_sim_gpu(gpu);
-	u64 pfn;
-	u8 *p;
-
-	if (!g->bus)
-		return NULL;
-	p = g->bus->ops->alloc_host_frame(g->bus, &pfn);
-	if (p)
-		*dma = pfn << XENGT_PAGE_SHIFT;
-	return p;
-}
-
-static void sim_dma_free_page(struct xengt_gpu *gpu, void *cpu, u64 dma)
-{
-	struct sim_gpu *g = to_sim_gpu(gpu);
-
-	if (cpu)
-		g->bus->ops->free_host_frame(g->bus, dma >> XENGT_PAGE_SHIFT);
-}
-
-static const struct xengt_gpu_ops sim_gpu_ops = {
-	.mmio_read = sim_mmio_read,
-	.mmio_write = sim_mmio_write,
-	.ggtt_read = sim_ggtt_read,
-	.ggtt_write = sim_ggtt_write,
-	.dma_alloc_page = sim_dma_alloc_page,
-	.dma_free_page = sim_dma_free_page,
-};
-
 int sim_gpu_init(struct sim_gpu *g, struct sim_bus *bus)
 {
 	u32 i;
 
 	os_memset(g, 0, sizeof(*g));
-	g->base.ops = &sim_gpu_ops;
+	g->base.ops = &sim_host_gpu_ops;
 	g->base.info.device_id = SIM_GPU_DEVICE_ID;
 	g->base.info.revision = SIM_GPU_REVISION;
 	g->base.info.aperture_size = SIM_GPU_APERTURE;
 	g->base.info.gm_size = SIM_GPU_GM_SIZE;
 	g->base.info.fences = SIM_GPU_FENCES;
+	g->base.info.backend_gm_size = SIM_HOST_GM_SIZE;
 	g->bus = bus;
 	g->ggtt_entries = SIM_GPU_GM_SIZE >> XENGT_PAGE_SHIFT;
 	g->regs = os_vzalloc(SIM_GPU_MMIO_SIZE);
@@ -403,4 +340,17 @@ int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 		len -= n;
 	}
 	return ret;
+}
+
+u64 sim_gpu_ggtt_read(struct sim_gpu *g, u32 index)
+{
+	return index < g->ggtt_entries ?
+		       __atomic_load_n(&g->ggtt[index], __ATOMIC_ACQUIRE) :
+		       0;
+}
+
+void sim_gpu_ggtt_write(struct sim_gpu *g, u32 index, u64 pte)
+{
+	if (index < g->ggtt_entries)
+		__atomic_store_n(&g->ggtt[index], pte, __ATOMIC_RELEASE);
 }

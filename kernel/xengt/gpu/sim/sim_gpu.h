@@ -19,7 +19,8 @@
  *    CTX_TIMESTAMP += run time), context status events in the CSB of the
  *    hardware status page (RING_HWS_PGA) and in the CSB registers, the GT
  *    interrupt registers (ISR/IMR/IIR/IER per bank, master control) and a
- *    call into the GVT core when the interrupt is asserted (gpu.h);
+ *    call of the registered interrupt handler when the interrupt is
+ *    asserted (sim_gpu.irq_handler);
  *  - VCS and VECS as idle register blocks: an ELSP submission there is
  *    refused (counted, RING_EIR set);
  *  - masked registers (RING_MI_MODE: MODE_IDLE follows STOP_RING;
@@ -38,6 +39,11 @@
  *    images, page-table reads, status page) is recorded with its requester
  *    (the domain registered for the context ID's top byte, see
  *    sim_gpu_set_tag_owner()) and the owner of the frame it touched.
+ *
+ * The GVT core does not drive those registers itself: gpu.h is at
+ * submission level, and sim_host.c is the host driver that implements it
+ * on this device (status pages, execlist mode, interrupts, ELSP, the CSB),
+ * as i915 would for a real GPU.
  *
  * What it does not model: the 3D and media pipelines (render commands other
  * than PIPE_CONTROL are skipped by their length), display, fences/tiling,
@@ -66,6 +72,8 @@
 #define SIM_GPU_MMIO_SIZE 0x200000U
 #define SIM_GPU_MAX_DOMAINS 64
 #define SIM_GPU_TAGS 256
+/* Graphics memory sim_host.c keeps for its engines' status pages. */
+#define SIM_HOST_GM_SIZE XENGT_KB(64)
 
 /* Watchdog defaults: per context run. */
 #define SIM_GPU_WATCHDOG_TICKS (1ULL << 26)
@@ -100,9 +108,28 @@ struct sim_gpu {
 	u8 *blit_row;
 	/* One command streamer at a time: execution is serialised. */
 	struct os_mutex exec_lock;
-	/* Interrupt delivery to the core (see sim_gpu_deliver_irq()). */
+	/*
+	 * Interrupt delivery (see sim_gpu_deliver_irq()): the handler of
+	 * whoever drives the device (sim_host.c), or NULL (a polling driver).
+	 */
+	void (*irq_handler)(struct sim_gpu *g);
 	int irq_busy, irq_raised;
+
+	/* Host-driver state of sim_host.c, per executing engine. */
+	const struct xengt_gpu_client *client;
+	struct sim_host_engine {
+		u8 *hwsp; /* its status page (a host frame) */
+		u64 hwsp_pfn;
+		u64 hwsp_gm; /* where it is mapped */
+		u32 csb_read; /* last CSB entry consumed */
+		u32 ctx_id; /* of the context in flight */
+		u64 cookie;
+		bool busy;
+	} host[XENGT_NR_ENGINES];
 };
+
+/* The gpu.h implementation (sim_host.c). */
+extern const struct xengt_gpu_ops sim_host_gpu_ops;
 
 static inline struct sim_gpu *to_sim_gpu(struct xengt_gpu *gpu)
 {
@@ -131,6 +158,10 @@ void sim_gpu_set_watchdog(struct sim_gpu *g, u64 ticks, u32 bb_starts);
  */
 int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 		      u32 len, bool write);
+
+/* One GGTT entry as the CPU sees it in BAR0 (index = address >> 12). */
+u64 sim_gpu_ggtt_read(struct sim_gpu *g, u32 index);
+void sim_gpu_ggtt_write(struct sim_gpu *g, u32 index, u64 pte);
 
 /* Register access as the CPU sees it (with side effects). */
 u32 sim_gpu_reg_read(struct sim_gpu *g, u32 offset);

@@ -45,7 +45,7 @@
 #include "pci.h"
 #include "result.h"
 #include "timing.h"
-#include "workload.h"
+#include "guest_workload.h"
 
 #define BAR0_DEFAULT_GPA 0xc0000000u
 #define RAM_END_DEFAULT (32u << 20) /* memory = 32 in the domain config */

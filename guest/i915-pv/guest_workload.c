@@ -2,7 +2,7 @@
 /*
  * The guest driver's GPU workloads (see workload.h).
  */
-#include "workload.h"
+#include "guest_workload.h"
 #include "engine.h"
 #include "ppgtt.h"
 #include "gen9.h"
