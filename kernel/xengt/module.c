@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xengt.ko: the GVT core in the dom0 kernel.
+ * xengt.ko: the one owner of the GPU in dom0.
  *
- * For now it brings the core up on the software GPU with no hypervisor
- * backend, proving that the core builds and runs in the kernel from the
- * same files as in user space.  The Xen backend (hv/xen-kernel.c) and the
- * admin view (/sys/kernel/xengt) attach here later.
+ * It takes the GPU named by gpu= (today only "sim", the software Gen9
+ * GPU, so that everything runs without Intel hardware), puts the one GVT
+ * of the host on it, and shows it at /sys/kernel/xengt (sysfs.c), where
+ * vGPUs are created, destroyed and watched.  Every vGPU of the host lives
+ * on this GVT, whichever trap path serves its guest.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/xarray.h>
 
-#include "gvt.h"
+#include "xengt/xengt.h"
 #include "sim_gpu.h"
+#include "sysfs.h"
+
+static char *gpu = "sim";
+module_param(gpu, charp, 0444);
+MODULE_PARM_DESC(gpu, "the GPU to share: sim (the software Gen9 GPU)");
 
 static struct sim_gpu *xengt_sim_gpu;
 static struct xengt_gvt *xengt_gvt;
@@ -73,38 +79,46 @@ static int __init xengt_init(void)
 {
 	int ret;
 
-	xengt_sim_gpu = kzalloc(sizeof(*xengt_sim_gpu), GFP_KERNEL);
-	xengt_gvt = kzalloc(sizeof(*xengt_gvt), GFP_KERNEL);
-	if (!xengt_sim_gpu || !xengt_gvt) {
-		ret = -ENOMEM;
-		goto err_free;
+	if (strcmp(gpu, "sim")) {
+		pr_err("xengt: gpu=%s is not supported; supported: sim (the software Gen9 GPU)\n",
+		       gpu);
+		return -EINVAL;
 	}
+	xengt_sim_gpu = kzalloc(sizeof(*xengt_sim_gpu), GFP_KERNEL);
+	if (!xengt_sim_gpu)
+		return -ENOMEM;
 	xa_init(&xengt_kbus.pages);
 	xengt_kbus.bus.ops = &xengt_kbus_ops;
 	ret = sim_gpu_init(xengt_sim_gpu, &xengt_kbus.bus);
 	if (ret)
 		goto err_free;
-	ret = xengt_gvt_init(xengt_gvt, &xengt_sim_gpu->base, NULL);
+	ret = xengt_gvt_create(&xengt_sim_gpu->base, &xengt_gvt);
 	if (ret)
 		goto err_gpu;
-	pr_info("xengt: core up on the software GPU, no hypervisor backend\n");
+	ret = xengt_sysfs_init(xengt_gvt);
+	if (ret)
+		goto err_gvt;
+	pr_info("xengt: GVT up on the software GPU (gpu=sim): /sys/kernel/xengt\n");
 	return 0;
 
+err_gvt:
+	xengt_gvt_destroy(xengt_gvt);
 err_gpu:
 	sim_gpu_fini(xengt_sim_gpu);
 err_free:
-	kfree(xengt_gvt);
+	xa_destroy(&xengt_kbus.pages);
 	kfree(xengt_sim_gpu);
 	return ret;
 }
 
 static void __exit xengt_exit(void)
 {
-	xengt_gvt_fini(xengt_gvt);
+	xengt_sysfs_fini();
+	xengt_gvt_destroy(xengt_gvt);
 	sim_gpu_fini(xengt_sim_gpu);
+	/* The backend's own pages were the last; a leak shows here. */
 	WARN_ON(!xa_empty(&xengt_kbus.pages));
 	xa_destroy(&xengt_kbus.pages);
-	kfree(xengt_gvt);
 	kfree(xengt_sim_gpu);
 	pr_info("xengt: unloaded\n");
 }

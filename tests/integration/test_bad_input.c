@@ -154,7 +154,7 @@ static void test_config_every_offset(void **state)
 	 * BAR0 traps, and that is where it is decoded (or nowhere).
 	 */
 	assert_int_equal(fx_cfg_rd(bad, 0, 4), 0x19128086);
-	assert_int_equal(bad->cfg.bar0_mapped, bad->vm->bar0_base);
+	assert_int_equal(bad->cfg.bar0_mapped, sim_vm_of(bad->vm)->bar0_base);
 	if (bad->cfg.bar0_mapped)
 		assert_int_equal(bad->cfg.bar0_mapped, vgpu_cfg_bar0_base(bad));
 	check_isolated(w, &s);

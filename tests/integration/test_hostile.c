@@ -257,7 +257,7 @@ static void test_reset_mid_workload(void **state)
 	u32 *vdata = wl_ram32(v, h->data_gpa[1]);
 	u32 cmd[4], k;
 
-	xengt_sched_pause(&h->w->gvt, true);
+	xengt_sched_pause(h->w->gvt, true);
 	for (k = 0; k < 40; k++) {
 		wl_sdi(cmd, WL_DATA_VA + 0x100, k + 1);
 		wl_emit(a, XENGT_RCS, cmd, 4);
@@ -268,7 +268,7 @@ static void test_reset_mid_workload(void **state)
 	}
 	assert_int_equal(workload_vgpu_queued(a->v), 40);
 	/* Part of both queues runs, then the attacker is reset. */
-	xengt_sched_run(&h->w->gvt, 1500);
+	xengt_sched_run(h->w->gvt, 1500);
 	assert_true(workload_vgpu_queued(a->v) > 0 &&
 		    workload_vgpu_queued(a->v) < 40);
 	vgpu_reset(a->v);
@@ -276,8 +276,8 @@ static void test_reset_mid_workload(void **state)
 	assert_int_equal(a->v->ppgtt.nr_spt, 0);
 	assert_int_equal(a->wv->vm->nr_wp, 0);
 	assert_true(a->v->exec_stats.workloads_dropped > 0);
-	xengt_sched_pause(&h->w->gvt, false);
-	xengt_sched_run(&h->w->gvt, 0);
+	xengt_sched_pause(h->w->gvt, false);
+	xengt_sched_run(h->w->gvt, 0);
 	/* Every one of the victim's 40 workloads ran, in order. */
 	assert_int_equal(workload_vgpu_queued(v->v), 0);
 	assert_int_equal(vdata[0x200 / 4], 40);

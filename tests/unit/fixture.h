@@ -8,6 +8,9 @@
 #define XENGT_TEST_FIXTURE_H
 
 #include "world.h"
+/* White-box: the core's own headers (only tests may include them). */
+#include "gvt.h"
+#include "vgpu.h"
 #include "mmio.h"
 #include "cfg_space.h"
 #include "pvinfo.h"

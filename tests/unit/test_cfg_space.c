@@ -87,7 +87,7 @@ static void test_bar_sizing_masks(void **state)
 	/* Sizing with decoding on never traps at the all-ones address. */
 	fx_cfg_wr(v, 0x04, 2, 0x2);
 	assert_int_equal(v->cfg.bar0_mapped, 0);
-	assert_int_equal(v->vm->bar0_base, 0);
+	assert_int_equal(sim_vm_of(v->vm)->bar0_base, 0);
 }
 
 static void test_bar_moves_reach_hypervisor(void **state)
@@ -96,18 +96,22 @@ static void test_bar_moves_reach_hypervisor(void **state)
 
 	fx_cfg_wr(v, 0x10, 4, 0xc0000000);
 	fx_cfg_wr(v, 0x14, 4, 0);
-	assert_int_equal(v->vm->bar0_base, 0); /* decoding still off */
+	assert_int_equal(sim_vm_of(v->vm)->bar0_base,
+			 0); /* decoding still off */
 	fx_cfg_wr(v, 0x04, 2, 0x2);
-	assert_int_equal(v->vm->bar0_base, 0xc0000000);
-	assert_int_equal(sim_vm_mmio_read(v->vm, 0xc0078000, 8), VGT_MAGIC);
+	assert_int_equal(sim_vm_of(v->vm)->bar0_base, 0xc0000000);
+	assert_int_equal(sim_vm_mmio_read(sim_vm_of(v->vm), 0xc0078000, 8),
+			 VGT_MAGIC);
 	/* Move: the old range stops trapping, the new one starts. */
 	fx_cfg_wr(v, 0x10, 4, 0xd1000000);
-	assert_int_equal(v->vm->bar0_base, 0xd1000000);
-	assert_int_equal(sim_vm_mmio_read(v->vm, 0xd1078000, 8), VGT_MAGIC);
-	assert_int_equal(sim_vm_mmio_read(v->vm, 0xc0078000, 8), ~0ULL);
+	assert_int_equal(sim_vm_of(v->vm)->bar0_base, 0xd1000000);
+	assert_int_equal(sim_vm_mmio_read(sim_vm_of(v->vm), 0xd1078000, 8),
+			 VGT_MAGIC);
+	assert_int_equal(sim_vm_mmio_read(sim_vm_of(v->vm), 0xc0078000, 8),
+			 ~0ULL);
 	/* Memory decoding off: nothing traps. */
 	fx_cfg_wr(v, 0x04, 2, 0);
-	assert_int_equal(v->vm->bar0_base, 0);
+	assert_int_equal(sim_vm_of(v->vm)->bar0_base, 0);
 	/* A BAR over guest RAM is refused by the hypervisor. */
 	fx_log_capture();
 	fx_cfg_wr(v, 0x10, 4, 0x01000000);
@@ -123,7 +127,7 @@ static void test_opregion(void **state)
 
 	fx_cfg_wr(v, 0xfc, 4, 0x00100000);
 	assert_int_equal(fx_cfg_rd(v, 0xfc, 4), 0x00100000);
-	ram = sim_vm_ram(v->vm, 0x00100000);
+	ram = sim_vm_ram(sim_vm_of(v->vm), 0x00100000);
 	assert_memory_equal(ram, "IntelGraphicsMem", 16);
 	assert_int_equal(ram[0x10], 8); /* 8 KiB */
 	assert_int_equal(ram[0x17], 2); /* version 2.0 */

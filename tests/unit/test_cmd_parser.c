@@ -219,7 +219,7 @@ static u32 copy_dw(struct ct *c, const struct cmd_shadow_buf *b, u32 i)
 /* A copy lies in the core's graphics memory, outside every partition. */
 static void assert_core_gm(struct ct *c, const struct cmd_shadow_buf *b)
 {
-	struct core_gm *cg = &c->g.w->gvt.core_gm;
+	struct core_gm *cg = &c->g.w->gvt->core_gm;
 	u64 end = b->gm + (u64)b->nr_pages * 4096;
 
 	assert_true(b->gm >= cg->base);

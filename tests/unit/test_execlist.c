@@ -49,7 +49,8 @@ static void test_two_elements(void **state)
 	assert_int_equal(fx_rd32(g->v, base + RING_ELSP), 0);
 	assert_int_equal(g->v->exec_stats.workloads_done, 2);
 	/* The GPU's work was attributed to this domain only. */
-	assert_true(g->w->gpu.stats.ticks_by_requester[g->wv->vm->domid] > 0);
+	assert_true(g->w->gpu.stats.ticks_by_requester[g->wv->vm->base.domid] >
+		    0);
 	assert_int_equal(wl_foreign(g->w), 0);
 	/* The guest's driver resets the CSB pointer (masked write). */
 	fx_wr32(g->v, base + RING_CONTEXT_STATUS_PTR,
@@ -182,7 +183,7 @@ static void test_fetches_only_host_frames(void **state)
 {
 	struct wl_guest *g = *state;
 	struct sim_gpu_stats *st = &g->w->gpu.stats;
-	u16 dom = g->wv->vm->domid;
+	u16 dom = g->wv->vm->base.domid;
 	struct chain c;
 	u64 all, host;
 
@@ -214,7 +215,7 @@ static u64 host_pages_used(struct wl_guest *g)
 static void test_shadow_lifetime(void **state)
 {
 	struct wl_guest *g = *state;
-	struct xengt_gvt *gvt = &g->w->gvt;
+	struct xengt_gvt *gvt = g->w->gvt;
 	struct chain c;
 	u64 free0, mapped0;
 	u32 i;

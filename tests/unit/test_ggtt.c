@@ -44,7 +44,7 @@ static void test_entry_translated(void **state)
 	struct world *w = *state;
 	struct vgpu *v = w->vms[0].vgpu;
 	u64 gm = v->low_gm_base + 5 * 4096, gpa = 0x345000;
-	u64 pte, mfn = v->vm->p2m[gpa >> 12];
+	u64 pte, mfn = sim_vm_of(v->vm)->p2m[gpa >> 12];
 
 	assert_int_not_equal(mfn, gpa >> 12); /* the simulation scatters */
 	fx_wr64(v, gtt_off(gm), gpa | 0x3);
@@ -118,7 +118,7 @@ static void test_half_writes(void **state)
 	struct world *w = *state;
 	struct vgpu *v = w->vms[1].vgpu;
 	u64 gm = v->high_gm_base + 7 * 4096;
-	u64 mfn = v->vm->p2m[0x10];
+	u64 mfn = sim_vm_of(v->vm)->p2m[0x10];
 
 	fx_wr32(v, gtt_off(gm) + 4, 0);
 	fx_wr32(v, gtt_off(gm), 0x10001);
@@ -150,7 +150,6 @@ static void test_reset_and_destroy_clear_physical(void **state)
 	fx_wr64(v, gtt_off(v->low_gm_base), 0x3000 | 1);
 	vgpu_destroy(v);
 	w->vms[0].vgpu = NULL;
-	w->vms[0].vm->vgpu = NULL;
 	assert_int_equal(w->gpu.ggtt[lo], 0);
 }
 

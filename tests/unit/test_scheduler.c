@@ -40,8 +40,8 @@ static int setup(void **state)
 		s->data_gpa[i] = wl_page(&s->g[i]);
 		wl_ppgtt_map(&s->g[i], WL_DATA_VA, s->data_gpa[i]);
 	}
-	xengt_sched_pause(&s->w->gvt, true);
-	xengt_sched_set_slice(&s->w->gvt, 500);
+	xengt_sched_pause(s->w->gvt, true);
+	xengt_sched_set_slice(s->w->gvt, 500);
 	*state = s;
 	return 0;
 }
@@ -76,7 +76,7 @@ static u64 run(struct st *s, u32 active, u64 *ticks)
 				wl_submit(g, XENGT_RCS);
 			}
 		}
-		elapsed += xengt_sched_run(&s->w->gvt, CHUNK);
+		elapsed += xengt_sched_run(s->w->gvt, CHUNK);
 	}
 	for (i = 0; i < NR; i++) {
 		ticks[i] =
@@ -90,7 +90,7 @@ static void drain_and_verify(struct st *s)
 {
 	u32 i;
 
-	xengt_sched_run(&s->w->gvt, 0);
+	xengt_sched_run(s->w->gvt, 0);
 	for (i = 0; i < NR; i++)
 		assert_int_equal(wl_ram32(&s->g[i], s->data_gpa[i])[0],
 				 s->seq[i]);
@@ -197,7 +197,7 @@ static void test_reset_drops_only_its_queue(void **state)
 	for (i = 0; i < NR; i++)
 		if (i != 2)
 			assert_int_equal(workload_vgpu_queued(s->g[i].v), 10);
-	xengt_sched_run(&s->w->gvt, 0);
+	xengt_sched_run(s->w->gvt, 0);
 	for (i = 0; i < NR; i++)
 		if (i != 2)
 			assert_int_equal(wl_ram32(&s->g[i], s->data_gpa[i])[0],

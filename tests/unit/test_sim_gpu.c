@@ -23,7 +23,7 @@
 struct tg {
 	struct sim_machine m;
 	struct sim_gpu g;
-	struct hv_vm *vm;
+	struct sim_vm *vm;
 	u64 next_gfn;
 	u64 next_gm;
 	u64 pml4; /* DMA address */

@@ -25,13 +25,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct vgpu_params params(struct world *w, const char *type, u16 domid)
+static struct xengt_vgpu_params params(const char *type, u16 domid)
 {
-	struct vgpu_params p = { 0 };
+	struct xengt_vgpu_params p = { 0 };
 
 	assert_int_equal(vgpu_params_from_type(&p, type), 0);
 	p.domid = domid;
-	p.vm = w->vms[0].vm; /* any VM will do: no guest runs here */
 	return p;
 }
 
@@ -51,31 +50,31 @@ static void test_reference_types(void **state)
 	assert_non_null(vgpu_type_find("xengt_8"));
 	assert_null(vgpu_type_find("xengt_3"));
 	/* min((aperture - host low) / low, (hidden - host high) / high) */
-	assert_int_equal(
-		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_8")), 6);
-	assert_int_equal(
-		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_4")), 3);
-	assert_int_equal(
-		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_2")), 1);
-	assert_int_equal(
-		vgpu_type_available(&w->gvt, vgpu_type_find("xengt_1")), 0);
+	assert_int_equal(vgpu_type_available(w->gvt, vgpu_type_find("xengt_8")),
+			 6);
+	assert_int_equal(vgpu_type_available(w->gvt, vgpu_type_find("xengt_4")),
+			 3);
+	assert_int_equal(vgpu_type_available(w->gvt, vgpu_type_find("xengt_2")),
+			 1);
+	assert_int_equal(vgpu_type_available(w->gvt, vgpu_type_find("xengt_1")),
+			 0);
 }
 
 static void test_create_destroy_cycles_balance(void **state)
 {
 	struct world *w = *state;
-	struct vgpu_params a, b;
+	struct xengt_vgpu_params a, b;
 	struct vgpu *va, *vb;
 	u32 i;
 
 	assert_int_equal(
 		sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
 	w->nr_vms = 1;
-	a = params(w, "xengt_8", 1);
-	b = params(w, "xengt_4", 2);
+	a = params("xengt_8", 1);
+	b = params("xengt_4", 2);
 	for (i = 0; i < 10000; i++) {
-		assert_int_equal(vgpu_create(&w->gvt, &a, &va), 0);
-		assert_int_equal(vgpu_create(&w->gvt, &b, &vb), 0);
+		assert_int_equal(vgpu_create(w->gvt, &a, &va), 0);
+		assert_int_equal(vgpu_create(w->gvt, &b, &vb), 0);
 		if (i & 1) {
 			vgpu_reset(va);
 			vgpu_destroy(va);
@@ -85,8 +84,8 @@ static void test_create_destroy_cycles_balance(void **state)
 			vgpu_destroy(va);
 		}
 	}
-	assert_host_only(&w->gvt);
-	assert_int_equal(range_alloc_largest_free(&w->gvt.low_gm),
+	assert_host_only(w->gvt);
+	assert_int_equal(range_alloc_largest_free(&w->gvt->low_gm),
 			 (SIM_GPU_APERTURE >> 20) - GVT_HOST_LOW_GM_MB);
 }
 
@@ -94,93 +93,93 @@ static void test_overcommit_names_resource(void **state)
 {
 	struct world *w = *state;
 	struct vgpu *v[8];
-	struct vgpu_params p;
+	struct xengt_vgpu_params p;
 	u32 i;
 
 	assert_int_equal(
 		sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
 	w->nr_vms = 1;
 	for (i = 0; i < 3; i++) {
-		p = params(w, "xengt_4", i + 1);
-		assert_int_equal(vgpu_create(&w->gvt, &p, &v[i]), 0);
+		p = params("xengt_4", i + 1);
+		assert_int_equal(vgpu_create(w->gvt, &p, &v[i]), 0);
 	}
 	fx_log_reset();
-	p = params(w, "xengt_4", 9);
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[3]), -ENOSPC);
+	p = params("xengt_4", 9);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[3]), -ENOSPC);
 	assert_non_null(strstr(fx_log_text(), "not enough low GM (aperture)"));
 	/* Nothing leaked by the failed attempt. */
-	assert_int_equal(w->gvt.nr_vgpus, 3);
-	assert_int_equal(w->gvt.high_gm.used_units,
+	assert_int_equal(w->gvt->nr_vgpus, 3);
+	assert_int_equal(w->gvt->high_gm.used_units,
 			 GVT_HOST_HIGH_GM_MB + 3 * 512);
 
 	/* Hidden memory runs out first for a custom shape. */
 	vgpu_destroy(v[2]);
 	fx_log_reset();
-	p = params(w, "xengt_8", 10);
+	p = params("xengt_8", 10);
 	p.low_gm_mb = 1;
 	p.high_gm_mb = 4096;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[3]), -ENOSPC);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[3]), -ENOSPC);
 	assert_non_null(strstr(fx_log_text(), "not enough high GM (hidden)"));
-	assert_int_equal(w->gvt.low_gm.used_units,
+	assert_int_equal(w->gvt->low_gm.used_units,
 			 GVT_HOST_LOW_GM_MB + 2 * 128);
 
 	/* And fences: 32 - 4 (host) - 2 x 4 leaves 20. */
 	fx_log_reset();
-	p = params(w, "xengt_8", 11);
+	p = params("xengt_8", 11);
 	p.low_gm_mb = 1;
 	p.high_gm_mb = 1;
 	p.fences = 21;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[3]), -ENOSPC);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[3]), -ENOSPC);
 	assert_non_null(strstr(fx_log_text(), "not enough fence registers"));
 	p.fences = 20;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[2]), 0);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[2]), 0);
 
 	for (i = 0; i < 3; i++)
 		vgpu_destroy(v[i]);
-	assert_host_only(&w->gvt);
+	assert_host_only(w->gvt);
 }
 
 static void test_limits_and_bad_params(void **state)
 {
 	struct world *w = *state;
 	struct vgpu *v[XENGT_MAX_VGPUS + 1];
-	struct vgpu_params p;
+	struct xengt_vgpu_params p;
 	u32 i;
 
 	assert_int_equal(
 		sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
 	w->nr_vms = 1;
 	for (i = 0; i < XENGT_MAX_VGPUS; i++) {
-		p = params(w, "xengt_8", i + 1);
+		p = params("xengt_8", i + 1);
 		p.low_gm_mb = 8;
 		p.high_gm_mb = 8;
 		p.fences = 1;
-		assert_int_equal(vgpu_create(&w->gvt, &p, &v[i]), 0);
+		assert_int_equal(vgpu_create(w->gvt, &p, &v[i]), 0);
 		assert_int_equal(v[i]->id, i + 1);
 	}
 	fx_log_reset();
 	p.domid = 100;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[i]), -ENOSPC);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[i]), -ENOSPC);
 	assert_non_null(strstr(fx_log_text(), "vGPU slots"));
 	vgpu_destroy(v[3]);
 	/* One vGPU per domain. */
 	p.domid = 1;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[3]), -EEXIST);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[3]), -EEXIST);
 	p.domid = 4;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[3]), 0);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[3]), 0);
 	assert_int_equal(v[3]->id, 4);
 
 	p.domid = 50;
 	p.fences = 0;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[8]), -EINVAL);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[8]), -EINVAL);
 	p.fences = 1;
 	p.weight = 0;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[8]), -EINVAL);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[8]), -EINVAL);
 	p.weight = 17;
-	assert_int_equal(vgpu_create(&w->gvt, &p, &v[8]), -EINVAL);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v[8]), -EINVAL);
 	for (i = 0; i < XENGT_MAX_VGPUS; i++)
 		vgpu_destroy(v[i]);
-	assert_host_only(&w->gvt);
+	assert_host_only(w->gvt);
 }
 
 static u32 phys_fence(struct world *w, u32 n, u32 half)

@@ -119,7 +119,7 @@ void wl_init(struct wl_guest *g, struct world *w, u32 i)
 	g->v = w->vms[i].vgpu;
 	g->next_gpa = WL_FIRST_GPA;
 	g->next_gm = g->v->low_gm_base;
-	sim_gpu_set_tag_owner(&w->gpu, g->v->id, g->wv->vm->domid);
+	sim_gpu_set_tag_owner(&w->gpu, g->v->id, g->wv->vm->base.domid);
 	g->pml4_gpa = wl_page(g);
 	wl_ctx_init(g, XENGT_RCS);
 	wl_ctx_init(g, XENGT_BCS);
@@ -156,9 +156,9 @@ void wl_elsp(struct wl_guest *g, u32 engine, u64 desc0, u64 desc1)
 	fx_wr32(g->v, elsp, (u32)(desc0 >> 32));
 	fx_wr32(g->v, elsp, (u32)desc0);
 	/* Dispatch is asynchronous: unless paused, wait for the GPU. */
-	if (!__atomic_load_n(&g->w->gvt.engine[engine].paused,
+	if (!__atomic_load_n(&g->w->gvt->engine[engine].paused,
 			     __ATOMIC_ACQUIRE))
-		xengt_gvt_drain(&g->w->gvt);
+		xengt_gvt_drain(g->w->gvt);
 }
 
 void wl_submit(struct wl_guest *g, u32 engine)
@@ -188,7 +188,7 @@ u64 wl_phys_submits(struct world *w)
 	u32 e;
 
 	for (e = 0; e < XENGT_NR_ENGINES; e++)
-		n += w->gvt.engine[e].submits;
+		n += w->gvt->engine[e].submits;
 	return n;
 }
 

@@ -14,9 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gvt.h"
-#include "vgpu.h"
-#include "pvinfo.h"
+#include "xengt/xengt.h"
 #include "sim_gpu.h"
 #include "xen-user.h"
 #include "log.h"
@@ -198,7 +196,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			"xengt-dm: give either --type or all of --low-gm, --high-gm and --fences\n");
 		return -1;
 	}
-	if (o->type && !vgpu_type_find(o->type)) {
+	if (o->type && !xengt_vgpu_type_find(o->type)) {
 		fprintf(stderr,
 			"xengt-dm: unknown vGPU type '%s' (known: xengt_8 xengt_4 xengt_2 xengt_1)\n",
 			o->type);
@@ -286,7 +284,7 @@ static void ioreq_log(int priority, const char *msg)
  * one is lost between the device model and the guest's APIC), so only a
  * guest that counts its interrupts can notice.
  */
-static int drop_msi(struct vgpu __always_unused *vgpu, u64 __always_unused addr,
+static int drop_msi(struct hv_vm __always_unused *vm, u64 __always_unused addr,
 		    u32 __always_unused data)
 {
 	return 0;
@@ -294,27 +292,25 @@ static int drop_msi(struct vgpu __always_unused *vgpu, u64 __always_unused addr,
 
 /*
  * --inject-fault pvinfo-magic: what a vGPU with a broken PVINFO page looks
- * like to the guest.  Only the virtual register file of this one vGPU is
- * touched, so the guest's "not a vGPU" path is exercised end to end.
+ * like to the guest, so the guest's "not a vGPU" path is exercised end to
+ * end.  msi-drop is in the hypervisor ops (drop_msi()).
  */
 static void inject_fault(struct vgpu *vgpu, const char *fault)
 {
-	u64 bad = 0x0badc0de0badc0deULL;
-
 	if (!strcmp(fault, "msi-drop")) {
 		dm_warn("TEST FAULT INJECTED (%s): vGPU %u loses every MSI",
-			fault, vgpu->id);
+			fault, xengt_vgpu_id(vgpu));
 		return;
 	}
-	os_mutex_lock(&vgpu->lock);
-	os_memcpy(vgpu->vreg + VGT_PVINFO_PAGE, &bad, sizeof(bad));
-	os_mutex_unlock(&vgpu->lock);
-	dm_warn("TEST FAULT INJECTED (%s): vGPU %u has PVINFO magic 0x%016llx",
-		fault, vgpu->id, (unsigned long long)bad);
+	xengt_vgpu_inject_fault(vgpu, XENGT_FAULT_PVINFO_MAGIC);
+	dm_warn("TEST FAULT INJECTED (%s): vGPU %u has a wrong PVINFO magic",
+		fault, xengt_vgpu_id(vgpu));
 }
 
-static void log_stats(const struct hv_vm *vm, const struct vgpu *vgpu)
+static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
 {
+	struct xengt_vgpu_info in;
+
 	const struct ioreq_stats *st = ioreq_server_stats(vm->server);
 
 	dm_info("ioreqs: cfg %llu/%llu mmio %llu/%llu pio %llu/%llu (r/w), wp %llu, invalidate %llu, ptr elements %llu, bad %llu, spurious %llu, BAR0 maps %llu unmaps %llu",
@@ -337,27 +333,24 @@ static void log_stats(const struct hv_vm *vm, const struct vgpu *vgpu)
 		dm_info("service time per ioreq: median %u ns, mean %u ns (last %u ioreqs)",
 			med, mean, n);
 	}
-	dm_info("vGPU %u: mmio %llu/%llu (r/w), bad %llu, GGTT writes %llu, dropped %llu, bad PTEs %llu, cfg bad %llu%s%s",
-		vgpu->id, (unsigned long long)vgpu->stats.mmio_reads,
-		(unsigned long long)vgpu->stats.mmio_writes,
-		(unsigned long long)vgpu->stats.mmio_bad,
-		(unsigned long long)vgpu->stats.ggtt_writes,
-		(unsigned long long)vgpu->stats.ggtt_dropped,
-		(unsigned long long)vgpu->stats.ggtt_bad_pte,
-		(unsigned long long)vgpu->stats.cfg_bad,
-		vgpu->failsafe ? ", FAILSAFE: " : "",
-		vgpu->failsafe ? vgpu->failsafe_reason : "");
+	xengt_vgpu_snapshot(vgpu, &in);
+	dm_info("vGPU %u: mmio %llu/%llu (r/w), bad %llu, GGTT writes %llu, dropped %llu, bad PTEs %llu, cfg bad %llu, workloads %llu, GPU ticks %llu%s%s",
+		in.id, in.mmio_reads, in.mmio_writes, in.mmio_bad,
+		in.ggtt_writes, in.ggtt_dropped, in.ggtt_bad_pte, in.cfg_bad,
+		in.workloads_done, in.gpu_ticks,
+		in.state == XENGT_VGPU_FAILSAFE ? ", FAILSAFE: " : "",
+		in.state == XENGT_VGPU_FAILSAFE ? in.failsafe_reason : "");
 }
 
 int main(int argc, char **argv)
 {
 	static struct sim_gpu gpu;
-	static struct xengt_gvt gvt;
 	static struct hv_ops hv; /* xen-user's, or with a test fault */
-	struct vgpu_params p = { 0 };
+	struct xengt_vgpu_params p = { 0 };
+	struct xengt_gvt *gvt;
 	sigset_t run_mask;
 	struct options o;
-	struct hv_vm *vm;
+	struct xen_vm *vm;
 	struct vgpu *vgpu;
 	int report_fd = -1, ret;
 
@@ -372,12 +365,12 @@ int main(int argc, char **argv)
 	ioreq_stop_signals(on_signal, &run_mask);
 
 	if (o.type)
-		vgpu_params_from_type(&p, o.type);
+		xengt_vgpu_params_from_type(&p, o.type);
 	else
-		p = (struct vgpu_params){ .low_gm_mb = o.low_gm_mb,
-					  .high_gm_mb = o.high_gm_mb,
-					  .fences = o.fences,
-					  .weight = 4 };
+		p = (struct xengt_vgpu_params){ .low_gm_mb = o.low_gm_mb,
+						.high_gm_mb = o.high_gm_mb,
+						.fences = o.fences,
+						.weight = 4 };
 	if (o.weight)
 		p.weight = o.weight;
 	p.domid = o.domid;
@@ -393,19 +386,25 @@ int main(int argc, char **argv)
 	hv = xen_user_hv_ops;
 	if (o.fault && !strcmp(o.fault, "msi-drop"))
 		hv.inject_msi = drop_msi;
-	ret = xengt_gvt_init(&gvt, &gpu.base, &hv);
+	vm->base.ops = &hv;
+	ret = xengt_gvt_create(&gpu.base, &gvt);
 	if (ret) {
 		dm_err("GVT core: %s", strerror(-ret));
 		goto out_gpu;
 	}
-	p.vm = vm;
-	ret = vgpu_create(&gvt, &p, &vgpu);
+	vm->gvt = gvt;
+	ret = xengt_vgpu_create(gvt, &p, &vgpu);
 	if (ret) {
 		dm_err("cannot create the vGPU for domain %u: %s", o.domid,
 		       strerror(-ret));
 		goto out_gvt;
 	}
-	vm->vgpu = vgpu;
+	ret = xengt_vgpu_attach(vgpu, &vm->base);
+	if (ret) {
+		dm_err("cannot attach the vGPU to domain %u: %s", o.domid,
+		       strerror(-ret));
+		goto out_vgpu;
+	}
 	if (o.fault)
 		inject_fault(vgpu, o.fault);
 	/* Last: whoever waits for the pid file may unpause the guest. */
@@ -414,9 +413,9 @@ int main(int argc, char **argv)
 		goto out_vgpu;
 	}
 	dm_info("serving domain %u: vGPU %u (%s) at %02x:%02x.%x, ioreq server %u, %u vCPU(s)",
-		o.domid, vgpu->id, vgpu->type_name, o.sbdf >> 8,
-		(o.sbdf >> 3) & 0x1f, o.sbdf & 7, ioreq_server_id(vm->server),
-		ioreq_server_nr_vcpus(vm->server));
+		o.domid, xengt_vgpu_id(vgpu), o.type ? o.type : "custom",
+		o.sbdf >> 8, (o.sbdf >> 3) & 0x1f, o.sbdf & 7,
+		ioreq_server_id(vm->server), ioreq_server_nr_vcpus(vm->server));
 	report(&report_fd, 0);
 
 	ret = xen_vm_run(vm, &stop, &run_mask);
@@ -427,12 +426,13 @@ int main(int argc, char **argv)
 	log_stats(vm, vgpu);
 	ret = ret < 0 ? ret : 0;
 out_vgpu:
-	vm->vgpu = NULL;
-	vgpu_destroy(vgpu);
+	xengt_vgpu_detach(vgpu);
+	xengt_vgpu_destroy(vgpu);
 	if (o.pidfile)
 		unlink(o.pidfile);
 out_gvt:
-	xengt_gvt_fini(&gvt);
+	vm->gvt = NULL;
+	xengt_gvt_destroy(gvt);
 out_gpu:
 	sim_gpu_fini(&gpu);
 out_vm:

@@ -85,6 +85,7 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 {
 	static struct world w;
 	unsigned long long ticks[WORLD_MAX_VMS], per_weight[WORLD_MAX_VMS];
+	struct xengt_vgpu_info info;
 	u64 done = 0, traps = 0, max_ns = 0, sum_ns = 0;
 	int ret;
 	u32 i;
@@ -118,8 +119,8 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 		if (!v->ok || !r->ok) {
 			if (row->mediated_ok)
 				snprintf(row->why, sizeof(row->why),
-					 "mediated: vgpu %u: %s", v->vgpu->id,
-					 v->why);
+					 "mediated: vgpu %u: %s",
+					 xengt_vgpu_id(v->vgpu), v->why);
 			row->mediated_ok = false;
 		}
 		done += r->wl.done;
@@ -129,7 +130,8 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 			max_ns = r->ns;
 		ticks[i] = w.first_done_ticks[i];
 		/* Scaled so integer division keeps the precision. */
-		per_weight[i] = ticks[i] * 16 / v->vgpu->weight;
+		xengt_vgpu_snapshot(v->vgpu, &info);
+		per_weight[i] = ticks[i] * 16 / info.weight;
 	}
 	if (row->mediated_ok && w.gpu.stats.foreign) {
 		row->mediated_ok = false;

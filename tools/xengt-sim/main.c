@@ -137,20 +137,21 @@ static void print_table(struct world *w)
 	       "result");
 	for (i = 0; i < w->nr_vms; i++) {
 		struct world_vm *v = &w->vms[i];
-		struct vgpu *g = v->vgpu;
+		struct xengt_vgpu_info g;
 		char low[32], high[32], fences[16];
 
-		snprintf(low, sizeof(low), "0x%08llx+%lluM", g->low_gm_base,
-			 g->low_gm_size >> 20);
-		snprintf(high, sizeof(high), "0x%09llx+%lluM", g->high_gm_base,
-			 g->high_gm_size >> 20);
-		snprintf(fences, sizeof(fences), "%u-%u", g->fence_base,
-			 g->fence_base + g->fence_num - 1);
+		xengt_vgpu_snapshot(v->vgpu, &g);
+		snprintf(low, sizeof(low), "0x%08llx+%lluM", g.low_gm_base,
+			 g.low_gm_size >> 20);
+		snprintf(high, sizeof(high), "0x%09llx+%lluM", g.high_gm_base,
+			 g.high_gm_size >> 20);
+		snprintf(fences, sizeof(fences), "%u-%u", g.fence_base,
+			 g.fence_base + g.fences - 1);
 		printf("%-5u %-4u %-8s %-23s %-23s %-7s %-7llu %-6llu %s%s%s\n",
-		       g->id, v->vm->domid, g->type_name, low, high, fences,
-		       v->vm->traps.cfg + v->vm->traps.mmio,
-		       g->stats.ggtt_writes, v->ok ? "ok" : "FAIL",
-		       v->ok ? "" : ": ", v->ok ? "" : v->why);
+		       g.id, v->vm->base.domid, g.type, low, high, fences,
+		       v->vm->traps.cfg + v->vm->traps.mmio, g.ggtt_writes,
+		       v->ok ? "ok" : "FAIL", v->ok ? "" : ": ",
+		       v->ok ? "" : v->why);
 	}
 	for (i = 0; i < w->nr_vms; i++) {
 		u32 k;
@@ -161,7 +162,7 @@ static void print_table(struct world *w)
 			if (!r->ran)
 				continue;
 			printf("vgpu %u %-8s %6u/%-6u ops %10.0f ops/s %8.1f traps/op  %s\n",
-			       w->vms[i].vgpu->id,
+			       xengt_vgpu_id(w->vms[i].vgpu),
 			       i915pv_workload_name(r->wl.kind), r->wl.done,
 			       r->wl.ops,
 			       r->ns ? r->wl.done * 1e9 / r->ns : 0.0,
@@ -266,19 +267,20 @@ static void print_json(struct world *w)
 	printf("{\"vms\": [");
 	for (i = 0; i < w->nr_vms; i++) {
 		struct world_vm *v = &w->vms[i];
-		struct vgpu *g = v->vgpu;
+		struct xengt_vgpu_info g;
 
+		xengt_vgpu_snapshot(v->vgpu, &g);
 		printf("%s{\"id\": %u, \"domid\": %u, \"type\": \"%s\", "
 		       "\"low_gm\": {\"base\": %llu, \"size\": %llu}, "
 		       "\"high_gm\": {\"base\": %llu, \"size\": %llu}, "
 		       "\"fences\": {\"base\": %u, \"count\": %u}, "
 		       "\"traps\": %llu, \"ggtt_entries\": %llu, "
 		       "\"ggtt_dropped\": %llu, ",
-		       i ? ", " : "", g->id, v->vm->domid, g->type_name,
-		       g->low_gm_base, g->low_gm_size, g->high_gm_base,
-		       g->high_gm_size, g->fence_base, g->fence_num,
-		       v->vm->traps.cfg + v->vm->traps.mmio,
-		       g->stats.ggtt_writes, g->stats.ggtt_dropped);
+		       i ? ", " : "", g.id, v->vm->base.domid, g.type,
+		       g.low_gm_base, g.low_gm_size, g.high_gm_base,
+		       g.high_gm_size, g.fence_base, g.fences,
+		       v->vm->traps.cfg + v->vm->traps.mmio, g.ggtt_writes,
+		       g.ggtt_dropped);
 		print_json_workloads(v->wl, w->plan.nr);
 		printf(", \"result\": \"%s\", \"reason\": \"%s\"}",
 		       v->ok ? "ok" : "FAIL", v->ok ? "" : v->why);

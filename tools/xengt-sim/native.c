@@ -17,10 +17,10 @@
 static u8 *iommu_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 {
 	struct native_iommu *mmu = (struct native_iommu *)bus;
-	struct hv_vm *vm = mmu->vm;
+	struct sim_vm *vm = mmu->vm;
 	u8 *p = sim_vm_ram(vm, pfn << XENGT_PAGE_SHIFT);
 
-	*owner = p ? vm->domid : SIM_OWNER_NONE;
+	*owner = p ? vm->base.domid : SIM_OWNER_NONE;
 	return p;
 }
 

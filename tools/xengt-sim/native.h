@@ -22,12 +22,12 @@
 
 struct native_iommu {
 	struct sim_bus bus;
-	struct hv_vm *vm;
+	struct sim_vm *vm;
 };
 
 struct native {
 	struct sim_machine machine;
-	struct hv_vm *vm;
+	struct sim_vm *vm;
 	struct native_iommu iommu;
 	struct sim_gpu gpu;
 	struct i915pv_io io;

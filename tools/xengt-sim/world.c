@@ -29,7 +29,7 @@ int world_init(struct world *w, u32 max_vms)
 	ret = sim_gpu_init(&w->gpu, &w->machine.bus);
 	if (ret)
 		goto err_machine;
-	ret = xengt_gvt_init(&w->gvt, &w->gpu.base, &sim_hv_ops);
+	ret = xengt_gvt_create(&w->gpu.base, &w->gvt);
 	if (ret)
 		goto err_gpu;
 	return 0;
@@ -47,10 +47,10 @@ void world_fini(struct world *w)
 
 	for (i = 0; i < w->nr_vms; i++) {
 		if (w->vms[i].vgpu)
-			vgpu_destroy(w->vms[i].vgpu);
+			xengt_vgpu_destroy(w->vms[i].vgpu);
 		sim_vm_destroy(w->vms[i].vm);
 	}
-	xengt_gvt_fini(&w->gvt);
+	xengt_gvt_destroy(w->gvt);
 	sim_gpu_fini(&w->gpu);
 	sim_machine_fini(&w->machine);
 }
@@ -58,14 +58,14 @@ void world_fini(struct world *w)
 int world_add_vm(struct world *w, const char *type)
 {
 	struct world_vm *v;
-	struct vgpu_params p = { 0 };
+	struct xengt_vgpu_params p = { 0 };
 	int ret;
 
 	if (w->nr_vms >= WORLD_MAX_VMS)
 		return -ENOSPC;
 	v = &w->vms[w->nr_vms];
 	memset(v, 0, sizeof(*v));
-	ret = vgpu_params_from_type(&p, type);
+	ret = xengt_vgpu_params_from_type(&p, type);
 	if (ret) {
 		fprintf(stderr, "xengt-sim: unknown vGPU type '%s'\n", type);
 		return ret;
@@ -74,15 +74,19 @@ int world_add_vm(struct world *w, const char *type)
 	if (ret)
 		return ret;
 	p.domid = w->nr_vms + 1;
-	p.vm = v->vm;
-	ret = vgpu_create(&w->gvt, &p, &v->vgpu);
+	ret = xengt_vgpu_create(w->gvt, &p, &v->vgpu);
+	if (!ret) {
+		ret = xengt_vgpu_attach(v->vgpu, &v->vm->base);
+		if (ret)
+			xengt_vgpu_destroy(v->vgpu);
+	}
 	if (ret) {
+		v->vgpu = NULL;
 		sim_vm_destroy(v->vm);
 		return ret;
 	}
-	v->vm->vgpu = v->vgpu;
 	/* The core tags its shadow contexts with the vGPU id. */
-	sim_gpu_set_tag_owner(&w->gpu, v->vgpu->id, p.domid);
+	sim_gpu_set_tag_owner(&w->gpu, xengt_vgpu_id(v->vgpu), p.domid);
 	world_vm_bind_io(v);
 	w->nr_vms++;
 	return 0;
@@ -221,7 +225,7 @@ int world_run_workload(struct i915pv_dev *dev, struct i915pv_pages *pages,
 
 static u64 vm_traps(void *ctx)
 {
-	struct hv_vm *vm = ctx;
+	struct sim_vm *vm = ctx;
 
 	return vm->traps.cfg + vm->traps.mmio + vm->traps.wp;
 }
@@ -236,7 +240,7 @@ static void world_first_done(struct world *w)
 	for (i = 0; i < w->nr_vms; i++)
 		w->first_done_ticks[i] = os_atomic_read(
 			&w->gpu.stats.ticks_by_requester[sim_gpu_requester_slot(
-				w->vms[i].vm->domid)]);
+				w->vms[i].vm->base.domid)]);
 }
 
 static void run_plan(struct world *w, struct world_vm *v, u32 index)
@@ -252,7 +256,7 @@ static void run_plan(struct world *w, struct world_vm *v, u32 index)
 		r->wl.ops = w->plan.ops[i];
 		r->wl.seed = 0x2000 + index * 16 + i;
 		if (world_run_workload(&v->dev, &v->pages, r, &w->gpu,
-				       v->vm->domid, vm_traps, v->vm))
+				       v->vm->base.domid, vm_traps, v->vm))
 			vm_fail(v, "workload", r->why);
 	}
 	v->done_ns = world_now_ns();
@@ -321,7 +325,7 @@ static bool verify_page(struct world *w, struct world_vm *v, u64 gm, u32 page)
 {
 	u32 buf[1024], i;
 
-	if (sim_gpu_gm_access(&w->gpu, v->vm->domid, gm, buf, sizeof(buf),
+	if (sim_gpu_gm_access(&w->gpu, v->vm->base.domid, gm, buf, sizeof(buf),
 			      false))
 		return false;
 	for (i = 0; i < 1024; i++)
@@ -347,7 +351,8 @@ void world_verify(struct world *w)
 				vm_fail(v, "gpu verify",
 					"GPU read through the GGTT differs from guest memory");
 		}
-		if (v->ok && w->gpu.stats.foreign_by_requester[v->vm->domid])
+		if (v->ok &&
+		    w->gpu.stats.foreign_by_requester[v->vm->base.domid])
 			vm_fail(v, "isolation",
 				"GPU touched frames of another owner");
 	}

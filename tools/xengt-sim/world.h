@@ -8,8 +8,7 @@
 #define XENGT_SIM_WORLD_H
 
 #include "os.h"
-#include "gvt.h"
-#include "vgpu.h"
+#include "xengt/xengt.h"
 #include "sim.h"
 #include "sim_gpu.h"
 #include "i915pv.h"
@@ -42,7 +41,7 @@ struct world_wl_plan {
 extern const u32 world_wl_default_ops[I915PV_WL_COUNT];
 
 struct world_vm {
-	struct hv_vm *vm;
+	struct sim_vm *vm;
 	struct vgpu *vgpu;
 	struct i915pv_io io;
 	struct i915pv_dev dev;
@@ -58,7 +57,7 @@ struct world_vm {
 struct world {
 	struct sim_machine machine;
 	struct sim_gpu gpu;
-	struct xengt_gvt gvt;
+	struct xengt_gvt *gvt;
 	u32 nr_vms;
 	struct world_vm vms[WORLD_MAX_VMS];
 	struct world_wl_plan plan;

@@ -143,7 +143,7 @@ static void cfg_write_opregion(struct vgpu *vgpu, u64 gpa)
 	os_memcpy(hdr, sig, sizeof(sig));
 	put32(hdr, 0x10, OPREGION_SIZE >> 10); /* size in KiB */
 	put8(hdr, 0x17, 2); /* OVER: major 2, minor 0 */
-	ret = vgpu->gvt->hv->write_gpa(vgpu, gpa, hdr, sizeof(hdr));
+	ret = hv_write_gpa(vgpu, gpa, hdr, sizeof(hdr));
 	if (ret) {
 		vgpu->stats.cfg_bad++;
 		vgpu_warn(vgpu,
@@ -154,7 +154,7 @@ static void cfg_write_opregion(struct vgpu *vgpu, u64 gpa)
 	vgpu->cfg.opregion_gpa = gpa;
 }
 
-static void cfg_update_bar0_mapping(struct vgpu *vgpu)
+void vgpu_cfg_sync_bar0(struct vgpu *vgpu)
 {
 	u64 want = vgpu_cfg_bar0_base(vgpu);
 	u64 old = vgpu->cfg.bar0_mapped;
@@ -162,7 +162,7 @@ static void cfg_update_bar0_mapping(struct vgpu *vgpu)
 
 	if (want == old)
 		return;
-	ret = vgpu->gvt->hv->map_mmio(vgpu, old, want, VGPU_BAR0_SIZE);
+	ret = hv_map_mmio(vgpu, old, want, VGPU_BAR0_SIZE);
 	if (ret) {
 		vgpu_err(vgpu, "cannot trap BAR0 at 0x%llx: %d", want, ret);
 		want = 0;
@@ -221,7 +221,7 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val)
 		goto out;
 	}
 	if (offset < PCI_BASE_ADDRESS_0 + 8 && offset + bytes > PCI_COMMAND)
-		cfg_update_bar0_mapping(vgpu);
+		vgpu_cfg_sync_bar0(vgpu);
 	if (offset + bytes > INTEL_ASLS)
 		cfg_write_opregion(vgpu, get32(cfg->space, INTEL_ASLS));
 out:

@@ -70,6 +70,11 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val);
 
 /* Guest-physical base of BAR0 as programmed (0 when not decoded). */
 u64 vgpu_cfg_bar0_base(const struct vgpu *vgpu);
+/*
+ * Have the hypervisor trap BAR0 where config space puts it now (after a
+ * BAR write, or when a trap path attaches).  Caller holds vgpu->lock.
+ */
+void vgpu_cfg_sync_bar0(struct vgpu *vgpu);
 /* BAR sizes the device decodes. */
 u64 vgpu_cfg_bar_size(const struct vgpu *vgpu, int bar);
 

@@ -118,8 +118,7 @@ static int cmd_fetch(struct cmd_scanner *sc, bool ppgtt, u64 addr, u32 *dw)
 	    sc->page_ppgtt != ppgtt) {
 		sc->page_valid = false;
 		if (cmd_translate(sc, ppgtt, page, &gpa) ||
-		    sc->vgpu->gvt->hv->read_gpa(sc->vgpu, gpa, sc->page,
-						XENGT_PAGE_SIZE))
+		    hv_read_gpa(sc->vgpu, gpa, sc->page, XENGT_PAGE_SIZE))
 			return -EFAULT;
 		sc->page_addr = page;
 		sc->page_ppgtt = ppgtt;
@@ -247,8 +246,8 @@ static int cmd_copy_in(struct cmd_scanner *sc, bool ppgtt, u64 addr,
 		if (n > len)
 			n = len;
 		if (cmd_translate(sc, ppgtt, addr - src, &gpa) ||
-		    sc->vgpu->gvt->hv->read_gpa(sc->vgpu, gpa + src,
-						cmd_shadow_ptr(sc, b, at), n))
+		    hv_read_gpa(sc->vgpu, gpa + src, cmd_shadow_ptr(sc, b, at),
+				n))
 			return -EFAULT;
 		sc->vgpu->cmd.shadow_bytes += n;
 		addr += n;

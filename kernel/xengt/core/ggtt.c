@@ -75,9 +75,8 @@ static u64 ggtt_shadow_pte(struct vgpu *vgpu, u64 gpte)
 		vgpu->stats.ggtt_bad_pte++;
 		return 0;
 	}
-	if (vgpu->gvt->hv->gfn_to_dma(
-		    vgpu, (gpte & GEN8_PTE_ADDR_MASK) >> XENGT_PAGE_SHIFT,
-		    &dma)) {
+	if (hv_gfn_to_dma(vgpu, (gpte & GEN8_PTE_ADDR_MASK) >> XENGT_PAGE_SHIFT,
+			  &dma)) {
 		vgpu->stats.ggtt_bad_pte++;
 		return 0;
 	}
@@ -139,7 +138,6 @@ int ggtt_gm_to_gpa(const struct vgpu *vgpu, u64 gm, u64 *gpa)
 static int ggtt_gm_copy(struct vgpu *vgpu, u64 gm, void *buf, u32 len,
 			bool write)
 {
-	const struct hv_ops *hv = vgpu->gvt->hv;
 	u8 *p = buf;
 
 	while (len) {
@@ -151,8 +149,8 @@ static int ggtt_gm_copy(struct vgpu *vgpu, u64 gm, void *buf, u32 len,
 			n = len;
 		ret = ggtt_gm_to_gpa(vgpu, gm, &gpa);
 		if (!ret)
-			ret = write ? hv->write_gpa(vgpu, gpa, p, n) :
-				      hv->read_gpa(vgpu, gpa, p, n);
+			ret = write ? hv_write_gpa(vgpu, gpa, p, n) :
+				      hv_read_gpa(vgpu, gpa, p, n);
 		if (ret)
 			return ret;
 		gm += n;

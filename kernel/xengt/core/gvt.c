@@ -5,8 +5,7 @@
 #include "gvt.h"
 #include "vgpu.h"
 
-int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
-		   const struct hv_ops *hv)
+int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu)
 {
 	const struct xengt_gpu_info *info = &gpu->info;
 	u32 low_mb = info->aperture_size >> 20;
@@ -15,7 +14,6 @@ int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 
 	os_memset(gvt, 0, sizeof(*gvt));
 	gvt->gpu = gpu;
-	gvt->hv = hv;
 	if (info->aperture_size > info->gm_size ||
 	    low_mb < GVT_HOST_LOW_GM_MB || high_mb < GVT_HOST_HIGH_GM_MB ||
 	    info->fences < GVT_HOST_FENCES || info->fences > 32) {
@@ -63,10 +61,8 @@ int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
 	ret = workload_gvt_init(gvt);
 	if (ret)
 		goto err_core_gm;
-	gvt_info(
-		"GPU %04x: aperture %u MiB, hidden %u MiB, %u fences, hypervisor %s",
-		info->device_id, low_mb, high_mb, info->fences,
-		hv ? hv->name : "none");
+	gvt_info("GPU %04x: aperture %u MiB, hidden %u MiB, %u fences",
+		 info->device_id, low_mb, high_mb, info->fences);
 	return 0;
 
 err_core_gm:

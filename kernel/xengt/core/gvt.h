@@ -7,14 +7,13 @@
 #define XENGT_GVT_H
 
 #include "os.h"
+#include "xengt/xengt.h"
 #include "gpu.h"
 #include "hv.h"
 #include "range_alloc.h"
 #include "core_gm.h"
 #include "execlist.h"
 #include "workload.h"
-
-#define XENGT_MAX_VGPUS 8
 
 /*
  * The core's own graphics memory (core_gm.h), for the shadow contexts and
@@ -33,7 +32,6 @@ struct vgpu;
 
 struct xengt_gvt {
 	struct xengt_gpu *gpu;
-	const struct hv_ops *hv;
 	/* Protects the allocators and vgpus[]; never taken in a trap path. */
 	struct os_mutex lock;
 	struct range_alloc low_gm; /* units of 1 MiB over the aperture */
@@ -47,31 +45,9 @@ struct xengt_gvt {
 	struct xengt_gpu_client gpu_client; /* completions (workload.c) */
 };
 
-/*
- * Set up the device for @gpu and attach to it (gpu.h).  @hv may be NULL
- * (module loaded without a hypervisor backend): vGPUs then cannot be
- * created.  Process context.
- */
-int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu,
-		   const struct hv_ops *hv);
+/* Set up the device for @gpu and attach to it (gpu.h).  Process context. */
+int xengt_gvt_init(struct xengt_gvt *gvt, struct xengt_gpu *gpu);
 /* All vGPUs must have been destroyed. */
 void xengt_gvt_fini(struct xengt_gvt *gvt);
-
-/*
- * Run queued workloads in the caller's thread until none is runnable, or
- * until @budget GPU ticks (busy + idle) of an engine have elapsed when
- * @budget is non-zero; returns the most ticks any engine advanced.  With
- * dispatch paused this makes a test deterministic.  Process context.
- */
-u64 xengt_sched_run(struct xengt_gvt *gvt, u64 budget);
-/*
- * Pause (only xengt_sched_run() dispatches) or resume the engines'
- * dispatchers.  Process context, no lock held.
- */
-void xengt_sched_pause(struct xengt_gvt *gvt, bool paused);
-/* GPU ticks a slice lasts (>= 1).  Takes the engines' locks. */
-void xengt_sched_set_slice(struct xengt_gvt *gvt, u64 ticks);
-/* Wait until no vGPU has work queued or on the GPU.  Process context. */
-void xengt_gvt_drain(struct xengt_gvt *gvt);
 
 #endif /* XENGT_GVT_H */

@@ -57,7 +57,7 @@ static void irq_send_msi(struct vgpu *vgpu)
 	addr = cfg32(vgpu, VGPU_CAP_MSI + 4) |
 	       (u64)cfg32(vgpu, VGPU_CAP_MSI + 8) << 32;
 	data = cfg32(vgpu, VGPU_CAP_MSI + 12) & 0xffff;
-	if (vgpu->gvt->hv->inject_msi(vgpu, addr, data)) {
+	if (hv_inject_msi(vgpu, addr, data)) {
 		vgpu->irq.msi_failed++;
 		return;
 	}

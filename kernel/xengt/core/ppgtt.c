@@ -70,7 +70,7 @@ static void ppgtt_gpage_put(struct vgpu *vgpu, struct ppgtt_gpage *gp)
 	if (gp->oos)
 		ppgtt_oos_unlink(p, gp);
 	else
-		vgpu->gvt->hv->set_wp(vgpu, gp->gfn, false);
+		hv_set_wp(vgpu, gp->gfn, false);
 	for (pp = &p->hash[ppgtt_hash(gp->gfn)]; *pp != gp; pp = &(*pp)->hnext)
 		;
 	*pp = gp->hnext;
@@ -130,7 +130,7 @@ static u64 ppgtt_shadow_entry(struct vgpu *vgpu, u32 level, u64 ge,
 		return 0;
 	}
 	if (level == 1) {
-		if (vgpu->gvt->hv->gfn_to_dma(vgpu, gfn, &dma)) {
+		if (hv_gfn_to_dma(vgpu, gfn, &dma)) {
 			ppgtt_bad(vgpu);
 			return 0;
 		}
@@ -171,11 +171,11 @@ static struct ppgtt_gpage *ppgtt_gpage_get(struct vgpu *vgpu, u64 gfn)
 
 	if (gp)
 		return gp;
-	if (vgpu->gvt->hv->set_wp(vgpu, gfn, true))
+	if (hv_set_wp(vgpu, gfn, true))
 		return NULL;
 	gp = os_zalloc(sizeof(*gp));
 	if (!gp) {
-		vgpu->gvt->hv->set_wp(vgpu, gfn, false);
+		hv_set_wp(vgpu, gfn, false);
 		return NULL;
 	}
 	gp->gfn = gfn;
@@ -215,8 +215,8 @@ static struct ppgtt_spt *ppgtt_spt_get(struct vgpu *vgpu, u64 gfn, u32 level)
 	gp = ppgtt_gpage_get(vgpu, gfn);
 	if (!gp)
 		goto err_free;
-	if (vgpu->gvt->hv->read_gpa(vgpu, gfn << XENGT_PAGE_SHIFT, spt->gentry,
-				    XENGT_PAGE_SIZE)) {
+	if (hv_read_gpa(vgpu, gfn << XENGT_PAGE_SHIFT, spt->gentry,
+			XENGT_PAGE_SIZE)) {
 		if (!gp->nr_spt) {
 			gp->nr_spt = 1;
 			ppgtt_gpage_put(vgpu, gp);
@@ -312,10 +312,10 @@ static void ppgtt_resync(struct vgpu *vgpu, struct ppgtt_gpage *gp)
 	gp->oos = false;
 	gp->writes = 0;
 	/* Protect before reading, so no write slips between the two. */
-	vgpu->gvt->hv->set_wp(vgpu, gp->gfn, true);
+	hv_set_wp(vgpu, gp->gfn, true);
 	vgpu->ppgtt.stats.oos_resyncs++;
-	if (vgpu->gvt->hv->read_gpa(vgpu, gp->gfn << XENGT_PAGE_SHIFT, now,
-				    XENGT_PAGE_SIZE))
+	if (hv_read_gpa(vgpu, gp->gfn << XENGT_PAGE_SHIFT, now,
+			XENGT_PAGE_SIZE))
 		os_memset(now, 0, XENGT_PAGE_SIZE); /* cannot happen: RAM */
 	for (level = 1; level <= PPGTT_LEVELS; level++) {
 		struct ppgtt_spt *spt = gp->spt[level];
@@ -364,7 +364,7 @@ int ppgtt_get_mm(struct vgpu *vgpu, u64 root_gpa, struct ppgtt_mm **out)
 
 	root_gpa &= ~(XENGT_PAGE_SIZE - 1);
 	if (root_gpa & ~GEN9_PPGTT_ADDR_MASK ||
-	    vgpu->gvt->hv->gfn_to_dma(vgpu, root_gpa >> XENGT_PAGE_SHIFT, &dma))
+	    hv_gfn_to_dma(vgpu, root_gpa >> XENGT_PAGE_SHIFT, &dma))
 		return -EFAULT;
 	ppgtt_sync(vgpu);
 	mm = ppgtt_find_mm(p, root_gpa);
@@ -447,12 +447,11 @@ static void ppgtt_maybe_oos(struct vgpu *vgpu, struct ppgtt_gpage *gp)
 	gp->oos_next = vgpu->ppgtt.oos_list;
 	vgpu->ppgtt.oos_list = gp;
 	vgpu->ppgtt.stats.oos_pages++;
-	vgpu->gvt->hv->set_wp(vgpu, gp->gfn, false);
+	hv_set_wp(vgpu, gp->gfn, false);
 }
 
 void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data)
 {
-	const struct hv_ops *hv = vgpu->gvt->hv;
 	struct ppgtt_gpage *gp;
 	u64 entry_gpa = gpa & ~7ULL;
 	u64 ge;
@@ -463,12 +462,12 @@ void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data)
 		return;
 	vgpu_lock(vgpu);
 	/* The guest's store happens in any case: it is its own memory. */
-	hv->write_gpa(vgpu, gpa, data, bytes);
+	hv_write_gpa(vgpu, gpa, data, bytes);
 	vgpu->ppgtt.stats.wp_writes++;
 	gp = ppgtt_gpage_find(&vgpu->ppgtt, gpa >> XENGT_PAGE_SHIFT);
 	if (!gp) {
 		/* Stale protection (shadow gone): stop trapping. */
-		hv->set_wp(vgpu, gpa >> XENGT_PAGE_SHIFT, false);
+		hv_set_wp(vgpu, gpa >> XENGT_PAGE_SHIFT, false);
 		goto out;
 	}
 	if (gp->oos)
@@ -477,7 +476,7 @@ void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data)
 	for (; entry_gpa < gpa + bytes; entry_gpa += 8) {
 		u32 i = (entry_gpa & (XENGT_PAGE_SIZE - 1)) / 8;
 
-		if (hv->read_gpa(vgpu, entry_gpa, &ge, 8))
+		if (hv_read_gpa(vgpu, entry_gpa, &ge, 8))
 			break;
 		for (level = 1; level <= PPGTT_LEVELS; level++) {
 			struct ppgtt_spt *spt = gp->spt[level];

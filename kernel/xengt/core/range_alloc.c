@@ -98,3 +98,8 @@ u32 range_alloc_largest_free(const struct range_alloc *ra)
 	}
 	return best;
 }
+
+u32 range_alloc_free(const struct range_alloc *ra)
+{
+	return ra->nr_units - ra->used_units;
+}

@@ -25,5 +25,7 @@ int range_alloc_reserve(struct range_alloc *ra, u32 first, u32 count);
 void range_alloc_put(struct range_alloc *ra, u32 first, u32 count);
 /* Length of the longest free run, for "what is left" messages. */
 u32 range_alloc_largest_free(const struct range_alloc *ra);
+/* Free units in all. */
+u32 range_alloc_free(const struct range_alloc *ra);
 
 #endif /* XENGT_RANGE_ALLOC_H */

@@ -7,7 +7,7 @@
 #include "fence.h"
 #include "gen9.h"
 
-const struct vgpu_type vgpu_types[] = {
+const struct xengt_vgpu_type vgpu_types[] = {
 	{ "xengt_8", 64, 384, 4, 2, "1024x768" },
 	{ "xengt_4", 128, 512, 4, 4, "1920x1200" },
 	{ "xengt_2", 256, 1024, 4, 8, "1920x1200" },
@@ -25,7 +25,7 @@ static bool str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-const struct vgpu_type *vgpu_type_find(const char *name)
+const struct xengt_vgpu_type *vgpu_type_find(const char *name)
 {
 	u32 i;
 
@@ -35,9 +35,9 @@ const struct vgpu_type *vgpu_type_find(const char *name)
 	return NULL;
 }
 
-int vgpu_params_from_type(struct vgpu_params *p, const char *type_name)
+int vgpu_params_from_type(struct xengt_vgpu_params *p, const char *type_name)
 {
-	const struct vgpu_type *t = vgpu_type_find(type_name);
+	const struct xengt_vgpu_type *t = vgpu_type_find(type_name);
 
 	if (!t)
 		return -ENOENT;
@@ -54,7 +54,7 @@ static u32 fits(u32 largest_free, u32 need)
 	return need ? largest_free / need : 0;
 }
 
-u32 vgpu_type_available(struct xengt_gvt *gvt, const struct vgpu_type *t)
+u32 vgpu_type_available(struct xengt_gvt *gvt, const struct xengt_vgpu_type *t)
 {
 	u32 n;
 
@@ -84,7 +84,7 @@ static s64 vgpu_take(struct range_alloc *ra, u32 count, const char *unit)
 }
 
 static int vgpu_alloc_resources(struct xengt_gvt *gvt, struct vgpu *vgpu,
-				const struct vgpu_params *p)
+				const struct xengt_vgpu_params *p)
 {
 	u64 ap = gvt->gpu->info.aperture_size;
 	s64 low, high, fence;
@@ -124,20 +124,21 @@ static void vgpu_free_resources(struct xengt_gvt *gvt, struct vgpu *vgpu)
 	range_alloc_put(&gvt->fences, vgpu->fence_base, vgpu->fence_num);
 }
 
-static int vgpu_check_params(struct xengt_gvt *gvt, const struct vgpu_params *p)
+static int vgpu_check_params(const struct xengt_vgpu_params *p)
 {
-	if (!gvt->hv) {
-		gvt_err("cannot create vGPU: no hypervisor backend loaded");
-		return -ENODEV;
-	}
 	if (!p->low_gm_mb || !p->high_gm_mb || !p->fences) {
 		gvt_err("cannot create vGPU: low GM, high GM and fences must all be non-zero (got %u MiB, %u MiB, %u)",
 			p->low_gm_mb, p->high_gm_mb, p->fences);
 		return -EINVAL;
 	}
-	if (p->weight < 1 || p->weight > 16) {
-		gvt_err("cannot create vGPU: weight %u out of range 1..16",
-			p->weight);
+	if (p->weight < 1 || p->weight > XENGT_MAX_WEIGHT) {
+		gvt_err("cannot create vGPU: weight %u out of range 1..%u",
+			p->weight, XENGT_MAX_WEIGHT);
+		return -EINVAL;
+	}
+	if (p->cap > 100) {
+		gvt_err("cannot create vGPU: cap %u%% out of range 0..100",
+			p->cap);
 		return -EINVAL;
 	}
 	return 0;
@@ -160,13 +161,13 @@ static int vgpu_free_slot(struct xengt_gvt *gvt, u16 domid)
 	return free;
 }
 
-int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
+int vgpu_create(struct xengt_gvt *gvt, const struct xengt_vgpu_params *p,
 		struct vgpu **out)
 {
 	struct vgpu *vgpu;
 	int slot, ret;
 
-	ret = vgpu_check_params(gvt, p);
+	ret = vgpu_check_params(p);
 	if (ret)
 		return ret;
 	vgpu = os_zalloc(sizeof(*vgpu));
@@ -195,7 +196,6 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 	vgpu->id = slot + 1; /* 0 is the host, as in PVINFO vgt_id */
 	vgpu->domid = p->domid;
 	vgpu->weight = p->weight;
-	vgpu->vm = p->vm;
 	os_snprintf(vgpu->type_name, sizeof(vgpu->type_name), "%s",
 		    p->type_name ? p->type_name : "custom");
 	ret = ggtt_vgpu_init(vgpu);
@@ -209,6 +209,7 @@ int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
 	ppgtt_vgpu_init(vgpu);
 	workload_vgpu_init(vgpu);
 	sched_vgpu_init(vgpu);
+	vgpu->sched.cap = p->cap == 100 ? 0 : p->cap;
 	/* The dispatchers walk vgpus[]: publish under their locks too. */
 	xengt_engines_lock(gvt);
 	gvt->vgpus[slot] = vgpu;
@@ -266,13 +267,53 @@ static void vgpu_sched_forget(struct vgpu *vgpu)
 	xengt_engines_unlock(gvt);
 }
 
+int vgpu_attach(struct vgpu *vgpu, struct hv_vm *vm)
+{
+	int ret = 0;
+
+	vgpu_lock(vgpu);
+	if (vgpu->vm) {
+		ret = -EBUSY;
+	} else {
+		vgpu->vm = vm;
+		vm->vgpu = vgpu;
+		/* A guest that placed BAR0 before keeps it where it was. */
+		vgpu_cfg_sync_bar0(vgpu);
+	}
+	vgpu_unlock(vgpu);
+	if (!ret)
+		vgpu_info(vgpu, "attached to domain %u through %s", vm->domid,
+			  vm->ops->name);
+	return ret;
+}
+
+void vgpu_detach(struct vgpu *vgpu)
+{
+	struct hv_vm *vm;
+
+	if (!vgpu->vm)
+		return;
+	/* Nothing of the guest's may be in use once the backend is gone. */
+	vgpu_quiesce(vgpu);
+	vgpu_lock(vgpu);
+	if (vgpu->cfg.bar0_mapped)
+		hv_map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0, VGPU_BAR0_SIZE);
+	vgpu->cfg.bar0_mapped = 0;
+	ppgtt_vgpu_fini(vgpu);
+	workload_vgpu_fini(vgpu);
+	vm = vgpu->vm;
+	vm->vgpu = NULL;
+	vgpu->vm = NULL;
+	vgpu->blocked = false;
+	vgpu_unlock(vgpu);
+	vgpu_info(vgpu, "detached from domain %u", vm->domid);
+}
+
 void vgpu_destroy(struct vgpu *vgpu)
 {
 	struct xengt_gvt *gvt = vgpu->gvt;
 
-	if (vgpu->cfg.bar0_mapped)
-		gvt->hv->map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0,
-				  VGPU_BAR0_SIZE);
+	vgpu_detach(vgpu);
 	/* Unpublished first: no dispatcher picks it any more. */
 	os_mutex_lock(&gvt->lock);
 	xengt_engines_lock(gvt);
@@ -314,6 +355,7 @@ void vgpu_reset(struct vgpu *vgpu)
 	vgpu->failsafe = false;
 	vgpu->failsafe_reason[0] = '\0';
 	vgpu->blocked = false;
+	vgpu->stats.resets++;
 	vgpu_unlock(vgpu);
 	vgpu_sched_forget(vgpu);
 	vgpu_info(vgpu, "reset (%u queued workloads dropped)", dropped);

@@ -6,6 +6,7 @@
 #define XENGT_VGPU_H
 
 #include "os.h"
+#include "xengt/xengt.h"
 #include "gvt.h"
 #include "cfg_space.h"
 #include "ggtt.h"
@@ -16,40 +17,22 @@
 #include "workload.h"
 
 /* BAR0 (GTTMMADR) layout the guest sees. */
-#define VGPU_BAR0_SIZE 0x1000000ULL /* 16 MiB */
+#define VGPU_BAR0_SIZE XENGT_VGPU_BAR0_SIZE /* 16 MiB */
 #define VGPU_MMIO_SIZE 0x200000U /* Gen9 register space: 2 MiB */
-#define VGPU_GGTT_OFFSET 0x800000ULL /* GGTT entries at BAR0 + 8 MiB */
+#define VGPU_GGTT_OFFSET XENGT_VGPU_GGTT_OFFSET /* GGTT entries at 8 MiB */
 #define VGPU_GGTT_BYTES 0x800000ULL /* 8 MiB of PTEs = 4 GiB of GM */
 
-struct vgpu_type {
-	const char *name;
-	u32 low_gm_mb;
-	u32 high_gm_mb;
-	u32 fences;
-	u32 weight;
-	const char *resolution;
-};
-
 /* The four reference types (spec/pvinfo.md), in order of size. */
-extern const struct vgpu_type vgpu_types[];
+extern const struct xengt_vgpu_type vgpu_types[];
 extern const u32 vgpu_nr_types;
 
-const struct vgpu_type *vgpu_type_find(const char *name);
+const struct xengt_vgpu_type *vgpu_type_find(const char *name);
 /* How many more vGPUs of @type fit right now.  Takes gvt->lock. */
-u32 vgpu_type_available(struct xengt_gvt *gvt, const struct vgpu_type *type);
-
-struct vgpu_params {
-	u16 domid;
-	u32 low_gm_mb;
-	u32 high_gm_mb;
-	u32 fences;
-	u32 weight;
-	const char *type_name; /* informational; "custom" when NULL */
-	struct hv_vm *vm; /* the backend's state for this guest */
-};
+u32 vgpu_type_available(struct xengt_gvt *gvt,
+			const struct xengt_vgpu_type *type);
 
 /* Fill @p from a named type; -ENOENT if no such type. */
-int vgpu_params_from_type(struct vgpu_params *p, const char *type_name);
+int vgpu_params_from_type(struct xengt_vgpu_params *p, const char *type_name);
 
 struct vgpu_stats {
 	u64 mmio_reads;
@@ -68,6 +51,7 @@ struct vgpu_stats {
 	u64 g2v_notify;
 	u64 g2v_unknown;
 	u64 failsafe;
+	u64 resets;
 };
 
 struct vgpu_irq_stats {
@@ -120,8 +104,14 @@ struct vgpu {
  * does not fit fails with -ENOSPC and a message naming the resource.
  * Process context; takes gvt->lock.
  */
-int vgpu_create(struct xengt_gvt *gvt, const struct vgpu_params *p,
+int vgpu_create(struct xengt_gvt *gvt, const struct xengt_vgpu_params *p,
 		struct vgpu **out);
+/*
+ * Bind / unbind the guest's trap path (xengt.h).  Detach quiesces the
+ * vGPU's GPU work, lifts its write protections and unclaims BAR0.
+ */
+int vgpu_attach(struct vgpu *vgpu, struct hv_vm *vm);
+void vgpu_detach(struct vgpu *vgpu);
 /* Release everything of @vgpu, physical GGTT entries and fences included. */
 void vgpu_destroy(struct vgpu *vgpu);
 /*
@@ -156,6 +146,49 @@ static inline void vgpu_unlock(struct vgpu *vgpu)
 		os_mutex_unlock(&vgpu->lock);
 	} while (__atomic_load_n(&vgpu->wl.done, __ATOMIC_ACQUIRE) &&
 		 os_mutex_trylock(&vgpu->lock));
+}
+
+/*
+ * The core's calls of its hypervisor backend (hv.h).  A detached vGPU
+ * (no trap path yet) gets -ENODEV: nothing of a guest is reachable.
+ */
+static inline int hv_gfn_to_dma(struct vgpu *vgpu, u64 gfn, u64 *dma)
+{
+	return vgpu->vm ? vgpu->vm->ops->gfn_to_dma(vgpu->vm, gfn, dma) :
+			  -ENODEV;
+}
+
+static inline int hv_read_gpa(struct vgpu *vgpu, u64 gpa, void *buf, u32 len)
+{
+	return vgpu->vm ? vgpu->vm->ops->read_gpa(vgpu->vm, gpa, buf, len) :
+			  -ENODEV;
+}
+
+static inline int hv_write_gpa(struct vgpu *vgpu, u64 gpa, const void *buf,
+			       u32 len)
+{
+	return vgpu->vm ? vgpu->vm->ops->write_gpa(vgpu->vm, gpa, buf, len) :
+			  -ENODEV;
+}
+
+static inline int hv_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base,
+			      u64 size)
+{
+	return vgpu->vm ? vgpu->vm->ops->map_mmio(vgpu->vm, old_base, new_base,
+						  size) :
+			  -ENODEV;
+}
+
+static inline int hv_set_wp(struct vgpu *vgpu, u64 gfn, bool protect)
+{
+	return vgpu->vm ? vgpu->vm->ops->set_wp(vgpu->vm, gfn, protect) :
+			  -ENODEV;
+}
+
+static inline int hv_inject_msi(struct vgpu *vgpu, u64 addr, u32 data)
+{
+	return vgpu->vm ? vgpu->vm->ops->inject_msi(vgpu->vm, addr, data) :
+			  -ENODEV;
 }
 
 static inline u32 vgpu_vreg32(const struct vgpu *vgpu, u32 offset)

@@ -3,10 +3,7 @@
  * The simulated hypervisor (see sim.h).
  */
 #include "sim.h"
-#include "vgpu.h"
-#include "cfg_space.h"
-#include "mmio.h"
-#include "ppgtt.h"
+#include "xengt/xengt.h"
 
 static u64 sim_machine_alloc(struct sim_machine *m, u16 owner)
 {
@@ -128,9 +125,9 @@ u64 sim_machine_free_frames(struct sim_machine *m)
 }
 
 int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
-		  struct hv_vm **out)
+		  struct sim_vm **out)
 {
-	struct hv_vm *vm;
+	struct sim_vm *vm;
 	u64 i;
 
 	if (domid == SIM_OWNER_HOST || domid == SIM_OWNER_NONE || !ram_bytes ||
@@ -139,8 +136,9 @@ int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
 	vm = os_zalloc(sizeof(*vm));
 	if (!vm)
 		return -ENOMEM;
+	vm->base.ops = &sim_hv_ops;
+	vm->base.domid = domid;
 	vm->machine = m;
-	vm->domid = domid;
 	vm->nr_pages =
 		xengt_round_up(ram_bytes, XENGT_PAGE_SIZE) >> XENGT_PAGE_SHIFT;
 	vm->p2m = os_vzalloc(vm->nr_pages * sizeof(u64));
@@ -163,7 +161,7 @@ int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
 	return 0;
 }
 
-void sim_vm_destroy(struct hv_vm *vm)
+void sim_vm_destroy(struct sim_vm *vm)
 {
 	u64 i;
 
@@ -174,7 +172,7 @@ void sim_vm_destroy(struct hv_vm *vm)
 	os_free(vm);
 }
 
-u8 *sim_vm_ram(struct hv_vm *vm, u64 gpa)
+u8 *sim_vm_ram(struct sim_vm *vm, u64 gpa)
 {
 	u64 gfn = gpa >> XENGT_PAGE_SHIFT;
 
@@ -186,9 +184,9 @@ u8 *sim_vm_ram(struct hv_vm *vm, u64 gpa)
 
 /* --- the core's view of the hypervisor --- */
 
-static int sim_gfn_to_dma(struct vgpu *vgpu, u64 gfn, u64 *dma)
+static int sim_gfn_to_dma(struct hv_vm *hvm, u64 gfn, u64 *dma)
 {
-	struct hv_vm *vm = vgpu->vm;
+	struct sim_vm *vm = sim_vm_of(hvm);
 
 	if (gfn >= vm->nr_pages)
 		return -EFAULT;
@@ -196,7 +194,7 @@ static int sim_gfn_to_dma(struct vgpu *vgpu, u64 gfn, u64 *dma)
 	return 0;
 }
 
-static int sim_copy_gpa(struct hv_vm *vm, u64 gpa, void *buf, u32 len,
+static int sim_copy_gpa(struct sim_vm *vm, u64 gpa, void *buf, u32 len,
 			bool write)
 {
 	u8 *p = buf;
@@ -221,20 +219,20 @@ static int sim_copy_gpa(struct hv_vm *vm, u64 gpa, void *buf, u32 len,
 	return 0;
 }
 
-static int sim_read_gpa(struct vgpu *vgpu, u64 gpa, void *buf, u32 len)
+static int sim_read_gpa(struct hv_vm *hvm, u64 gpa, void *buf, u32 len)
 {
-	return sim_copy_gpa(vgpu->vm, gpa, buf, len, false);
+	return sim_copy_gpa(sim_vm_of(hvm), gpa, buf, len, false);
 }
 
-static int sim_write_gpa(struct vgpu *vgpu, u64 gpa, const void *buf, u32 len)
+static int sim_write_gpa(struct hv_vm *hvm, u64 gpa, const void *buf, u32 len)
 {
-	return sim_copy_gpa(vgpu->vm, gpa, (void *)buf, len, true);
+	return sim_copy_gpa(sim_vm_of(hvm), gpa, (void *)buf, len, true);
 }
 
-static int sim_map_mmio(struct vgpu *vgpu, u64 __always_unused old_base,
+static int sim_map_mmio(struct hv_vm *hvm, u64 __always_unused old_base,
 			u64 new_base, u64 size)
 {
-	struct hv_vm *vm = vgpu->vm;
+	struct sim_vm *vm = sim_vm_of(hvm);
 
 	/* Like Xen, refuse to put a trap over the guest's RAM. */
 	if (new_base &&
@@ -247,9 +245,9 @@ static int sim_map_mmio(struct vgpu *vgpu, u64 __always_unused old_base,
 	return 0;
 }
 
-static int sim_set_wp(struct vgpu *vgpu, u64 gfn, bool protect)
+static int sim_set_wp(struct hv_vm *hvm, u64 gfn, bool protect)
 {
-	struct hv_vm *vm = vgpu->vm;
+	struct sim_vm *vm = sim_vm_of(hvm);
 	u8 old;
 
 	if (gfn >= vm->nr_pages)
@@ -263,9 +261,9 @@ static int sim_set_wp(struct vgpu *vgpu, u64 gfn, bool protect)
 	return 0;
 }
 
-static int sim_inject_msi(struct vgpu *vgpu, u64 addr, u32 data)
+static int sim_inject_msi(struct hv_vm *hvm, u64 addr, u32 data)
 {
-	struct hv_vm *vm = vgpu->vm;
+	struct sim_vm *vm = sim_vm_of(hvm);
 
 	/* Like Xen, only a message to the local APIC window is delivered. */
 	if ((addr & 0xfff00000ULL) != 0xfee00000ULL)
@@ -286,12 +284,12 @@ const struct hv_ops sim_hv_ops = {
 	.inject_msi = sim_inject_msi,
 };
 
-u64 sim_vm_msi_count(struct hv_vm *vm)
+u64 sim_vm_msi_count(struct sim_vm *vm)
 {
 	return __atomic_load_n(&vm->msi.count, __ATOMIC_ACQUIRE);
 }
 
-bool sim_vm_gfn_protected(struct hv_vm *vm, u64 gfn)
+bool sim_vm_gfn_protected(struct sim_vm *vm, u64 gfn)
 {
 	return gfn < vm->nr_pages &&
 	       __atomic_load_n(&vm->wp[gfn], __ATOMIC_ACQUIRE);
@@ -299,37 +297,37 @@ bool sim_vm_gfn_protected(struct hv_vm *vm, u64 gfn)
 
 /* --- the guest's view --- */
 
-u32 sim_vm_cfg_read(struct hv_vm *vm, u32 devfn, u32 reg, u32 size)
+u32 sim_vm_cfg_read(struct sim_vm *vm, u32 devfn, u32 reg, u32 size)
 {
 	u32 val;
 
 	vm->traps.cfg++;
-	if (devfn != SIM_VGPU_DEVFN || !vm->vgpu) {
+	if (devfn != SIM_VGPU_DEVFN || !vm->base.vgpu) {
 		vm->traps.unclaimed++;
 		return 0xffffffff;
 	}
-	vgpu_cfg_read(vm->vgpu, reg, size, &val);
+	xengt_vgpu_cfg_read(vm->base.vgpu, reg, size, &val);
 	return val;
 }
 
-void sim_vm_cfg_write(struct hv_vm *vm, u32 devfn, u32 reg, u32 size, u32 val)
+void sim_vm_cfg_write(struct sim_vm *vm, u32 devfn, u32 reg, u32 size, u32 val)
 {
 	vm->traps.cfg++;
-	if (devfn != SIM_VGPU_DEVFN || !vm->vgpu) {
+	if (devfn != SIM_VGPU_DEVFN || !vm->base.vgpu) {
 		vm->traps.unclaimed++;
 		return;
 	}
-	vgpu_cfg_write(vm->vgpu, reg, size, val);
+	xengt_vgpu_cfg_write(vm->base.vgpu, reg, size, val);
 }
 
-static bool sim_in_bar0(struct hv_vm *vm, u64 gpa, u32 size)
+static bool sim_in_bar0(struct sim_vm *vm, u64 gpa, u32 size)
 {
 	/* A straddling access still goes to the core, which rejects it. */
-	return vm->vgpu && vm->bar0_base && gpa + size > vm->bar0_base &&
-	       gpa < vm->bar0_base + VGPU_BAR0_SIZE;
+	return vm->base.vgpu && vm->bar0_base && gpa + size > vm->bar0_base &&
+	       gpa < vm->bar0_base + XENGT_VGPU_BAR0_SIZE;
 }
 
-u64 sim_vm_mmio_read(struct hv_vm *vm, u64 gpa, u32 size)
+u64 sim_vm_mmio_read(struct sim_vm *vm, u64 gpa, u32 size)
 {
 	u64 val = 0;
 	u8 *ram;
@@ -338,7 +336,8 @@ u64 sim_vm_mmio_read(struct hv_vm *vm, u64 gpa, u32 size)
 		return ~0ULL;
 	if (sim_in_bar0(vm, gpa, size)) {
 		vm->traps.mmio++;
-		vgpu_mmio_read(vm->vgpu, gpa - vm->bar0_base, size, &val);
+		xengt_vgpu_mmio_read(vm->base.vgpu, gpa - vm->bar0_base, size,
+				     &val);
 		return val;
 	}
 	ram = sim_vm_ram(vm, gpa);
@@ -351,7 +350,7 @@ u64 sim_vm_mmio_read(struct hv_vm *vm, u64 gpa, u32 size)
 	return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
-void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val)
+void sim_vm_mmio_write(struct sim_vm *vm, u64 gpa, u32 size, u64 val)
 {
 	u8 *ram;
 
@@ -359,18 +358,19 @@ void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val)
 		return;
 	if (sim_in_bar0(vm, gpa, size)) {
 		vm->traps.mmio++;
-		vgpu_mmio_write(vm->vgpu, gpa - vm->bar0_base, size, &val);
+		xengt_vgpu_mmio_write(vm->base.vgpu, gpa - vm->bar0_base, size,
+				      &val);
 		return;
 	}
 	ram = sim_vm_ram(vm, gpa);
 	if (ram && ((gpa + size - 1) >> XENGT_PAGE_SHIFT) ==
 			   (gpa >> XENGT_PAGE_SHIFT)) {
-		if (vm->vgpu &&
+		if (vm->base.vgpu &&
 		    __atomic_load_n(&vm->wp[gpa >> XENGT_PAGE_SHIFT],
 				    __ATOMIC_ACQUIRE)) {
 			/* A protected page-table page: the core applies it. */
 			__atomic_add_fetch(&vm->traps.wp, 1, __ATOMIC_RELAXED);
-			vgpu_wp_write(vm->vgpu, gpa, size, &val);
+			xengt_vgpu_wp_write(vm->base.vgpu, gpa, size, &val);
 			return;
 		}
 		os_memcpy(ram, &val, size);

@@ -18,8 +18,8 @@
 #define XENGT_HV_SIM_H
 
 #include "os.h"
-#include "hv.h"
-#include "sim_bus.h"
+#include "../core/hv.h"
+#include "../gpu/sim/sim_bus.h"
 
 #define SIM_VGPU_DEVFN 0x10 /* 00:02.0 */
 #define SIM_MMIO_HOLE 0xc0000000ULL /* guest MMIO window: [3 GiB, 4 GiB) */
@@ -54,12 +54,11 @@ struct sim_msi_log {
 	u32 last_data;
 };
 
-struct hv_vm {
+struct sim_vm {
+	struct hv_vm base; /* domid, and the vGPU once attached */
 	struct sim_machine *machine;
-	u16 domid;
 	u64 nr_pages;
 	u64 *p2m; /* gfn -> mfn */
-	struct vgpu *vgpu;
 	u64 bar0_base; /* where BAR0 traps now, 0 = nowhere */
 	struct sim_trap_stats traps;
 	u8 *wp; /* per gfn: non-zero while write-protected */
@@ -69,26 +68,33 @@ struct hv_vm {
 
 extern const struct hv_ops sim_hv_ops;
 
+/* The simulated VM of a struct hv_vm that sim_vm_create() made. */
+static inline struct sim_vm *sim_vm_of(struct hv_vm *vm)
+{
+	return (struct sim_vm *)((u8 *)vm -
+				 __builtin_offsetof(struct sim_vm, base));
+}
+
 /* A VM with @ram_bytes of RAM (rounded up to pages) taken from @m. */
 int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
-		  struct hv_vm **out);
+		  struct sim_vm **out);
 /* Frees the VM's RAM; its vGPU must have been destroyed first. */
-void sim_vm_destroy(struct hv_vm *vm);
+void sim_vm_destroy(struct sim_vm *vm);
 
 /*
  * The guest's view: config space of bus 0 (only 00:02.0 exists when a vGPU
  * is attached), physical memory accesses (RAM, or a trap into BAR0, or
  * all-ones), and its RAM for direct use.
  */
-u32 sim_vm_cfg_read(struct hv_vm *vm, u32 devfn, u32 reg, u32 size);
-void sim_vm_cfg_write(struct hv_vm *vm, u32 devfn, u32 reg, u32 size, u32 val);
-u64 sim_vm_mmio_read(struct hv_vm *vm, u64 gpa, u32 size);
-void sim_vm_mmio_write(struct hv_vm *vm, u64 gpa, u32 size, u64 val);
+u32 sim_vm_cfg_read(struct sim_vm *vm, u32 devfn, u32 reg, u32 size);
+void sim_vm_cfg_write(struct sim_vm *vm, u32 devfn, u32 reg, u32 size, u32 val);
+u64 sim_vm_mmio_read(struct sim_vm *vm, u64 gpa, u32 size);
+void sim_vm_mmio_write(struct sim_vm *vm, u64 gpa, u32 size, u64 val);
 /* Pointer to guest RAM at @gpa (page-bounded use only), or NULL. */
-u8 *sim_vm_ram(struct hv_vm *vm, u64 gpa);
+u8 *sim_vm_ram(struct sim_vm *vm, u64 gpa);
 /* MSIs delivered to the VM so far (the guest's "interrupt count"). */
-u64 sim_vm_msi_count(struct hv_vm *vm);
+u64 sim_vm_msi_count(struct sim_vm *vm);
 /* True while guest frame @gfn is write-protected. */
-bool sim_vm_gfn_protected(struct hv_vm *vm, u64 gfn);
+bool sim_vm_gfn_protected(struct sim_vm *vm, u64 gfn);
 
 #endif /* XENGT_HV_SIM_H */

@@ -5,29 +5,26 @@
 #include <stdlib.h>
 
 #include "xen-user.h"
-#include "vgpu.h"
-#include "mmio.h"
-#include "cfg_space.h"
-#include "ppgtt.h"
+#include "xengt/xengt.h"
 
-static struct hv_vm *bus_vm(struct sim_bus *bus)
+static struct xen_vm *bus_vm(struct sim_bus *bus)
 {
-	return (struct hv_vm *)((u8 *)bus -
-				__builtin_offsetof(struct hv_vm, bus));
+	return (struct xen_vm *)((u8 *)bus -
+				 __builtin_offsetof(struct xen_vm, bus));
 }
 
 /* --- the software GPU's view of memory ---------------------------------- */
 
 static u8 *xen_bus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 {
-	struct hv_vm *vm = bus_vm(bus);
+	struct xen_vm *vm = bus_vm(bus);
 	u8 *page = NULL;
 
 	*owner = SIM_OWNER_NONE;
 	if (pfn < XEN_DM_HOST_PFN_BASE) {
 		page = guestmem_page(vm->mem, pfn);
 		if (page)
-			*owner = vm->domid;
+			*owner = vm->base.domid;
 	} else if (pfn - XEN_DM_HOST_PFN_BASE < XEN_DM_HOST_PAGES) {
 		page = vm->host_pages[pfn - XEN_DM_HOST_PFN_BASE];
 		if (page)
@@ -38,7 +35,7 @@ static u8 *xen_bus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 
 static u8 *xen_bus_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
 {
-	struct hv_vm *vm = bus_vm(bus);
+	struct xen_vm *vm = bus_vm(bus);
 	u32 i;
 
 	for (i = 0; i < XEN_DM_HOST_PAGES; i++) {
@@ -56,7 +53,7 @@ static u8 *xen_bus_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
 
 static void xen_bus_free_host_frame(struct sim_bus *bus, u64 pfn)
 {
-	struct hv_vm *vm = bus_vm(bus);
+	struct xen_vm *vm = bus_vm(bus);
 	u64 i = pfn - XEN_DM_HOST_PFN_BASE;
 
 	if (pfn < XEN_DM_HOST_PFN_BASE || i >= XEN_DM_HOST_PAGES ||
@@ -75,9 +72,15 @@ static const struct sim_bus_ops xen_bus_ops = {
 
 /* --- the core's view of the hypervisor ---------------------------------- */
 
-static int xen_gfn_to_dma(struct vgpu *vgpu, u64 gfn, u64 *dma)
+static struct xen_vm *to_xen_vm(struct hv_vm *hvm)
 {
-	struct hv_vm *vm = vgpu->vm;
+	return (struct xen_vm *)((u8 *)hvm -
+				 __builtin_offsetof(struct xen_vm, base));
+}
+
+static int xen_gfn_to_dma(struct hv_vm *hvm, u64 gfn, u64 *dma)
+{
+	struct xen_vm *vm = to_xen_vm(hvm);
 
 	/* Mapping it is how a user-space DM learns it is RAM. */
 	if (gfn >= XEN_DM_HOST_PFN_BASE || !guestmem_page(vm->mem, gfn))
@@ -86,19 +89,19 @@ static int xen_gfn_to_dma(struct vgpu *vgpu, u64 gfn, u64 *dma)
 	return 0;
 }
 
-static int xen_read_gpa(struct vgpu *vgpu, u64 gpa, void *buf, u32 len)
+static int xen_read_gpa(struct hv_vm *hvm, u64 gpa, void *buf, u32 len)
 {
-	return guestmem_read(vgpu->vm->mem, gpa, buf, len);
+	return guestmem_read(to_xen_vm(hvm)->mem, gpa, buf, len);
 }
 
-static int xen_write_gpa(struct vgpu *vgpu, u64 gpa, const void *buf, u32 len)
+static int xen_write_gpa(struct hv_vm *hvm, u64 gpa, const void *buf, u32 len)
 {
-	return guestmem_write(vgpu->vm->mem, gpa, buf, len);
+	return guestmem_write(to_xen_vm(hvm)->mem, gpa, buf, len);
 }
 
-static int xen_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base, u64 size)
+static int xen_map_mmio(struct hv_vm *hvm, u64 old_base, u64 new_base, u64 size)
 {
-	struct hv_vm *vm = vgpu->vm;
+	struct xen_vm *vm = to_xen_vm(hvm);
 	int ret;
 
 	if (old_base && vm->bar0_base == old_base) {
@@ -113,18 +116,18 @@ static int xen_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base, u64 size)
 	return ret;
 }
 
-static int xen_set_wp(struct vgpu *vgpu, u64 gfn, bool protect)
+static int xen_set_wp(struct hv_vm *hvm, u64 gfn, bool protect)
 {
-	struct hv_vm *vm = vgpu->vm;
+	struct xen_vm *vm = to_xen_vm(hvm);
 
 	if (gfn >= XEN_DM_HOST_PFN_BASE)
 		return -EFAULT;
 	return ioreq_server_set_wp(vm->server, gfn, protect);
 }
 
-static int xen_inject_msi(struct vgpu *vgpu, u64 addr, u32 data)
+static int xen_inject_msi(struct hv_vm *hvm, u64 addr, u32 data)
 {
-	return ioreq_server_inject_msi(vgpu->vm->server, addr, data);
+	return ioreq_server_inject_msi(to_xen_vm(hvm)->server, addr, data);
 }
 
 const struct hv_ops xen_user_hv_ops = {
@@ -141,48 +144,50 @@ const struct hv_ops xen_user_hv_ops = {
 
 static uint32_t dev_cfg_read(void *dev, uint32_t reg, uint32_t size)
 {
-	struct hv_vm *vm = dev;
+	struct xen_vm *vm = dev;
 	u32 val = 0xffffffff;
 
-	if (vm->vgpu)
-		vgpu_cfg_read(vm->vgpu, reg, size, &val);
+	if (vm->base.vgpu)
+		xengt_vgpu_cfg_read(vm->base.vgpu, reg, size, &val);
 	return val;
 }
 
 static void dev_cfg_write(void *dev, uint32_t reg, uint32_t size, uint32_t val)
 {
-	struct hv_vm *vm = dev;
+	struct xen_vm *vm = dev;
 
-	if (vm->vgpu)
-		vgpu_cfg_write(vm->vgpu, reg, size, val);
+	if (vm->base.vgpu)
+		xengt_vgpu_cfg_write(vm->base.vgpu, reg, size, val);
 }
 
 static uint64_t dev_mmio_read(void *dev, uint64_t addr, uint32_t size)
 {
-	struct hv_vm *vm = dev;
+	struct xen_vm *vm = dev;
 	u64 val = ~0ULL;
 
-	if (vm->vgpu && vm->bar0_base && addr >= vm->bar0_base)
-		vgpu_mmio_read(vm->vgpu, addr - vm->bar0_base, size, &val);
+	if (vm->base.vgpu && vm->bar0_base && addr >= vm->bar0_base)
+		xengt_vgpu_mmio_read(vm->base.vgpu, addr - vm->bar0_base, size,
+				     &val);
 	return val;
 }
 
 static void dev_mmio_write(void *dev, uint64_t addr, uint32_t size,
 			   uint64_t val)
 {
-	struct hv_vm *vm = dev;
+	struct xen_vm *vm = dev;
 
-	if (vm->vgpu && vm->bar0_base && addr >= vm->bar0_base)
-		vgpu_mmio_write(vm->vgpu, addr - vm->bar0_base, size, &val);
+	if (vm->base.vgpu && vm->bar0_base && addr >= vm->bar0_base)
+		xengt_vgpu_mmio_write(vm->base.vgpu, addr - vm->bar0_base, size,
+				      &val);
 }
 
 /* A store to a write-protected page: a GPU page table the core shadows. */
 static void dev_wp_write(void *dev, uint64_t gpa, uint32_t size, uint64_t val)
 {
-	struct hv_vm *vm = dev;
+	struct xen_vm *vm = dev;
 
-	if (vm->vgpu)
-		vgpu_wp_write(vm->vgpu, gpa, size, &val);
+	if (vm->base.vgpu)
+		xengt_vgpu_wp_write(vm->base.vgpu, gpa, size, &val);
 	else
 		guestmem_write(vm->mem, gpa, &val, size);
 }
@@ -201,16 +206,16 @@ static const struct ioreq_device_ops vgpu_device_ops = {
  */
 static void xen_quiesce(void *ctx, bool stop)
 {
-	struct hv_vm *vm = ctx;
+	struct xen_vm *vm = ctx;
 
-	if (vm->vgpu)
-		xengt_sched_pause(vm->vgpu->gvt, stop);
+	if (vm->gvt)
+		xengt_sched_pause(vm->gvt, stop);
 }
 
 int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
-		struct hv_vm **out)
+		struct xen_vm **out)
 {
-	struct hv_vm *vm = calloc(1, sizeof(*vm));
+	struct xen_vm *vm = calloc(1, sizeof(*vm));
 	struct ioreq_server_params p = {
 		.domid = domid,
 		.sbdf = sbdf,
@@ -223,7 +228,8 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 
 	if (!vm)
 		return -ENOMEM;
-	vm->domid = domid;
+	vm->base.ops = &xen_user_hv_ops;
+	vm->base.domid = domid;
 	vm->bus.ops = &xen_bus_ops;
 	ret = ioreq_server_open(&p, &vm->server);
 	if (ret) {
@@ -236,7 +242,7 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 	return 0;
 }
 
-int xen_vm_close(struct hv_vm *vm)
+int xen_vm_close(struct xen_vm *vm)
 {
 	u32 i, leaked_wp = ioreq_server_nr_wp(vm->server);
 	u32 leaked_pages = vm->nr_host_pages;
@@ -254,7 +260,7 @@ int xen_vm_close(struct hv_vm *vm)
 	return 0;
 }
 
-int xen_vm_run(struct hv_vm *vm, volatile sig_atomic_t *stop,
+int xen_vm_run(struct xen_vm *vm, volatile sig_atomic_t *stop,
 	       const sigset_t *run_mask)
 {
 	return ioreq_server_run(vm->server, stop, run_mask);

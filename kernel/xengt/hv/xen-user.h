@@ -16,19 +16,20 @@
 #define XENGT_HV_XEN_USER_H
 
 #include "os.h"
-#include "hv.h"
-#include "sim_bus.h"
+#include "../core/hv.h"
+#include "../gpu/sim/sim_bus.h"
 #include "xen-ioreq.h"
 
 /* 2^26 pages of guest RAM (256 GiB) fit below the host pages. */
 #define XEN_DM_HOST_PFN_BASE (1ULL << 26)
 #define XEN_DM_HOST_PAGES 4096
 
-struct hv_vm {
-	u32 domid;
+struct xen_vm {
+	struct hv_vm base; /* the vGPU is NULL until attached: all-ones */
 	struct ioreq_server *server;
 	struct guestmem *mem;
-	struct vgpu *vgpu; /* NULL until created: traps read all-ones */
+	/* The GPU's dispatch stops while mappings go (standalone mode). */
+	struct xengt_gvt *gvt;
 	u64 bar0_base; /* claimed BAR0 range, 0 = none */
 	struct sim_bus bus;
 	u8 *host_pages[XEN_DM_HOST_PAGES];
@@ -43,14 +44,14 @@ extern const struct hv_ops xen_user_hv_ops;
  * ioreq server's messages go (NULL: stderr).
  */
 int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
-		struct hv_vm **out);
+		struct xen_vm **out);
 /*
  * The vGPU must have been destroyed first.  Returns -EBUSY (logged) if
  * the vGPU left guest pages protected or host pages allocated: a leak.
  */
-int xen_vm_close(struct hv_vm *vm);
+int xen_vm_close(struct xen_vm *vm);
 /* Serve until *stop or the domain dies (1); see ioreq_server_run(). */
-int xen_vm_run(struct hv_vm *vm, volatile sig_atomic_t *stop,
+int xen_vm_run(struct xen_vm *vm, volatile sig_atomic_t *stop,
 	       const sigset_t *run_mask);
 
 #endif /* XENGT_HV_XEN_USER_H */

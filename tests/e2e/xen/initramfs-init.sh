@@ -110,12 +110,19 @@ stamp dom0-ready
 
 # ---- xengt.ko, when the harness put it in: load, check, unload ----------
 # The module is built from the same core files against this very kernel's
-# headers; here it must bring the core up and go away cleanly.
+# headers; here it must bring its GVT up, create and destroy a vGPU through
+# /sys/kernel/xengt and go away cleanly.
 if [ -f /lib/modules/xengt.ko ]; then
 	if ! insmod /lib/modules/xengt.ko; then
 		fail "insmod xengt.ko failed"
-	elif ! dmesg | grep -q "xengt: core up"; then
+	elif ! dmesg | grep -q "xengt: GVT up"; then
 		fail "xengt.ko loaded but the core did not come up"
+	elif ! [ -r /sys/kernel/xengt/control/types ]; then
+		fail "xengt.ko loaded but /sys/kernel/xengt is missing"
+	elif ! echo "1 xengt_8" >/sys/kernel/xengt/control/create ||
+		[ "$(cat /sys/kernel/xengt/vgpu1/state)" != detached ] ||
+		! echo 1 >/sys/kernel/xengt/control/destroy; then
+		fail "xengt.ko: a vGPU could not be created and destroyed through sysfs"
 	elif ! rmmod xengt; then
 		fail "rmmod xengt failed"
 	elif ! dmesg | grep -q "xengt: unloaded"; then

@@ -59,7 +59,7 @@
 #define XENGT_SIM_GPU_H
 
 #include "os.h"
-#include "gpu.h"
+#include "../../core/gpu.h"
 #include "gen9.h"
 #include "sim_bus.h"
 #include "sim_engine.h"
