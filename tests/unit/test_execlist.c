@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "wl.h"
@@ -257,6 +258,53 @@ static void test_shadow_lifetime(void **state)
 	assert_int_equal(host_pages_used(g), free0);
 }
 
+static void *dispatch_thread(void *arg)
+{
+	xengt_sched_run(arg, 0);
+	return NULL;
+}
+
+/*
+ * The engine never waits for a vGPU's trap lock: a completion that finds
+ * it taken is left for the holder, which finishes it when it unlocks.
+ * (While a trap scans, the GPU goes on with everyone else's work.)
+ */
+static void test_completion_waits_for_no_lock(void **state)
+{
+	struct wl_guest *g = *state;
+	struct xengt_gvt *gvt = g->w->gvt;
+	u64 data = wl_page(g), done;
+	u32 cmd[4];
+	pthread_t t;
+
+	wl_ppgtt_map(g, WL_DATA_VA, data);
+	xengt_sched_pause(gvt, true);
+	wl_sdi(cmd, WL_DATA_VA, 0xfeed);
+	wl_emit(g, XENGT_RCS, cmd, 4);
+	wl_submit(g, XENGT_RCS);
+	assert_int_equal(workload_vgpu_queued(g->v), 1);
+	done = g->v->exec_stats.workloads_done;
+
+	vgpu_lock(g->v); /* as a trap in the middle of a long scan */
+	assert_int_equal(pthread_create(&t, NULL, dispatch_thread, gvt), 0);
+	/* The dispatcher ran the workload and returned without the lock. */
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(wl_ram32(g, data)[0], 0xfeed);
+	assert_non_null(g->v->wl.done);
+	assert_int_equal(g->v->exec_stats.workloads_done, done);
+	assert_int_not_equal(wl_csb_last(g, XENGT_RCS),
+			     GEN8_CTX_STATUS_COMPLETE |
+				     GEN8_CTX_STATUS_ACTIVE_IDLE);
+	vgpu_unlock(g->v); /* the holder finishes it */
+	assert_null(g->v->wl.done);
+	assert_int_equal(g->v->exec_stats.workloads_done, done + 1);
+	assert_int_equal(wl_csb_last(g, XENGT_RCS),
+			 GEN8_CTX_STATUS_COMPLETE |
+				 GEN8_CTX_STATUS_ACTIVE_IDLE);
+	assert_int_equal(os_atomic32_read(&g->v->wl.busy), 0);
+	xengt_sched_pause(gvt, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +318,9 @@ int main(void)
 						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_shadow_lifetime,
 						wl_setup_one, wl_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_completion_waits_for_no_lock, wl_setup_one,
+			wl_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@ struct bench_opts {
 	u32 ops;
 	const char *types;
 	const char *workloads;
+	bool scale; /* also print 2-VM / 1-VM aggregate scaling */
 };
 
 struct bench_row {
@@ -160,6 +161,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
 		{ "types", required_argument, NULL, 't' },
 		{ "ops", required_argument, NULL, 'o' },
 		{ "workload", required_argument, NULL, 'w' },
+		{ "scale", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -187,11 +189,46 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
 		case 'w':
 			o->workloads = optarg;
 			break;
+		case 's':
+			o->scale = true;
+			break;
 		default:
 			return -1;
 		}
 	}
 	return optind < argc ? -1 : 0;
+}
+
+/*
+ * Scaling of the mediated path with the number of guests: aggregate ops/s
+ * of @kind with 2 VMs over 1 VM (same type, same ops per VM), best of
+ * BENCH_ROUNDS alternating rounds each.  Printed as the one line
+ * "scale <workload> vms=2/1 = R" that the issue tracker quotes.
+ */
+static int bench_scale(int kind, u32 ops, const char *type)
+{
+	struct bench_opts o = { .types = type };
+	double best[3] = { 0, 0, 0 };
+	u32 round, vms;
+
+	for (round = 0; round < BENCH_ROUNDS; round++) {
+		for (vms = 1; vms <= 2; vms++) {
+			struct bench_row r = { .kind = kind };
+
+			o.vms = vms;
+			if (bench_mediated(&o, kind, ops, &r)) {
+				printf("scale %s: unavailable: %s\n",
+				       i915pv_workload_name(kind), r.why);
+				return -1;
+			}
+			if (r.aggregate_ops_s > best[vms])
+				best[vms] = r.aggregate_ops_s;
+		}
+	}
+	printf("scale %s vms=2/1 = %.2f (aggregate %.0f ops/s with 2 VMs, %.0f with 1; %s, %u ops per VM, best of %d)\n",
+	       i915pv_workload_name(kind), best[2] / best[1], best[2], best[1],
+	       type, ops, BENCH_ROUNDS);
+	return 0;
 }
 
 int bench_main(int argc, char **argv)
@@ -206,7 +243,7 @@ int bench_main(int argc, char **argv)
 	if (bench_parse(argc, argv, &o) ||
 	    world_parse_workloads(&plan, o.workloads, o.ops)) {
 		fprintf(stderr,
-			"usage: xengt-sim bench [--vms N] [--types LIST] [--ops N] [--workload LIST]\n");
+			"usage: xengt-sim bench [--vms N] [--types LIST] [--ops N] [--workload LIST] [--scale]\n");
 		return 2;
 	}
 	for (k = 0; !o.ops && k < plan.nr; k++)
@@ -262,6 +299,10 @@ int bench_main(int argc, char **argv)
 			       row->jain, row->jain_weighted);
 		}
 	}
+	if (o.scale)
+		for (k = 0; k < plan.nr; k++)
+			if (bench_scale(plan.kinds[k], plan.ops[k], "xengt_4"))
+				failed++;
 	printf("(ratio = mediated / native ops/s of one VM, best of %d alternating rounds each;\n"
 	       " jain = Jain's index of GPU time per VM when the first VM finished, jain/w = the same\n"
 	       " of GPU time / weight: 1 when the GPU is contended and shares follow the weights;\n"

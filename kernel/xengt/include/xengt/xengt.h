@@ -88,8 +88,7 @@ struct xengt_vgpu_params {
 };
 
 /* Fill @p from type @name (domid untouched); -ENOENT if no such type. */
-int xengt_vgpu_params_from_type(struct xengt_vgpu_params *p,
-				const char *name);
+int xengt_vgpu_params_from_type(struct xengt_vgpu_params *p, const char *name);
 
 /*
  * Carve a vGPU out of @gvt for domain @p->domid.  -EINVAL for bad
@@ -97,8 +96,8 @@ int xengt_vgpu_params_from_type(struct xengt_vgpu_params *p,
  * naming the resource) if it does not fit.  The vGPU serves no guest
  * until a hypervisor backend attaches.  Process context.
  */
-int xengt_vgpu_create(struct xengt_gvt *gvt,
-		      const struct xengt_vgpu_params *p, struct vgpu **out);
+int xengt_vgpu_create(struct xengt_gvt *gvt, const struct xengt_vgpu_params *p,
+		      struct vgpu **out);
 /*
  * Release everything of @vgpu; its guest's trap path must be detached
  * (no trap may arrive any more).  Work in flight completes first.
