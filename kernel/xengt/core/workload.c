@@ -353,7 +353,8 @@ void workload_vgpu_finish_done(struct vgpu *vgpu)
 		return;
 	os_mutex_lock(&vgpu->wl.qlock);
 	list = vgpu->wl.done;
-	vgpu->wl.done = NULL;
+	/* Atomic: vgpu_unlock() peeks at it without the lock. */
+	__atomic_store_n(&vgpu->wl.done, NULL, __ATOMIC_RELEASE);
 	os_mutex_unlock(&vgpu->wl.qlock);
 	/* Pushed newest first: finish them in completion order. */
 	while (list) {
@@ -426,9 +427,9 @@ static void workload_gpu_complete(const struct xengt_gpu_client *client,
 /* ---- dispatch ----------------------------------------------------------- */
 
 /*
- * Submit @pe's next workload.  Returns 1 if one went to the GPU, 0 if
- * nothing is runnable (or the engine is busy), having let the engine idle
- * for capped vGPUs, at most @idle_budget ticks when that is non-zero.
+ * Submit @pe's next workload.  Returns 1 if one went to the GPU, -EBUSY
+ * if one is on it already, 0 if nothing is runnable, having let the engine
+ * idle for capped vGPUs, at most @idle_budget ticks when that is non-zero.
  */
 static int engine_dispatch_one(struct xengt_engine *pe, u64 idle_budget)
 {
@@ -438,7 +439,11 @@ static int engine_dispatch_one(struct xengt_engine *pe, u64 idle_budget)
 	int ret;
 
 	os_mutex_lock(&pe->lock);
-	while (!pe->inflight && !wl) {
+	if (pe->inflight) {
+		os_mutex_unlock(&pe->lock);
+		return -EBUSY;
+	}
+	while (!wl) {
 		bool throttled;
 		struct vgpu *v = sched_pick(pe, &throttled);
 		u64 wait;
@@ -502,7 +507,7 @@ static void engine_dispatch(struct os_work *w)
 							   dispatch));
 
 	while (!__atomic_load_n(&pe->paused, __ATOMIC_ACQUIRE) &&
-	       engine_dispatch_one(pe, 0) && !engine_busy(pe))
+	       engine_dispatch_one(pe, 0) > 0 && !engine_busy(pe))
 		;
 }
 
@@ -513,26 +518,26 @@ u64 xengt_sched_run(struct xengt_gvt *gvt, u64 budget)
 
 	for (e = 0; e < XENGT_NR_ENGINES; e++) {
 		struct xengt_engine *pe = &gvt->engine[e];
-		u64 start = pe->sched.now, elapsed = 0;
+		u64 start, elapsed = 0;
+		bool throttled;
 
+		os_mutex_lock(&pe->lock);
+		start = pe->sched.now;
+		os_mutex_unlock(&pe->lock);
 		while (!budget || elapsed < budget) {
-			if (!engine_dispatch_one(pe, budget ? budget - elapsed :
-							      0)) {
-				os_mutex_lock(&pe->lock);
-				elapsed = pe->sched.now - start;
-				os_mutex_unlock(&pe->lock);
-				if (!engine_busy(pe) &&
-				    (!budget || !sched_idle_until_eligible(pe)))
-					break;
-				if (engine_busy(pe))
-					os_yield();
-				continue;
-			}
+			int ran = engine_dispatch_one(
+				pe, budget ? budget - elapsed : 0);
+
+			/* The GPU may complete later, on a thread of its own. */
 			while (engine_busy(pe))
 				os_yield();
 			os_mutex_lock(&pe->lock);
 			elapsed = pe->sched.now - start;
+			throttled = budget && sched_idle_until_eligible(pe);
 			os_mutex_unlock(&pe->lock);
+			/* -EBUSY: the worker has the engine; go on after it. */
+			if (!ran && !throttled)
+				break;
 		}
 		if (elapsed > most)
 			most = elapsed;

@@ -114,7 +114,7 @@ static int cs_store(struct sim_cs *cs, enum sim_space space, u64 addr,
 
 static u64 cs_hwsp(struct sim_cs *cs)
 {
-	return sim_gpu_reg_read(cs->g, cs->e->base + RING_HWS_PGA) &
+	return sim_gpu_reg_read_locked(cs->g, cs->e->base + RING_HWS_PGA) &
 	       ~(u64)(XENGT_PAGE_SIZE - 1);
 }
 
@@ -250,7 +250,7 @@ static int cs_mi(struct sim_cs *cs, u32 dw0)
 		ret = cs_fetch_rest(cs, 4);
 		if (ret)
 			return ret;
-		val = sim_gpu_reg_read(cs->g, cmd[1] & 0x7ffffc);
+		val = sim_gpu_reg_read_locked(cs->g, cmd[1] & 0x7ffffc);
 		addr = cs_addr(cmd[2], cmd[3], 3);
 		return cs_store(cs,
 				cs_data_space(cs, dw0 & MI_SRM_LRM_GLOBAL_GTT),

@@ -76,7 +76,7 @@ static void sim_engine_csb(struct sim_engine *e, u16 requester, u32 status,
 {
 	struct sim_as *as = &e->as;
 	u32 wp = e->csb_wp + 1 >= GEN8_CSB_ENTRIES ? 0 : e->csb_wp + 1;
-	u64 hwsp = sim_gpu_reg_read(e->g, e->base + RING_HWS_PGA) &
+	u64 hwsp = sim_gpu_reg_read_locked(e->g, e->base + RING_HWS_PGA) &
 		   ~(u64)(XENGT_PAGE_SIZE - 1);
 	u32 entry[2] = { status, ctx_id };
 

@@ -96,14 +96,21 @@ void sim_gpu_deliver_irq(struct sim_gpu *g)
 	 */
 	while (__atomic_load_n(&g->irq_raised, __ATOMIC_ACQUIRE) &&
 	       !__atomic_exchange_n(&g->irq_busy, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_exchange_n(&g->irq_raised, 0, __ATOMIC_ACQ_REL))
-			if (sim_irq_asserted(g))
+		while (__atomic_exchange_n(&g->irq_raised, 0,
+					   __ATOMIC_ACQ_REL)) {
+			bool asserted;
+
+			os_mutex_lock(&g->exec_lock);
+			asserted = sim_irq_asserted(g);
+			os_mutex_unlock(&g->exec_lock);
+			if (asserted)
 				g->irq_handler(g);
+		}
 		__atomic_store_n(&g->irq_busy, 0, __ATOMIC_RELEASE);
 	}
 }
 
-u32 sim_gpu_reg_read(struct sim_gpu *g, u32 offset)
+u32 sim_gpu_reg_read_locked(struct sim_gpu *g, u32 offset)
 {
 	struct sim_engine *e;
 	u32 reg;
@@ -125,6 +132,20 @@ u32 sim_gpu_reg_read(struct sim_gpu *g, u32 offset)
 		       sim_master_pending(g);
 	}
 	return *sim_reg(g, offset);
+}
+
+/*
+ * Engines execute on their submitters' threads (one per engine now), so
+ * the register file is shared: the CPU's view reads it under exec_lock.
+ */
+u32 sim_gpu_reg_read(struct sim_gpu *g, u32 offset)
+{
+	u32 v;
+
+	os_mutex_lock(&g->exec_lock);
+	v = sim_gpu_reg_read_locked(g, offset);
+	os_mutex_unlock(&g->exec_lock);
+	return v;
 }
 
 static void sim_masked_write(u32 *r, u32 val)

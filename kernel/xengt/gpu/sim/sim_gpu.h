@@ -165,6 +165,8 @@ void sim_gpu_ggtt_write(struct sim_gpu *g, u32 index, u64 pte);
 
 /* Register access as the CPU sees it (with side effects). */
 u32 sim_gpu_reg_read(struct sim_gpu *g, u32 offset);
+/* The same from inside the device (exec_lock held). */
+u32 sim_gpu_reg_read_locked(struct sim_gpu *g, u32 offset);
 void sim_gpu_reg_write(struct sim_gpu *g, u32 offset, u32 val);
 
 /* Internal to gpu/sim: interrupts, accounting, LRI (-EINVAL if refused). */
