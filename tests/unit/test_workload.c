@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "wl.h"
@@ -190,6 +191,42 @@ static void test_destroy_while_in_flight(void **state)
 			 EXECLIST_CTX_PAGES); /* the other's spare context */
 }
 
+static int refusing_submit(struct xengt_gpu __always_unused *gpu,
+			   u32 __always_unused engine,
+			   const struct xengt_gpu_ctx __always_unused *ctx)
+{
+	return -EIO;
+}
+
+/*
+ * A context the GPU backend refuses never ran: its guest sees no
+ * completion, its vGPU goes to failsafe saying why, nothing leaks, and
+ * the other guest's work goes on once the GPU takes contexts again.
+ */
+static void test_refused_submission(void **state)
+{
+	struct st *s = *state;
+	struct xengt_gpu_ops refusing = hw.late_ops;
+	struct vgpu *v = s->g[0].v;
+
+	refusing.submit = refusing_submit;
+	s->w->gpu.base.ops = &refusing;
+	submit_nowait(&s->g[0], 5);
+	xengt_gvt_drain(s->w->gvt);
+	assert_true(v->failsafe);
+	assert_non_null(strstr(v->failsafe_reason, "the GPU refused"));
+	assert_int_equal(v->exec_stats.workloads_done, 0);
+	assert_int_equal(wl_csb_last(&s->g[0], XENGT_RCS),
+			 GEN8_CTX_STATUS_IDLE_ACTIVE);
+	assert_int_equal(wl_ram32(&s->g[0], s->data_gpa[0])[0], 0);
+	assert_int_equal(os_atomic32_read(&v->wl.busy), 0);
+	assert_int_equal(v->cmd.shadow_pages_now, 0);
+	s->w->gpu.base.ops = &hw.late_ops;
+	submit_nowait(&s->g[1], 9);
+	xengt_gvt_drain(s->w->gvt);
+	assert_int_equal(wl_ram32(&s->g[1], s->data_gpa[1])[0], 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +234,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_while_in_flight,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_submission, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -427,6 +427,29 @@ static void workload_gpu_complete(const struct xengt_gpu_client *client,
 /* ---- dispatch ----------------------------------------------------------- */
 
 /*
+ * The GPU backend refused @wl (it will not complete it): it never ran, so
+ * the guest must not see a completion; the vGPU goes to failsafe with the
+ * reason, as for any workload the core cannot run.
+ */
+static void workload_refused(struct xengt_engine *pe, struct workload *wl,
+			     int err)
+{
+	struct vgpu *vgpu = wl->vgpu;
+	char why[96];
+
+	os_mutex_lock(&pe->lock);
+	pe->inflight = NULL;
+	os_mutex_unlock(&pe->lock);
+	os_snprintf(why, sizeof(why), "the GPU refused a context (error %d)",
+		    err);
+	vgpu_lock(vgpu);
+	workload_fail(vgpu, wl->engine, wl->elem.desc, why);
+	workload_discard(wl);
+	os_atomic32_add(&vgpu->wl.busy, -1);
+	vgpu_unlock(vgpu);
+}
+
+/*
  * Submit @pe's next workload.  Returns 1 if one went to the GPU, -EBUSY
  * if one is on it already, 0 if nothing is runnable, having let the engine
  * idle for capped vGPUs, at most @idle_budget ticks when that is non-zero.
@@ -479,12 +502,8 @@ static int engine_dispatch_one(struct xengt_engine *pe, u64 idle_budget)
 		.cookie = (u64)(unsigned long)wl,
 	};
 	ret = gvt->gpu->ops->submit(gvt->gpu, pe->id, &ctx);
-	if (ret) {
-		vgpu_warn(wl->vgpu, "engine %u: GPU refused a context: %d",
-			  pe->id, ret);
-		workload_gpu_complete(&gvt->gpu_client, pe->id, ctx.cookie,
-				      XENGT_GPU_EV_ERROR);
-	}
+	if (ret)
+		workload_refused(pe, wl, ret);
 	return 1;
 }
 
