@@ -52,11 +52,6 @@ void execlist_vgpu_reset(struct vgpu *vgpu)
 
 /* ---- guest side: ELSP, CSB --------------------------------------------- */
 
-static u64 elem_lrca(u64 desc)
-{
-	return desc & GEN8_CTX_LRCA_MASK;
-}
-
 /* Why @desc cannot be a context of @vgpu, or NULL if it can. */
 static const char *execlist_check_desc(struct vgpu *vgpu, u64 desc)
 {
@@ -67,15 +62,10 @@ static const char *execlist_check_desc(struct vgpu *vgpu, u64 desc)
 		return "not valid";
 	if (mode != INTEL_LEGACY_64B_CONTEXT)
 		return "addressing mode is not 4-level PPGTT";
-	if (!ggtt_gm_range_owned(vgpu, elem_lrca(desc),
+	if (!ggtt_gm_range_owned(vgpu, execlist_desc_lrca(desc),
 				 EXECLIST_CTX_PAGES * XENGT_PAGE_SIZE))
 		return "context outside the vGPU's graphics memory";
 	return NULL;
-}
-
-static u64 ctx_reg_gm(u64 desc, u32 dword)
-{
-	return elem_lrca(desc) + LRC_STATE_OFFSET + dword * 4;
 }
 
 static void execlist_emit_csb(struct vgpu *vgpu, u32 engine, u32 status,
@@ -106,7 +96,8 @@ static void execlist_submit(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
 			break;
 		bad = execlist_check_desc(vgpu, descs[i]);
 		if (!bad &&
-		    ggtt_gm_read(vgpu, ctx_reg_gm(descs[i], CTX_RING_TAIL),
+		    ggtt_gm_read(vgpu,
+				 execlist_ctx_reg_gm(descs[i], CTX_RING_TAIL),
 				 &elems[n].ring_tail, 4))
 			bad = "context image not mapped";
 		if (bad) {

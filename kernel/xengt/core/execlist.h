@@ -55,6 +55,17 @@ struct execlist_stats {
 	u64 gpu_errors; /* the GPU stopped one with a fault or hang */
 };
 
+/* The context image a descriptor names, and dword @dword of its state. */
+static inline u64 execlist_desc_lrca(u64 desc)
+{
+	return desc & GEN8_CTX_LRCA_MASK;
+}
+
+static inline u64 execlist_ctx_reg_gm(u64 desc, u32 dword)
+{
+	return execlist_desc_lrca(desc) + LRC_STATE_OFFSET + dword * 4;
+}
+
 u32 execlist_engine_base(u32 engine);
 /* Engine index of MMIO engine base @base, or -1 if not emulated. */
 int execlist_engine_of(u32 base);

@@ -239,11 +239,12 @@ err_free:
 }
 
 /*
- * Stop taking work and let the GPU finish with what it has of @vgpu's:
- * afterwards nothing of the vGPU is queued, running or pinned.  Returns
- * how many queued workloads were dropped.  No lock held.
+ * Stop taking work, let the GPU finish with what it has of @vgpu's, free
+ * its shadows: afterwards nothing of the vGPU is queued, running, pinned
+ * or write-protected.  Returns with vgpu->lock held and the vGPU blocked
+ * (ELSP ignored) and how many queued workloads were dropped.
  */
-static u32 vgpu_quiesce(struct vgpu *vgpu)
+static u32 vgpu_stop_work_locked(struct vgpu *vgpu)
 {
 	u32 dropped;
 
@@ -252,19 +253,10 @@ static u32 vgpu_quiesce(struct vgpu *vgpu)
 	dropped = workload_vgpu_drop(vgpu);
 	vgpu_unlock(vgpu);
 	workload_vgpu_quiesce(vgpu);
+	vgpu_lock(vgpu);
+	ppgtt_vgpu_fini(vgpu);
+	workload_vgpu_fini(vgpu);
 	return dropped;
-}
-
-/* Forget @vgpu as any engine's slice holder.  Caller holds no engine lock. */
-static void vgpu_sched_forget(struct vgpu *vgpu)
-{
-	struct xengt_gvt *gvt = vgpu->gvt;
-	u32 e;
-
-	xengt_engines_lock(gvt);
-	for (e = 0; e < XENGT_NR_ENGINES; e++)
-		sched_forget(&gvt->engine[e], vgpu);
-	xengt_engines_unlock(gvt);
 }
 
 int vgpu_attach(struct vgpu *vgpu, struct hv_vm *vm)
@@ -291,41 +283,37 @@ void vgpu_detach(struct vgpu *vgpu)
 {
 	struct hv_vm *vm;
 
-	if (!vgpu->vm)
-		return;
 	/* Nothing of the guest's may be in use once the backend is gone. */
-	vgpu_quiesce(vgpu);
-	vgpu_lock(vgpu);
-	if (vgpu->cfg.bar0_mapped)
-		hv_map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0, VGPU_BAR0_SIZE);
-	vgpu->cfg.bar0_mapped = 0;
-	ppgtt_vgpu_fini(vgpu);
-	workload_vgpu_fini(vgpu);
+	vgpu_stop_work_locked(vgpu);
 	vm = vgpu->vm;
-	vm->vgpu = NULL;
-	vgpu->vm = NULL;
+	if (vm) {
+		if (vgpu->cfg.bar0_mapped)
+			hv_map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0,
+				    VGPU_BAR0_SIZE);
+		vm->vgpu = NULL;
+		vgpu->vm = NULL;
+	}
+	vgpu->cfg.bar0_mapped = 0;
 	vgpu->blocked = false;
 	vgpu_unlock(vgpu);
-	vgpu_info(vgpu, "detached from domain %u", vm->domid);
+	if (vm)
+		vgpu_info(vgpu, "detached from domain %u", vm->domid);
 }
 
 void vgpu_destroy(struct vgpu *vgpu)
 {
 	struct xengt_gvt *gvt = vgpu->gvt;
+	u32 e;
 
-	vgpu_detach(vgpu);
 	/* Unpublished first: no dispatcher picks it any more. */
 	os_mutex_lock(&gvt->lock);
 	xengt_engines_lock(gvt);
 	gvt->vgpus[vgpu->id - 1] = NULL;
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		sched_forget(&gvt->engine[e], vgpu);
 	xengt_engines_unlock(gvt);
 	os_mutex_unlock(&gvt->lock);
-	vgpu_sched_forget(vgpu);
-	vgpu_quiesce(vgpu);
-	vgpu_lock(vgpu);
-	ppgtt_vgpu_fini(vgpu);
-	workload_vgpu_fini(vgpu);
-	vgpu_unlock(vgpu);
+	vgpu_detach(vgpu);
 	os_mutex_lock(&gvt->lock);
 	gvt->nr_vgpus--;
 	ggtt_vgpu_fini(vgpu);
@@ -342,11 +330,9 @@ void vgpu_destroy(struct vgpu *vgpu)
 
 void vgpu_reset(struct vgpu *vgpu)
 {
-	u32 dropped = vgpu_quiesce(vgpu);
+	struct xengt_gvt *gvt = vgpu->gvt;
+	u32 dropped = vgpu_stop_work_locked(vgpu), e;
 
-	vgpu_lock(vgpu);
-	ppgtt_vgpu_fini(vgpu);
-	workload_vgpu_fini(vgpu);
 	execlist_vgpu_reset(vgpu);
 	regs_vgpu_init(vgpu);
 	ggtt_vgpu_reset(vgpu);
@@ -357,7 +343,10 @@ void vgpu_reset(struct vgpu *vgpu)
 	vgpu->blocked = false;
 	vgpu->stats.resets++;
 	vgpu_unlock(vgpu);
-	vgpu_sched_forget(vgpu);
+	xengt_engines_lock(gvt);
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		sched_forget(&gvt->engine[e], vgpu);
+	xengt_engines_unlock(gvt);
 	vgpu_info(vgpu, "reset (%u queued workloads dropped)", dropped);
 }
 

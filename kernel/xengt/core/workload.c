@@ -12,16 +12,6 @@
 /* Register-state dwords of a guest image the shadow is built from. */
 #define WORKLOAD_STATE_DWORDS (CTX_PDP0_LDW + 1)
 
-static u64 elem_lrca(u64 desc)
-{
-	return desc & GEN8_CTX_LRCA_MASK;
-}
-
-static u64 ctx_reg_gm(u64 desc, u32 dword)
-{
-	return elem_lrca(desc) + LRC_STATE_OFFSET + dword * 4;
-}
-
 static void workload_fail(struct vgpu *vgpu, u32 engine, u64 desc,
 			  const char *what)
 {
@@ -29,7 +19,8 @@ static void workload_fail(struct vgpu *vgpu, u32 engine, u64 desc,
 
 	os_snprintf(why, sizeof(why),
 		    "workload on engine 0x%x (context 0x%llx) rejected: %s",
-		    execlist_engine_base(engine), elem_lrca(desc), what);
+		    execlist_engine_base(engine), execlist_desc_lrca(desc),
+		    what);
 	vgpu->exec_stats.workloads_failed++;
 	vgpu_enter_failsafe(vgpu, why);
 }
@@ -151,7 +142,7 @@ static void workload_build_state(u32 *s, u32 base, const struct ctx_state *c)
 static int workload_shadow(struct vgpu *vgpu, struct workload *wl)
 {
 	u32 engine = wl->engine;
-	u64 desc = wl->elem.desc, lrca = elem_lrca(desc);
+	u64 desc = wl->elem.desc, lrca = execlist_desc_lrca(desc);
 	struct cmd_workload w = { .engine = engine };
 	struct ctx_state c;
 	char reason[128];
@@ -333,9 +324,9 @@ static void workload_finish(struct workload *wl)
 	u32 head = (wl->ring_head + (s[CTX_RING_HEAD] & RING_HEAD_ADDR)) %
 		   wl->ring_size;
 
-	ggtt_gm_write(vgpu, ctx_reg_gm(desc, CTX_RING_HEAD), &head, 4);
-	ggtt_gm_write(vgpu, ctx_reg_gm(desc, CTX_TIMESTAMP), &s[CTX_TIMESTAMP],
-		      4);
+	ggtt_gm_write(vgpu, execlist_ctx_reg_gm(desc, CTX_RING_HEAD), &head, 4);
+	ggtt_gm_write(vgpu, execlist_ctx_reg_gm(desc, CTX_TIMESTAMP),
+		      &s[CTX_TIMESTAMP], 4);
 	vgpu->exec_stats.workloads_done++;
 	if (wl->events & XENGT_GPU_EV_ERROR)
 		vgpu->exec_stats.gpu_errors++;

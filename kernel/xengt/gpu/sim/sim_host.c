@@ -14,11 +14,6 @@
  */
 #include "sim_gpu.h"
 
-static struct sim_gpu *sim_of(struct xengt_gpu *gpu)
-{
-	return to_sim_gpu(gpu);
-}
-
 /* The software GPU's engine behind core engine @engine. */
 static const struct sim_engine *sim_host_hw(struct sim_gpu *g, u32 engine)
 {
@@ -32,7 +27,7 @@ static u32 sim_host_hwsp_index(struct sim_gpu *g, u32 engine)
 
 static void sim_host_ggtt_write(struct xengt_gpu *gpu, u32 index, u64 pte)
 {
-	sim_gpu_ggtt_write(sim_of(gpu), index, pte);
+	sim_gpu_ggtt_write(to_sim_gpu(gpu), index, pte);
 }
 
 /* Consume @engine's new CSB events; true if the context in flight ended. */
@@ -107,7 +102,7 @@ static void sim_host_release(struct sim_gpu *g)
 static int sim_host_attach(struct xengt_gpu *gpu,
 			   const struct xengt_gpu_client *client)
 {
-	struct sim_gpu *g = sim_of(gpu);
+	struct sim_gpu *g = to_sim_gpu(gpu);
 	u32 e;
 
 	if (g->client)
@@ -153,7 +148,7 @@ static int sim_host_attach(struct xengt_gpu *gpu,
 
 static void sim_host_detach(struct xengt_gpu *gpu)
 {
-	struct sim_gpu *g = sim_of(gpu);
+	struct sim_gpu *g = to_sim_gpu(gpu);
 
 	if (!g->client)
 		return;
@@ -166,7 +161,7 @@ static void sim_host_detach(struct xengt_gpu *gpu)
 static int sim_host_submit(struct xengt_gpu *gpu, u32 engine,
 			   const struct xengt_gpu_ctx *ctx)
 {
-	struct sim_gpu *g = sim_of(gpu);
+	struct sim_gpu *g = to_sim_gpu(gpu);
 	struct sim_host_engine *h;
 	u32 base, lo;
 
@@ -193,7 +188,7 @@ static int sim_host_submit(struct xengt_gpu *gpu, u32 engine,
 
 static u64 sim_host_timestamp(struct xengt_gpu *gpu, u32 engine)
 {
-	struct sim_gpu *g = sim_of(gpu);
+	struct sim_gpu *g = to_sim_gpu(gpu);
 
 	if (engine >= XENGT_NR_ENGINES)
 		return 0;
@@ -203,7 +198,7 @@ static u64 sim_host_timestamp(struct xengt_gpu *gpu, u32 engine)
 
 static void sim_host_fence_write(struct xengt_gpu *gpu, u32 index, u64 val)
 {
-	struct sim_gpu *g = sim_of(gpu);
+	struct sim_gpu *g = to_sim_gpu(gpu);
 	u32 reg = GEN6_FENCE_REG_BASE + 8 * index;
 
 	if (index >= g->base.info.fences)
@@ -216,7 +211,7 @@ static void sim_host_fence_write(struct xengt_gpu *gpu, u32 index, u64 val)
 
 static void *sim_host_dma_alloc_page(struct xengt_gpu *gpu, u64 *dma)
 {
-	struct sim_gpu *g = sim_of(gpu);
+	struct sim_gpu *g = to_sim_gpu(gpu);
 	u64 pfn;
 	u8 *p;
 
@@ -230,7 +225,7 @@ static void *sim_host_dma_alloc_page(struct xengt_gpu *gpu, u64 *dma)
 
 static void sim_host_dma_free_page(struct xengt_gpu *gpu, void *cpu, u64 dma)
 {
-	struct sim_gpu *g = sim_of(gpu);
+	struct sim_gpu *g = to_sim_gpu(gpu);
 
 	if (cpu)
 		g->bus->ops->free_host_frame(g->bus, dma >> XENGT_PAGE_SHIFT);
