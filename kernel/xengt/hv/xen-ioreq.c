@@ -28,7 +28,15 @@
 
 #include "xen-ioreq.h"
 
-#define CF8_PORT 0xcf8
+/* The decoder's mirror of Xen's ioreq_t must be Xen's layout. */
+_Static_assert(sizeof(struct xengt_ioreq) == sizeof(ioreq_t) &&
+		       __builtin_offsetof(struct xengt_ioreq, type) ==
+			       __builtin_offsetof(ioreq_t, type) &&
+		       __builtin_offsetof(struct xengt_ioreq, vp_eport) ==
+			       __builtin_offsetof(ioreq_t, vp_eport),
+	       "struct xengt_ioreq is not Xen's struct ioreq");
+
+#define CF8_PORT IOREQ_CF8_PORT
 #define GUESTMEM_MAX_PAGES 65536 /* 256 MiB of mappings before a trim */
 #define PAGE_SHIFT_4K 12
 
@@ -59,18 +67,18 @@ struct ioreq_server {
 	shared_iopage_t *iopage;
 	unsigned int nr_vcpus;
 	evtchn_port_t *ports; /* local port per vCPU, 0 = not bound */
-	uint32_t cf8; /* latched CONFIG_ADDRESS */
-	uint64_t mmio_start, mmio_size; /* the one claimed MMIO range */
+	struct ioreq_decoder dec; /* cf8 latch, the claimed BAR, stats */
 	/* Write protection: the mem type is claimed on first use. */
 	bool memtype_claimed;
 	pthread_mutex_t wp_lock; /* wp_gfns, nr_wp, wp_cap */
 	uint64_t *wp_gfns; /* sorted */
 	uint32_t nr_wp, wp_cap;
 	bool dead; /* the domain is gone: teardown errors are expected */
-	struct ioreq_stats stats;
 	uint32_t service_ns[IOREQ_SERVICE_SAMPLES]; /* ring */
 	uint64_t nr_service;
 };
+
+static const struct ioreq_target_ops server_target_ops;
 
 static void logmsg(const struct ioreq_server *s, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -223,6 +231,9 @@ int ioreq_server_open(const struct ioreq_server_params *p,
 	if (!s)
 		return -ENOMEM;
 	s->p = *p;
+	s->dec.ops = &server_target_ops;
+	s->dec.dev = s;
+	s->dec.sbdf = p->sbdf;
 	pthread_mutex_init(&s->wp_lock, NULL);
 	ret = open_handles(s);
 	if (!ret)
@@ -284,8 +295,8 @@ void ioreq_server_close(struct ioreq_server *s)
 	case STEP_ENABLED:
 		/* Set up lazily while serving, so undone first. */
 		release_wp(s);
-		if (s->mmio_size)
-			ioreq_server_unmap_mmio(s, s->mmio_start, s->mmio_size);
+		if (s->dec.mmio_size)
+			ioreq_server_unmap_mmio(s, s->dec.mmio_start, s->dec.mmio_size);
 		undo(s,
 		     xendevicemodel_set_ioreq_server_state(s->dmod, s->p.domid,
 							   s->id, 0),
@@ -337,16 +348,16 @@ void ioreq_server_close(struct ioreq_server *s)
 
 int ioreq_server_map_mmio(struct ioreq_server *s, uint64_t start, uint64_t size)
 {
-	if (s->mmio_size)
+	if (s->dec.mmio_size)
 		return -EBUSY;
 	if (!size || start + size - 1 < start)
 		return -EINVAL;
 	if (xendevicemodel_map_io_range_to_ioreq_server(
 		    s->dmod, s->p.domid, s->id, 1, start, start + size - 1))
 		return fail(s, "claim MMIO range");
-	s->mmio_start = start;
-	s->mmio_size = size;
-	s->stats.mmio_maps++;
+	s->dec.mmio_start = start;
+	s->dec.mmio_size = size;
+	s->dec.stats.mmio_maps++;
 	logmsg(s, LOG_DEBUG, "domain %u: MMIO 0x%llx-0x%llx claimed",
 	       s->p.domid, (unsigned long long)start,
 	       (unsigned long long)(start + size - 1));
@@ -356,10 +367,10 @@ int ioreq_server_map_mmio(struct ioreq_server *s, uint64_t start, uint64_t size)
 int ioreq_server_unmap_mmio(struct ioreq_server *s, uint64_t start,
 			    uint64_t size)
 {
-	if (!s->mmio_size || start != s->mmio_start || size != s->mmio_size)
+	if (!s->dec.mmio_size || start != s->dec.mmio_start || size != s->dec.mmio_size)
 		return -ENOENT;
-	s->mmio_size = 0;
-	s->stats.mmio_unmaps++;
+	s->dec.mmio_size = 0;
+	s->dec.stats.mmio_unmaps++;
 	if (xendevicemodel_unmap_io_range_from_ioreq_server(
 		    s->dmod, s->p.domid, s->id, 1, start, start + size - 1)) {
 		if (s->dead)
@@ -485,7 +496,7 @@ struct guestmem *ioreq_server_guestmem(struct ioreq_server *s)
 
 const struct ioreq_stats *ioreq_server_stats(const struct ioreq_server *s)
 {
-	return &s->stats;
+	return &s->dec.stats;
 }
 
 uint32_t ioreq_server_nr_vcpus(const struct ioreq_server *s)
@@ -500,161 +511,80 @@ uint32_t ioreq_server_id(const struct ioreq_server *s)
 
 /* --- serving ------------------------------------------------------------ */
 
-static uint64_t size_mask(uint32_t size)
+/* --- what the shared decoder (ioreq-decode.c) reaches ------------------- */
+
+static u32 tgt_cfg_read(void *dev, u32 reg, u32 size)
 {
-	return size >= 8 ? UINT64_MAX : (1ULL << (8 * size)) - 1;
+	struct ioreq_server *s = dev;
+
+	return s->p.ops->cfg_read(s->p.dev, reg, size);
 }
 
-static bool in_mmio(const struct ioreq_server *s, uint64_t addr, uint32_t size)
+static void tgt_cfg_write(void *dev, u32 reg, u32 size, u32 val)
 {
-	return s->mmio_size && addr >= s->mmio_start &&
-	       addr - s->mmio_start <= s->mmio_size - size;
+	struct ioreq_server *s = dev;
+
+	s->p.ops->cfg_write(s->p.dev, reg, size, val);
 }
 
-/* The 0xcf8 latch, byte-granular as a chipset's CONFIG_ADDRESS. */
-static uint64_t cf8_read(struct ioreq_server *s, uint64_t port, uint32_t size)
+static u64 tgt_mmio_read(void *dev, u64 addr, u32 size)
 {
-	if (port >= CF8_PORT && port + size <= CF8_PORT + 4)
-		return (s->cf8 >> (8 * (port - CF8_PORT))) & size_mask(size);
-	s->stats.bad++;
-	return size_mask(size);
+	struct ioreq_server *s = dev;
+
+	return s->p.ops->mmio_read(s->p.dev, addr, size);
 }
 
-static void cf8_write(struct ioreq_server *s, uint64_t port, uint32_t size,
-		      uint64_t val)
+static void tgt_mmio_write(void *dev, u64 addr, u32 size,
+			   u64 val)
 {
-	uint32_t i;
+	struct ioreq_server *s = dev;
 
-	if (port < CF8_PORT || port + size > CF8_PORT + 4) {
-		s->stats.bad++;
-		return;
-	}
-	for (i = 0; i < size; i++) {
-		uint32_t sh = 8 * (port - CF8_PORT + i);
-
-		s->cf8 = (s->cf8 & ~(0xffU << sh)) |
-			 (uint32_t)((val >> (8 * i)) & 0xff) << sh;
-	}
+	s->p.ops->mmio_write(s->p.dev, addr, size, val);
 }
 
-/*
- * One element of a COPY or PIO request.  A COPY outside the claimed BAR
- * can only be a store to a write-protected page (Xen sends us nothing
- * else); a read of one (an instruction that both reads and writes it) is
- * answered from RAM.
- */
-static uint64_t dev_read(struct ioreq_server *s, const ioreq_t *req,
-			 uint64_t addr)
+static bool tgt_is_wp(void *dev, u64 gfn)
 {
-	uint64_t v = 0;
+	struct ioreq_server *s = dev;
 
-	if (req->type == IOREQ_TYPE_PIO) {
-		s->stats.pio_read++;
-		return cf8_read(s, addr, req->size);
-	}
-	if (in_mmio(s, addr, req->size)) {
-		s->stats.mmio_read++;
-		return s->p.ops->mmio_read(s->p.dev, addr, req->size) &
-		       size_mask(req->size);
-	}
-	if (wp_contains(s, addr >> PAGE_SHIFT_4K) &&
-	    !guestmem_read(s->mem, addr, &v, req->size))
-		return v;
-	s->stats.bad++;
-	return size_mask(req->size);
+	return s->p.ops->wp_write && wp_contains(s, gfn);
 }
 
-static void dev_write(struct ioreq_server *s, const ioreq_t *req, uint64_t addr,
-		      uint64_t val)
+static void tgt_wp_write(void *dev, u64 gpa, u32 size, u64 val)
 {
-	val &= size_mask(req->size);
-	if (req->type == IOREQ_TYPE_PIO) {
-		s->stats.pio_write++;
-		cf8_write(s, addr, req->size, val);
-	} else if (in_mmio(s, addr, req->size)) {
-		s->stats.mmio_write++;
-		s->p.ops->mmio_write(s->p.dev, addr, req->size, val);
-	} else if (s->p.ops->wp_write &&
-		   wp_contains(s, addr >> PAGE_SHIFT_4K) &&
-		   (addr & 0xfff) + req->size <= 0x1000) {
-		s->stats.wp_write++;
-		s->p.ops->wp_write(s->p.dev, addr, req->size, val);
-	} else {
-		s->stats.bad++;
-	}
+	struct ioreq_server *s = dev;
+
+	s->p.ops->wp_write(s->p.dev, gpa, size, val);
 }
 
-/*
- * COPY and PIO requests: @count repetitions of @size bytes; with df the
- * addresses step backwards.  Memory addresses step, a port does not.
- * With data_is_ptr the data lives in guest memory (rep movs/ins/outs),
- * otherwise in req->data (a rep stos writes the same value each time).
- * As QEMU's cpu_ioreq_move() / cpu_ioreq_pio().
- */
-static void handle_move(struct ioreq_server *s, ioreq_t *req)
+static int tgt_mem_read(void *dev, u64 gpa, void *buf, u32 len)
 {
-	int64_t step = req->df ? -(int64_t)req->size : (int64_t)req->size;
-	int64_t astep = req->type == IOREQ_TYPE_PIO ? 0 : step;
-	uint32_t i;
-	uint64_t tmp;
-
-	if (req->size == 0 || req->size > 8 || req->count == 0) {
-		s->stats.bad++;
-		if (req->dir == IOREQ_READ && !req->data_is_ptr)
-			req->data = UINT64_MAX;
-		return;
-	}
-	for (i = 0; i < req->count; i++) {
-		uint64_t addr = req->addr + astep * (int64_t)i;
-		uint64_t gpa = req->data + step * (int64_t)i;
-
-		if (!req->data_is_ptr) {
-			if (req->dir == IOREQ_READ)
-				req->data = dev_read(s, req, addr);
-			else
-				dev_write(s, req, addr, req->data);
-			continue;
-		}
-		s->stats.ptr_copies++;
-		if (req->dir == IOREQ_READ) {
-			tmp = dev_read(s, req, addr);
-			if (guestmem_write(s->mem, gpa, &tmp, req->size))
-				s->stats.bad++;
-		} else {
-			tmp = 0;
-			if (guestmem_read(s->mem, gpa, &tmp, req->size))
-				s->stats.bad++;
-			else
-				dev_write(s, req, addr, tmp);
-		}
-	}
+	return guestmem_read(((struct ioreq_server *)dev)->mem, gpa, buf, len);
 }
 
-static void handle_pci_config(struct ioreq_server *s, ioreq_t *req)
+static int tgt_mem_write(void *dev, u64 gpa, const void *buf,
+			 u32 len)
 {
-	const struct ioreq_device_ops *ops = s->p.ops;
-	uint32_t sbdf = req->addr >> 32;
-	uint32_t reg = req->addr & 0xffffffff;
-
-	if (req->dir == IOREQ_READ)
-		s->stats.cfg_read++;
-	else
-		s->stats.cfg_write++;
-	if (sbdf != s->p.sbdf || reg >= 4096 || req->data_is_ptr ||
-	    req->count != 1 ||
-	    !(req->size == 1 || req->size == 2 || req->size == 4)) {
-		s->stats.bad++;
-		if (req->dir == IOREQ_READ)
-			req->data = size_mask(req->size > 4 ? 4 : req->size);
-		return;
-	}
-	if (req->dir == IOREQ_READ)
-		req->data = ops->cfg_read(s->p.dev, reg, req->size) &
-			    size_mask(req->size);
-	else
-		ops->cfg_write(s->p.dev, reg, req->size,
-			       (uint32_t)req->data & size_mask(req->size));
+	return guestmem_write(((struct ioreq_server *)dev)->mem, gpa, buf,
+			      len);
 }
+
+/* The guest's p2m changed: cached mappings may be stale. */
+static void tgt_invalidate(void *dev)
+{
+	guestmem_flush(((struct ioreq_server *)dev)->mem);
+}
+
+static const struct ioreq_target_ops server_target_ops = {
+	.cfg_read = tgt_cfg_read,
+	.cfg_write = tgt_cfg_write,
+	.mmio_read = tgt_mmio_read,
+	.mmio_write = tgt_mmio_write,
+	.is_wp = tgt_is_wp,
+	.wp_write = tgt_wp_write,
+	.mem_read = tgt_mem_read,
+	.mem_write = tgt_mem_write,
+	.invalidate = tgt_invalidate,
+};
 
 static uint64_t now_ns(void)
 {
@@ -701,31 +631,13 @@ static void handle_ioreq(struct ioreq_server *s, unsigned int vcpu)
 
 	/* state is a bit-field: plain accesses, explicit fences. */
 	if (((volatile ioreq_t *)req)->state != STATE_IOREQ_READY) {
-		s->stats.spurious++;
+		s->dec.stats.spurious++;
 		return;
 	}
 	/* Read the request only after seeing READY. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	req->state = STATE_IOREQ_INPROCESS;
-	switch (req->type) {
-	case IOREQ_TYPE_PCI_CONFIG:
-		handle_pci_config(s, req);
-		break;
-	case IOREQ_TYPE_COPY:
-	case IOREQ_TYPE_PIO:
-		handle_move(s, req);
-		break;
-	case IOREQ_TYPE_INVALIDATE:
-		/* The guest's p2m changed: cached mappings may be stale. */
-		s->stats.invalidate++;
-		guestmem_flush(s->mem);
-		break;
-	default:
-		s->stats.bad++;
-		if (req->dir == IOREQ_READ && !req->data_is_ptr)
-			req->data = UINT64_MAX;
-		break;
-	}
+	ioreq_decode(&s->dec, (struct xengt_ioreq *)req);
 	/* The response before the state change. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	((volatile ioreq_t *)req)->state = STATE_IORESP_READY;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "xen-guestmem.h"
+#include "ioreq-decode.h"
 
 struct ioreq_server;
 
@@ -42,17 +43,6 @@ struct ioreq_device_ops {
 	void (*wp_write)(void *dev, uint64_t gpa, uint32_t size, uint64_t val);
 };
 
-struct ioreq_stats {
-	uint64_t cfg_read, cfg_write; /* IOREQ_TYPE_PCI_CONFIG */
-	uint64_t mmio_read, mmio_write; /* IOREQ_TYPE_COPY to the BAR */
-	uint64_t pio_read, pio_write; /* IOREQ_TYPE_PIO (the 0xcf8 latch) */
-	uint64_t wp_write; /* stores to write-protected pages */
-	uint64_t invalidate; /* IOREQ_TYPE_INVALIDATE */
-	uint64_t ptr_copies; /* elements moved through guest memory */
-	uint64_t bad; /* answered with all-ones / dropped */
-	uint64_t spurious; /* event without a READY ioreq */
-	uint64_t mmio_maps, mmio_unmaps;
-};
 
 /* Priorities as syslog's (LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG). */
 typedef void (*ioreq_log_fn)(int priority, const char *msg);

@@ -262,18 +262,18 @@ static void print_summary(const struct ndm *d, const char *why)
 	const struct ioreq_stats *s = ioreq_server_stats(d->server);
 	struct timespec now;
 	double secs;
-	uint64_t total = s->cfg_read + s->cfg_write + s->mmio_read +
+	unsigned long long total = s->cfg_read + s->cfg_write + s->mmio_read +
 			 s->mmio_write + s->pio_read + s->pio_write +
 			 s->invalidate;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	secs = (now.tv_sec - d->t_start.tv_sec) +
 	       (now.tv_nsec - d->t_start.tv_nsec) / 1e9;
-	msg("exit (%s) after %.1f s: %" PRIu64 " ioreqs: cfg %" PRIu64
-	    "/%" PRIu64 " mmio %" PRIu64 "/%" PRIu64 " pio %" PRIu64 "/%" PRIu64
-	    " (r/w), invalidate %" PRIu64 ", bad %" PRIu64
-	    ", spurious events %" PRIu64 ", BAR0 maps %" PRIu64
-	    " unmaps %" PRIu64 ", guest copies %" PRIu64,
+	msg("exit (%s) after %.1f s: %llu ioreqs: cfg %llu"
+	    "/%llu mmio %llu/%llu pio %llu/%llu"
+	    " (r/w), invalidate %llu, bad %llu"
+	    ", spurious events %llu, BAR0 maps %llu"
+	    " unmaps %llu, guest copies %llu",
 	    why, secs, total, s->cfg_read, s->cfg_write, s->mmio_read,
 	    s->mmio_write, s->pio_read, s->pio_write, s->invalidate, s->bad,
 	    s->spurious, s->mmio_maps, s->mmio_unmaps, s->ptr_copies);

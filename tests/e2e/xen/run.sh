@@ -137,8 +137,8 @@ XEN_PC="xendevicemodel xenforeignmemory xenevtchn xenstore xentoollog"
 HV=$top/kernel/xengt/hv
 cflags=(-O2 -g -std=gnu11 -Wall -Wextra -Werror)
 # null-dm shares xengt-dm's ioreq server (kernel/xengt/hv/xen-ioreq.c).
-"$CC" "${cflags[@]}" -I"$HV" -o "$BUILD/null-dm" "$here/null-dm.c" \
-	"$HV/xen-ioreq.c" "$HV/xen-guestmem.c" \
+"$CC" "${cflags[@]}" -I"$HV" -I"$top/kernel/xengt/os" -o "$BUILD/null-dm" \
+	"$here/null-dm.c" "$HV/xen-ioreq.c" "$HV/ioreq-decode.c" "$HV/xen-guestmem.c" \
 	$(pkg-config --cflags --libs $XEN_PC) >"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building null-dm failed"; }
 "$CC" "${cflags[@]}" -I"$here" -o "$BUILD/e2e-result" "$here/e2e-result.c" \
