@@ -10,12 +10,16 @@
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/sysfs.h>
 #include <linux/module.h>
-#include <linux/xarray.h>
 
 #include "xengt/xengt.h"
 #include "sim_gpu.h"
+#include "devxengt.h"
+#include "kbus.h"
+#include "module.h"
 #include "sysfs.h"
+#include "xen-kernel.h"
 
 static char *gpu = "sim";
 module_param(gpu, charp, 0444);
@@ -24,56 +28,26 @@ MODULE_PARM_DESC(gpu, "the GPU to share: sim (the software Gen9 GPU)");
 static struct sim_gpu *xengt_sim_gpu;
 static struct xengt_gvt *xengt_gvt;
 
-/*
- * The software GPU's memory in the kernel: host pages it may reach are
- * the pages this module allocated for it, found by page frame number.
- */
-struct xengt_kbus {
-	struct sim_bus bus;
-	struct xarray pages; /* pfn -> struct page of ours */
-};
-
-static struct xengt_kbus xengt_kbus;
-
-static u8 *kbus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
+void xengt_module_vgpu_created(struct vgpu *vgpu)
 {
-	struct xengt_kbus *kb = container_of(bus, struct xengt_kbus, bus);
-	struct page *page = xa_load(&kb->pages, (unsigned long)pfn);
-
-	*owner = page ? SIM_OWNER_HOST : SIM_OWNER_NONE;
-	return page ? page_address(page) : NULL;
+	/* The software GPU counts accesses to frames of other domains. */
+	sim_gpu_set_tag_owner(xengt_sim_gpu, xengt_vgpu_id(vgpu),
+			      xengt_vgpu_domid(vgpu));
 }
 
-static u8 *kbus_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
+ssize_t xengt_module_gpu_show(char *buf)
 {
-	struct xengt_kbus *kb = container_of(bus, struct xengt_kbus, bus);
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	const struct sim_gpu_stats *st = &xengt_sim_gpu->stats;
+	u64 mapped, protected;
+	u32 domains;
 
-	if (!page)
-		return NULL;
-	*pfn = page_to_pfn(page);
-	if (xa_err(xa_store(&kb->pages, (unsigned long)*pfn, page,
-			    GFP_KERNEL))) {
-		__free_page(page);
-		return NULL;
-	}
-	return page_address(page);
+	xkvm_counts(&mapped, &protected, &domains);
+	return sysfs_emit(buf,
+			  "gpu sim\naccesses %llu\nfaults %llu\nhost %llu\nforeign %llu\n"
+			  "xen_domains %u\nguest_pages_mapped %llu\nguest_pages_protected %llu\n",
+			  st->accesses, st->faults, st->host, st->foreign,
+			  domains, mapped, protected);
 }
-
-static void kbus_free_host_frame(struct sim_bus *bus, u64 pfn)
-{
-	struct xengt_kbus *kb = container_of(bus, struct xengt_kbus, bus);
-	struct page *page = xa_erase(&kb->pages, (unsigned long)pfn);
-
-	if (page)
-		__free_page(page);
-}
-
-static const struct sim_bus_ops xengt_kbus_ops = {
-	.frame = kbus_frame,
-	.alloc_host_frame = kbus_alloc_host_frame,
-	.free_host_frame = kbus_free_host_frame,
-};
 
 static int __init xengt_init(void)
 {
@@ -87,9 +61,8 @@ static int __init xengt_init(void)
 	xengt_sim_gpu = kzalloc(sizeof(*xengt_sim_gpu), GFP_KERNEL);
 	if (!xengt_sim_gpu)
 		return -ENOMEM;
-	xa_init(&xengt_kbus.pages);
-	xengt_kbus.bus.ops = &xengt_kbus_ops;
-	ret = sim_gpu_init(xengt_sim_gpu, &xengt_kbus.bus);
+	kbus_init();
+	ret = sim_gpu_init(xengt_sim_gpu, kbus_bus());
 	if (ret)
 		goto err_free;
 	ret = xengt_gvt_create(&xengt_sim_gpu->base, &xengt_gvt);
@@ -98,27 +71,38 @@ static int __init xengt_init(void)
 	ret = xengt_sysfs_init(xengt_gvt);
 	if (ret)
 		goto err_gvt;
+	ret = xkvm_init(xengt_gvt, xengt_sysfs_domain_dead);
+	if (ret)
+		goto err_sysfs;
+	ret = xengt_dev_init(xengt_gvt);
+	if (ret)
+		goto err_xen;
 	pr_info("xengt: GVT up on the software GPU (gpu=sim): /sys/kernel/xengt\n");
 	return 0;
 
+err_xen:
+	xkvm_fini();
+err_sysfs:
+	xengt_sysfs_fini();
 err_gvt:
 	xengt_gvt_destroy(xengt_gvt);
 err_gpu:
 	sim_gpu_fini(xengt_sim_gpu);
 err_free:
-	xa_destroy(&xengt_kbus.pages);
+	kbus_fini();
 	kfree(xengt_sim_gpu);
 	return ret;
 }
 
 static void __exit xengt_exit(void)
 {
+	/* No file is open (each holds the module); trap paths, then vGPUs. */
+	xengt_dev_fini();
+	xkvm_fini();
 	xengt_sysfs_fini();
 	xengt_gvt_destroy(xengt_gvt);
 	sim_gpu_fini(xengt_sim_gpu);
-	/* The backend's own pages were the last; a leak shows here. */
-	WARN_ON(!xa_empty(&xengt_kbus.pages));
-	xa_destroy(&xengt_kbus.pages);
+	kbus_fini();
 	kfree(xengt_sim_gpu);
 	pr_info("xengt: unloaded\n");
 }

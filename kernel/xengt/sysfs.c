@@ -8,8 +8,9 @@
  *                               "DOMID LOW_MB HIGH_MB FENCES [WEIGHT [CAP]]"
  *   control/destroy             "DOMID"
  *   control/available_resource  what is left to partition
+ *   control/gpu                 the shared GPU's counters (foreign accesses)
  *   vgpu<ID>/                   domid type low_gm high_gm fences weight cap
- *                               state stats
+ *                               state stats trap
  *
  * Every write is parsed completely before anything changes; a bad one
  * returns -EINVAL and logs the accepted format.  Creation and destruction
@@ -23,7 +24,9 @@
 #include <linux/sysfs.h>
 
 #include "xengt/xengt.h"
+#include "module.h"
 #include "sysfs.h"
+#include "xen-kernel.h"
 
 #define CREATE_FORMAT \
 	"\"DOMID TYPE\" or \"DOMID LOW_MB HIGH_MB FENCES [WEIGHT [CAP]]\""
@@ -168,6 +171,77 @@ static ssize_t cap_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return sched_store(kobj, buf, len, "cap", 100, xengt_vgpu_set_cap);
 }
 
+#define TRAP_FORMAT "\"kernel [BB:DD.F] [pvh]\" or \"detach\""
+
+/* "kernel [BB:DD.F] [pvh]" -> @sbdf, @pvh; -EINVAL if it is not one. */
+static int parse_trap(char *buf, u32 *sbdf, bool *pvh)
+{
+	unsigned int bus, dev, fn;
+	char *w[MAX_WORDS], extra;
+	int n = split_words(buf, w), i = 1;
+
+	*sbdf = 0x10; /* 00:02.0, where an IGD is */
+	*pvh = false;
+	if (n < 1 || n > 3 || strcmp(w[0], "kernel"))
+		return -EINVAL;
+	if (i < n && strcmp(w[i], "pvh")) {
+		if (sscanf(w[i], "%2x:%2x.%1x%c", &bus, &dev, &fn, &extra) !=
+			    3 ||
+		    dev > 31 || fn > 7)
+			return -EINVAL;
+		*sbdf = bus << 8 | dev << 3 | fn;
+		i++;
+	}
+	if (i < n && !strcmp(w[i], "pvh")) {
+		*pvh = true;
+		i++;
+	}
+	return i == n ? 0 : -EINVAL;
+}
+
+static ssize_t trap_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", xkvm_path_name(to_vk(kobj)->vgpu));
+}
+
+/*
+ * No xengt_sysfs_lock here: a destroy waits in kobject_del() for this
+ * store to finish before it releases the trap path and the vGPU.
+ */
+static ssize_t trap_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t len)
+{
+	struct vgpu *vgpu = to_vk(kobj)->vgpu;
+	char *copy = kstrndup(buf, min_t(size_t, len, 64), GFP_KERNEL);
+	bool pvh, detach;
+	u32 sbdf;
+	int ret;
+
+	if (!copy)
+		return -ENOMEM;
+	detach = !strcmp(strim(copy), "detach");
+	ret = detach ? 0 : parse_trap(copy, &sbdf, &pvh);
+	kfree(copy);
+	if (ret) {
+		pr_err("xengt: vgpu%u/trap: write " TRAP_FORMAT "\n",
+		       xengt_vgpu_id(vgpu));
+		return -EINVAL;
+	}
+	if (detach) {
+		xkvm_release_vgpu(vgpu);
+		return len;
+	}
+	ret = xkvm_attach_kernel(vgpu, sbdf, pvh);
+	if (ret == -ENODEV)
+		pr_err("xengt: vgpu%u/trap: no in-kernel trap path here (needs a Xen PV dom0)\n",
+		       xengt_vgpu_id(vgpu));
+	else if (ret == -EBUSY)
+		pr_err("xengt: vgpu%u/trap: the vGPU is served already (%s)\n",
+		       xengt_vgpu_id(vgpu), xkvm_path_name(vgpu));
+	return ret ? ret : len;
+}
+
 static struct kobj_attribute vgpu_attr_domid = __ATTR_RO(domid);
 static struct kobj_attribute vgpu_attr_type = __ATTR_RO(type);
 static struct kobj_attribute vgpu_attr_low_gm = __ATTR_RO(low_gm);
@@ -177,13 +251,15 @@ static struct kobj_attribute vgpu_attr_weight = __ATTR_RW(weight);
 static struct kobj_attribute vgpu_attr_cap = __ATTR_RW(cap);
 static struct kobj_attribute vgpu_attr_state = __ATTR_RO(state);
 static struct kobj_attribute vgpu_attr_stats = __ATTR_RO(stats);
+static struct kobj_attribute vgpu_attr_trap = __ATTR_RW(trap);
 
 static struct attribute *vgpu_attrs[] = {
 	&vgpu_attr_domid.attr,	&vgpu_attr_type.attr,
 	&vgpu_attr_low_gm.attr, &vgpu_attr_high_gm.attr,
 	&vgpu_attr_fences.attr, &vgpu_attr_weight.attr,
 	&vgpu_attr_cap.attr,	&vgpu_attr_state.attr,
-	&vgpu_attr_stats.attr,	NULL,
+	&vgpu_attr_stats.attr,	&vgpu_attr_trap.attr,
+	NULL,
 };
 ATTRIBUTE_GROUPS(vgpu);
 
@@ -225,6 +301,8 @@ static void vgpu_dir_destroy(u32 id)
 	vgpu_kobjs[id] = NULL;
 	kobject_del(&vk->kobj);
 	kobject_put(&vk->kobj);
+	/* Its guest's traps stop before the vGPU goes. */
+	xkvm_release_vgpu(vgpu);
 	xengt_vgpu_destroy(vgpu);
 }
 
@@ -308,6 +386,8 @@ static ssize_t create_store(struct kobject *kobj, struct kobj_attribute *attr,
 		ret = vgpu_dir_add(vgpu);
 		if (ret)
 			xengt_vgpu_destroy(vgpu);
+		else
+			xengt_module_vgpu_created(vgpu);
 	}
 	mutex_unlock(&xengt_sysfs_lock);
 	/* The core logged why (the resource that ran out, ...). */
@@ -345,7 +425,14 @@ bad:
 	return -EINVAL;
 }
 
+static ssize_t gpu_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return xengt_module_gpu_show(buf);
+}
+
 static struct kobj_attribute control_attr_types = __ATTR_RO(types);
+static struct kobj_attribute control_attr_gpu = __ATTR_RO(gpu);
 static struct kobj_attribute control_attr_create = __ATTR_WO(create);
 static struct kobj_attribute control_attr_destroy = __ATTR_WO(destroy);
 static struct kobj_attribute control_attr_available_resource =
@@ -356,12 +443,27 @@ static struct attribute *control_attrs[] = {
 	&control_attr_create.attr,
 	&control_attr_destroy.attr,
 	&control_attr_available_resource.attr,
+	&control_attr_gpu.attr,
 	NULL,
 };
 
 static const struct attribute_group control_group = {
 	.attrs = control_attrs,
 };
+
+void xengt_sysfs_domain_dead(u16 domid)
+{
+	struct vgpu *vgpu;
+
+	mutex_lock(&xengt_sysfs_lock);
+	vgpu = xengt_vgpu_find(sysfs_gvt, domid);
+	if (vgpu && vgpu_kobjs[xengt_vgpu_id(vgpu)]) {
+		pr_info("xengt: domain %u died: destroying vGPU %u\n", domid,
+			xengt_vgpu_id(vgpu));
+		vgpu_dir_destroy(xengt_vgpu_id(vgpu));
+	}
+	mutex_unlock(&xengt_sysfs_lock);
+}
 
 int xengt_sysfs_init(struct xengt_gvt *gvt)
 {

@@ -24,7 +24,7 @@ struct options {
 	const char *type;
 	u32 low_gm_mb, high_gm_mb, fences, weight;
 	u32 sbdf;
-	bool pvh, foreground, verbose;
+	bool pvh, foreground, verbose, standalone;
 	const char *pidfile;
 	const char *fault; /* --inject-fault: a test aid, see usage() */
 };
@@ -39,11 +39,17 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xengt-dm --domain ID (--type NAME | --low-gm MB --high-gm MB --fences N)\n"
-		"                [--weight W] [--bdf BB:DD.F] [--pvh] [--foreground]\n"
+		"usage: xengt-dm --domain ID [--bdf BB:DD.F] [--pvh] [--foreground]\n"
 		"                [--pidfile FILE] [-v]\n"
+		"       xengt-dm --standalone --domain ID (--type NAME | --low-gm MB\n"
+		"                --high-gm MB --fences N) [--weight W] [options above]\n"
+		"Serves the guest's traps for the vGPU that xengt.ko has for it (create it\n"
+		"first: echo \"DOMID TYPE\" > /sys/kernel/xengt/control/create); the vGPU,\n"
+		"the shared GPU and the guest's memory mappings are the module's.\n"
 		"  --domain ID     the guest domain to serve (must exist, HVM or PVH)\n"
-		"  --type NAME     a vGPU type: xengt_8, xengt_4, xengt_2, xengt_1\n"
+		"  --standalone    no xengt.ko: a private GVT on a private software GPU\n"
+		"                  (hosts without the module, tests, fault injection)\n"
+		"  --type NAME     (standalone) a vGPU type: xengt_8, xengt_4, xengt_2, xengt_1\n"
 		"  --low-gm MB     custom aperture (low) graphics memory\n"
 		"  --high-gm MB    custom hidden (high) graphics memory\n"
 		"  --fences N      custom number of fence registers\n"
@@ -53,13 +59,14 @@ static void usage(FILE *f)
 		"  --foreground    do not daemonize; log to stderr\n"
 		"  --pidfile FILE  write the pid to FILE once the guest can be served\n"
 		"  -v              debug messages\n"
-		"Test aid (never for production):\n"
+		"Test aid (never for production; standalone only):\n"
 		"  --inject-fault pvinfo-magic|msi-drop\n"
 		"                  break this vGPU on purpose so that end-to-end tests can\n"
 		"                  show they fail: a wrong PVINFO magic right after creation,\n"
 		"                  or every MSI lost on its way to Xen\n"
-		"SIGTERM, SIGINT, SIGHUP or the domain's death: the vGPU is destroyed,\n"
-		"the ioreq server removed, and xengt-dm exits 0.\n");
+		"SIGTERM, SIGINT, SIGHUP or the domain's death: the ioreq server is\n"
+		"removed and xengt-dm exits 0; the module's vGPU stays (detached) unless\n"
+		"the domain died, a standalone vGPU is destroyed.\n");
 }
 
 static int parse_num(const char *s, const char *what, unsigned long max,
@@ -107,6 +114,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "weight", required_argument, NULL, 'w' },
 		{ "bdf", required_argument, NULL, 'b' },
 		{ "pvh", no_argument, NULL, 'p' },
+		{ "standalone", no_argument, NULL, 'S' },
 		{ "foreground", no_argument, NULL, 'F' },
 		{ "pidfile", required_argument, NULL, 'P' },
 		{ "inject-fault", required_argument, NULL, 'X' },
@@ -157,6 +165,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'F':
 			o->foreground = true;
 			break;
+		case 'S':
+			o->standalone = true;
+			break;
 		case 'P':
 			o->pidfile = optarg;
 			break;
@@ -190,6 +201,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr,
 			"xengt-dm: --domain ID (a guest, not dom0) is required\n");
 		return -1;
+	}
+	if (!o->standalone) {
+		if (o->type || custom || o->weight || o->fault) {
+			fprintf(stderr,
+				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
+			return -1;
+		}
+		return 0;
 	}
 	if (!!o->type == custom) {
 		fprintf(stderr,
@@ -307,10 +326,8 @@ static void inject_fault(struct vgpu *vgpu, const char *fault)
 		fault, xengt_vgpu_id(vgpu));
 }
 
-static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
+static void log_ioreq_stats(const struct xen_vm *vm)
 {
-	struct xengt_vgpu_info in;
-
 	const struct ioreq_stats *st = ioreq_server_stats(vm->server);
 
 	dm_info("ioreqs: cfg %llu/%llu mmio %llu/%llu pio %llu/%llu (r/w), wp %llu, invalidate %llu, ptr elements %llu, bad %llu, spurious %llu, BAR0 maps %llu unmaps %llu",
@@ -333,6 +350,13 @@ static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
 		dm_info("service time per ioreq: median %u ns, mean %u ns (last %u ioreqs)",
 			med, mean, n);
 	}
+}
+
+static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
+{
+	struct xengt_vgpu_info in;
+
+	log_ioreq_stats(vm);
 	xengt_vgpu_snapshot(vgpu, &in);
 	dm_info("vGPU %u: mmio %llu/%llu (r/w), bad %llu, GGTT writes %llu, dropped %llu, bad PTEs %llu, cfg bad %llu, workloads %llu, GPU ticks %llu%s%s",
 		in.id, in.mmio_reads, in.mmio_writes, in.mmio_bad,
@@ -340,6 +364,47 @@ static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
 		in.workloads_done, in.gpu_ticks,
 		in.state == XENGT_VGPU_FAILSAFE ? ", FAILSAFE: " : "",
 		in.state == XENGT_VGPU_FAILSAFE ? in.failsafe_reason : "");
+}
+
+/* The vGPU is xengt.ko's: carry the guest's ioreqs to it. */
+static int serve_attached(const struct options *o, int *report_fd,
+			  const sigset_t *run_mask)
+{
+	struct xen_vm *vm;
+	int ret;
+
+	ret = xen_vm_open_attached(o->domid, o->sbdf, o->pvh, ioreq_log, &vm);
+	if (ret)
+		goto out_report;
+	if (o->pidfile && write_pidfile(o->pidfile)) {
+		ret = -EIO;
+		goto out_vm;
+	}
+	dm_info("serving domain %u: xengt.ko's vGPU at %02x:%02x.%x, ioreq server %u, %u vCPU(s)",
+		o->domid, o->sbdf >> 8, (o->sbdf >> 3) & 0x1f, o->sbdf & 7,
+		ioreq_server_id(vm->server), ioreq_server_nr_vcpus(vm->server));
+	report(report_fd, 0);
+	ret = xen_vm_run(vm, &stop, run_mask);
+	if (ret == 1)
+		dm_info("domain %u is gone: shutting down", o->domid);
+	else if (vm->detached)
+		dm_info("domain %u: xengt.ko destroyed the vGPU: shutting down",
+			o->domid);
+	else if (ret == 0)
+		dm_info("signal %d: shutting down", (int)stop);
+	log_ioreq_stats(vm);
+	ret = ret < 0 ? ret : 0;
+	if (o->pidfile)
+		unlink(o->pidfile);
+out_vm:
+	if (xen_vm_close(vm) && !ret)
+		ret = -EBUSY;
+	if (!ret)
+		dm_info("domain %u: detached from xengt.ko, ioreq server removed",
+			o->domid);
+out_report:
+	report(report_fd, ret ? 1 : 0);
+	return ret ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -363,6 +428,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ioreq_stop_signals(on_signal, &run_mask);
+
+	if (!o.standalone)
+		return serve_attached(&o, &report_fd, &run_mask);
 
 	if (o.type)
 		xengt_vgpu_params_from_type(&p, o.type);

@@ -637,7 +637,13 @@ static void handle_ioreq(struct ioreq_server *s, unsigned int vcpu)
 	/* Read the request only after seeing READY. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	req->state = STATE_IOREQ_INPROCESS;
-	ioreq_decode(&s->dec, (struct xengt_ioreq *)req);
+	if (!s->p.forward) {
+		ioreq_decode(&s->dec, (struct xengt_ioreq *)req);
+	} else if (s->p.forward(s->p.dev, (struct xengt_ioreq *)req)) {
+		s->dec.stats.bad++;
+		if (req->dir == IOREQ_READ && !req->data_is_ptr)
+			req->data = UINT64_MAX;
+	}
 	/* The response before the state change. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	((volatile ioreq_t *)req)->state = STATE_IORESP_READY;

@@ -54,6 +54,13 @@ struct ioreq_server_params {
 	const struct ioreq_device_ops *ops;
 	void *dev;
 	ioreq_log_fn log; /* NULL: stderr */
+	/*
+	 * Optional: hand every ioreq (state INPROCESS) to someone else to
+	 * serve instead of decoding it here with @ops (xengt-dm attached to
+	 * xengt.ko: the module decodes).  A non-zero return answers a read
+	 * with all-ones and counts it as bad.
+	 */
+	int (*forward)(void *dev, struct xengt_ioreq *req);
 };
 
 /* Returns 0 or -errno with a message already logged. */

@@ -2,10 +2,16 @@
 /*
  * The Xen user-space hypervisor backend (see xen-user.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "xen-user.h"
 #include "xengt/xengt.h"
+#include "xengt/xengt-ioctl.h"
 
 static struct xen_vm *bus_vm(struct sim_bus *bus)
 {
@@ -212,8 +218,36 @@ static void xen_quiesce(void *ctx, bool stop)
 		xengt_sched_pause(vm->gvt, stop);
 }
 
-int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
-		struct xen_vm **out)
+/* Attached to xengt.ko: the module decodes, we only carry the ioreq. */
+static int forward_ioreq(void *dev, struct xengt_ioreq *req)
+{
+	struct xen_vm *vm = dev;
+	struct xengt_ioc_ioreq r = {
+		.addr = req->addr,
+		.data = req->data,
+		.count = req->count,
+		.size = req->size,
+		.type = req->type,
+		.dir = req->dir,
+		.df = req->df,
+		.data_is_ptr = req->data_is_ptr,
+	};
+
+	if (ioctl(vm->devfd, XENGT_IOC_IOREQ, &r)) {
+		/* The vGPU was destroyed under us: nothing left to serve. */
+		if (errno == ENODEV && !vm->detached) {
+			vm->detached = true;
+			if (vm->stop)
+				*vm->stop = 1;
+		}
+		return -errno;
+	}
+	req->data = r.data;
+	return 0;
+}
+
+static int vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
+		   int devfd, struct xen_vm **out)
 {
 	struct xen_vm *vm = calloc(1, sizeof(*vm));
 	struct ioreq_server_params p = {
@@ -223,11 +257,13 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 		.ops = &vgpu_device_ops,
 		.dev = vm,
 		.log = log,
+		.forward = devfd >= 0 ? forward_ioreq : NULL,
 	};
 	int ret;
 
 	if (!vm)
 		return -ENOMEM;
+	vm->devfd = devfd;
 	vm->base.ops = &xen_user_hv_ops;
 	vm->base.domid = domid;
 	vm->bus.ops = &xen_bus_ops;
@@ -242,11 +278,53 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 	return 0;
 }
 
+int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
+		struct xen_vm **out)
+{
+	return vm_open(domid, sbdf, claim_cf8, log, -1, out);
+}
+
+int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
+			 struct xen_vm **out)
+{
+	struct xengt_ioc_attach a = { .domid = domid, .sbdf = sbdf };
+	int fd = open(XENGT_DEV_PATH, O_RDWR | O_CLOEXEC), ret;
+	struct xen_vm *vm;
+
+	if (fd < 0) {
+		ret = -errno;
+		gvt_err("%s: %s (is xengt.ko loaded? --standalone runs a private software GPU instead)",
+			XENGT_DEV_PATH, strerror(errno));
+		return ret;
+	}
+	ret = vm_open(domid, sbdf, claim_cf8, log, fd, &vm);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	a.ioservid = ioreq_server_id(vm->server);
+	if (ioctl(fd, XENGT_IOC_ATTACH, &a)) {
+		ret = -errno;
+		gvt_err("domain %u: xengt.ko refused to attach its vGPU: %s (%s)",
+			domid, strerror(errno),
+			errno == ENOENT ?
+				"create it first: echo \"DOMID TYPE\" > /sys/kernel/xengt/control/create" :
+				"see dmesg");
+		xen_vm_close(vm);
+		return ret;
+	}
+	*out = vm;
+	return 0;
+}
+
 int xen_vm_close(struct xen_vm *vm)
 {
 	u32 i, leaked_wp = ioreq_server_nr_wp(vm->server);
 	u32 leaked_pages = vm->nr_host_pages;
 
+	/* Detach from xengt.ko first: it still needs our ioreq server. */
+	if (vm->devfd >= 0)
+		close(vm->devfd);
 	/* The ioreq server releases what is still protected; say so. */
 	ioreq_server_close(vm->server);
 	for (i = 0; i < XEN_DM_HOST_PAGES; i++)
@@ -263,5 +341,6 @@ int xen_vm_close(struct xen_vm *vm)
 int xen_vm_run(struct xen_vm *vm, volatile sig_atomic_t *stop,
 	       const sigset_t *run_mask)
 {
+	vm->stop = stop;
 	return ioreq_server_run(vm->server, stop, run_mask);
 }

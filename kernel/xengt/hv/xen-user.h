@@ -34,7 +34,13 @@ struct xen_vm {
 	struct sim_bus bus;
 	u8 *host_pages[XEN_DM_HOST_PAGES];
 	u32 nr_host_pages;
+	/* Attached to xengt.ko: /dev/xengt, else -1 (standalone). */
+	int devfd;
+	bool detached; /* the module destroyed the vGPU: stop serving */
+	volatile sig_atomic_t *stop; /* xen_vm_run()'s */
 };
+
+#define XENGT_DEV_PATH "/dev/xengt"
 
 extern const struct hv_ops xen_user_hv_ops;
 
@@ -49,6 +55,13 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
  * The vGPU must have been destroyed first.  Returns -EBUSY (logged) if
  * the vGPU left guest pages protected or host pages allocated: a leak.
  */
+/*
+ * Serve domain @domid's vGPU that lives in xengt.ko (created through
+ * /sys/kernel/xengt): ioreqs go to the module through /dev/xengt; no GVT
+ * or GPU in this process.
+ */
+int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
+			 struct xen_vm **out);
 int xen_vm_close(struct xen_vm *vm);
 /* Serve until *stop or the domain dies (1); see ioreq_server_run(). */
 int xen_vm_run(struct xen_vm *vm, volatile sig_atomic_t *stop,

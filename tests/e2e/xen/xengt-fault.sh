@@ -10,5 +10,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-fault
 exec "$here/run.sh" --out "$out" --expect-fail \
 	--dm xengt --guest i915 \
-	--dm-args "--foreground --pvh --type xengt_8 --pidfile /run/dm.ready --inject-fault pvinfo-magic" \
+	--dm-args "--standalone --foreground --pvh --type xengt_8 --pidfile /run/dm.ready --inject-fault pvinfo-magic" \
 	"$@"

@@ -12,7 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-kill
-args="--foreground --pvh --type xengt_8 --pidfile /run/dm.ready"
+args="--standalone --foreground --pvh --type xengt_8 --pidfile /run/dm.ready"
 exec "$here/run.sh" --out "$out" --timeout 300 \
 	--step killed --dm xengt --dm-args "$args" --guest i915 \
 	--guest-cmdline "trap_n=20000" --dm-stop kill \

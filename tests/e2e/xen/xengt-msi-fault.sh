@@ -14,7 +14,7 @@ trap 'rm -f "$log"' EXIT
 rc=0
 "$here/run.sh" --out "$out" --expect-fail \
 	--dm xengt --guest i915 \
-	--dm-args "--foreground --pvh --type xengt_8 --pidfile /run/dm.ready --inject-fault msi-drop" \
+	--dm-args "--standalone --foreground --pvh --type xengt_8 --pidfile /run/dm.ready --inject-fault msi-drop" \
 	"$@" 2>&1 | tee "$log" || rc=$?
 [ "$rc" = 0 ] || exit "$rc"
 if ! grep -q '^E2E XEN EXPECTED-FAIL OK .*FAIL: workload store: 0 MSIs (0 with a context switch) for [0-9]* batches' "$log"; then

@@ -16,7 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-pass
-dm=(--dm xengt --dm-args "--foreground --pvh --type xengt_8 --pidfile /run/dm.ready")
+dm=(--dm xengt --dm-args "--standalone --foreground --pvh --type xengt_8 --pidfile /run/dm.ready")
 base=(--guest baseline --guest-cmdline "trap_n=1000")
 
 rc=0
