@@ -186,38 +186,86 @@ domain_gone() {
 	return 0
 }
 
-run_step() { # INDEX
+# ---- xengt.ko for the steps (when a step asks for a vGPU in it) ---------
+KMOD_LOADED=
+kmod_load() {
+	[ -n "$KMOD_LOADED" ] && return 0
+	if ! insmod /lib/modules/xengt.ko; then
+		fail "insmod xengt.ko for the steps failed"
+		return 1
+	fi
+	KMOD_LOADED=1
+	KMOD_RESOURCE0=$(cat /sys/kernel/xengt/control/available_resource)
+	echo "KMOD_RESOURCE start $KMOD_RESOURCE0" >>$REPORT
+}
+
+# vgpu_of DOMID: the vGPU id of the domain (its /sys/kernel/xengt dir)
+vgpu_of() {
+	for d in /sys/kernel/xengt/vgpu*; do
+		[ -r "$d/domid" ] && [ "$(cat "$d/domid")" = "$1" ] &&
+			{ echo "${d##*vgpu}"; return 0; }
+	done
+	return 1
+}
+
+# step_vars INDEX: this step's settings as shell variables
+step_vars() {
 	eval "name=\$STEP$1_NAME dm=\$STEP$1_DM dm_args=\$STEP$1_DM_ARGS"
-	eval "gfn=\$STEP$1_GFN how=\$STEP$1_STOP"
-	STEP_FAILED=
+	eval "gfn=\$STEP$1_GFN how=\$STEP$1_STOP vgpu_spec=\$STEP$1_VGPU"
 	sfx=-$name
 	[ "$NSTEPS" = 1 ] && sfx=
+}
+
+# step_start INDEX: create the domain paused, its vGPU (if any) and its
+# trap path; sets STEP<i>_DOMID and STEP<i>_DMPID.  Returns 1 on failure.
+step_start() {
+	step_vars "$1"
 	echo "STEP $name BEGIN $how" >>$REPORT
 	log "step $name: $dm $dm_args (stop: $how)"
-	DOMID=
+	eval "STEP$1_DOMID= STEP$1_DMPID="
 	if ! xl create -p "/e2e/guest-$name.cfg" >"/run/xl-create$sfx.log" 2>&1; then
 		cat "/run/xl-create$sfx.log"
 		step_fail "$name" "xl create -p failed"
-		return
+		return 1
 	fi
-	DOMID=$(xl domid "e2e-$name")
-	[ -n "$DOMID" ] || { step_fail "$name" "no domid for e2e-$name"; return; }
+	domid=$(xl domid "e2e-$name")
+	[ -n "$domid" ] || { step_fail "$name" "no domid for e2e-$name"; return 1; }
+	eval "STEP$1_DOMID=$domid"
 	stamp "$name-created"
-
-	export XENGT_E2E_READY_FILE=/run/dm.ready
-	rm -f /run/dm.ready
-	log "starting: $dm --domain $DOMID $dm_args"
+	if [ -n "$vgpu_spec" ]; then
+		kmod_load || { step_fail "$name" "xengt.ko did not load"; return 1; }
+		if ! echo "$domid $vgpu_spec" >/sys/kernel/xengt/control/create; then
+			step_fail "$name" "creating its vGPU ($vgpu_spec) in /sys/kernel/xengt failed"
+			return 1
+		fi
+		echo "VGPU $name domid=$domid id=$(vgpu_of "$domid") spec=$vgpu_spec" >>$REPORT
+	fi
+	if [ "$dm" = kernel ]; then
+		id=$(vgpu_of "$domid") || { step_fail "$name" "the in-kernel path needs a vGPU (--vgpu)"; return 1; }
+		# shellcheck disable=SC2086 # dm_args is a word list on purpose
+		if ! echo kernel $dm_args >"/sys/kernel/xengt/vgpu$id/trap"; then
+			step_fail "$name" "attaching the in-kernel ioreq server failed (dmesg)"
+			return 1
+		fi
+		stamp "$name-dm-ready"
+		return 0
+	fi
+	export XENGT_E2E_READY_FILE=/run/dm$sfx.ready
+	rm -f "$XENGT_E2E_READY_FILE"
+	log "starting: $dm --domain $domid $dm_args"
 	# shellcheck disable=SC2086 # dm_args is a word list on purpose
-	"$dm" --domain "$DOMID" $dm_args >"/run/dm$sfx.log" 2>&1 &
-	DMPID=$!
+	"$dm" --domain "$domid" $(echo $dm_args | sed "s|/run/dm.ready|$XENGT_E2E_READY_FILE|") \
+		>"/run/dm$sfx.log" 2>&1 &
+	dmpid=$!
+	eval "STEP$1_DMPID=$dmpid"
 	n=0
-	while [ ! -e /run/dm.ready ]; do
-		if ! kill -0 $DMPID 2>/dev/null; then
-			wait $DMPID
+	while [ ! -e "$XENGT_E2E_READY_FILE" ]; do
+		if ! kill -0 $dmpid 2>/dev/null; then
+			wait $dmpid
 			echo "DM_EXIT $?" >>$REPORT
-			DMPID=
+			eval "STEP$1_DMPID="
 			step_fail "$name" "device model exited before serving (see dm$sfx.log)"
-			return
+			return 1
 		fi
 		n=$((n + 1))
 		if [ $n -gt $((DM_READY_TIMEOUT * 10)) ]; then
@@ -227,52 +275,169 @@ run_step() { # INDEX
 		sleep 0.1
 	done
 	stamp "$name-dm-ready"
+	return 0
+}
 
-	xl unpause "$DOMID" || { step_fail "$name" "xl unpause failed"; return; }
-	stamp "$name-unpaused"
-
-	if [ "$how" = kill ]; then
-		run_kill_step
-		return
-	fi
-
-	e2e-result wait --domain "$DOMID" --gfn "$gfn" \
-		--timeout "$GUEST_TIMEOUT" >/run/guest.txt 2>/run/wait.err
-	guest_rc=$?
-	stamp "$name-finished"
-	cat /run/wait.err
+# step_report INDEX FILE RC: the guest's lines into the report, judged
+step_report() {
+	step_vars "$1"
 	while IFS= read -r line; do
 		case $line in
 		NOVERDICT:*) echo "NOVERDICT ${line#NOVERDICT: }" >>$REPORT ;;
 		*) echo "GUEST $line" >>$REPORT ;;
 		esac
-		log "guest: $line"
-	done </run/guest.txt
-	last=$(tail -n1 /run/guest.txt)
-	case $guest_rc in
+		log "guest $name: $line"
+	done <"$2"
+	last=$(tail -n1 "$2")
+	case $3 in
 	0) ;;
 	1) step_fail "$name" "guest: $last" ;;
 	*) step_fail "$name" "no verdict from the guest: ${last#NOVERDICT: }" ;;
 	esac
+}
 
-	# Stop the DM: "term" = SIGTERM as an admin would; "destroy" = destroy
-	# the guest and let the DM notice the domain's death. Either way it
-	# must exit with status 0 within 10 s.
+# step_stop INDEX: end the trap path as the stop mode says, destroy the
+# domain.  "term" = SIGTERM as an admin would (kernel path: detach);
+# "destroy" = destroy the guest and let the DM (or the module) notice the
+# domain's death.  A DM must exit with status 0 within 10 s.
+step_stop() {
+	step_vars "$1"
+	eval "domid=\$STEP$1_DOMID dmpid=\$STEP$1_DMPID"
+	[ -n "$domid" ] || return 0
 	if [ "$how" = destroy ]; then
-		xl destroy "$DOMID" || step_fail "$name" "xl destroy failed"
-		DOMID=
-		dm_wait "$name" $DMPID "the domain's death"
-	else
-		kill -TERM $DMPID 2>/dev/null
-		dm_wait "$name" $DMPID "SIGTERM"
-	fi
-	DMPID=
-	stamp "$name-dm-stopped"
-	if [ -n "$DOMID" ]; then
-		xl destroy "$DOMID" || step_fail "$name" "xl destroy failed"
+		xl destroy "$domid" || step_fail "$name" "xl destroy failed"
+		eval "STEP$1_DOMID="
+		if [ -n "$dmpid" ]; then
+			dm_wait "$name" "$dmpid" "the domain's death"
+		fi
 		domain_gone "$name" || step_fail "$name" "domain still there 10 s after xl destroy"
-		DOMID=
+		if [ -n "$vgpu_spec" ]; then
+			# the module frees the vGPU of a dead domain by itself
+			n=0
+			while vgpu_of "$domid" >/dev/null; do
+				n=$((n + 1))
+				[ $n -gt 100 ] && { step_fail "$name" "its vGPU outlived the domain by 10 s"; break; }
+				sleep 0.1
+			done
+		fi
+	else
+		if [ "$dm" = kernel ]; then
+			id=$(vgpu_of "$domid") && echo detach >"/sys/kernel/xengt/vgpu$id/trap"
+		elif [ -n "$dmpid" ]; then
+			kill -TERM "$dmpid" 2>/dev/null
+			dm_wait "$name" "$dmpid" "SIGTERM"
+		fi
+		if [ -n "$vgpu_spec" ]; then
+			echo "$domid" >/sys/kernel/xengt/control/destroy ||
+				step_fail "$name" "destroying its vGPU failed"
+		fi
 	fi
+	eval "STEP$1_DMPID="
+	stamp "$name-dm-stopped"
+	eval "domid=\$STEP$1_DOMID"
+	if [ -n "$domid" ]; then
+		xl destroy "$domid" || step_fail "$name" "xl destroy failed"
+		domain_gone "$name" || step_fail "$name" "domain still there 10 s after xl destroy"
+		eval "STEP$1_DOMID="
+	fi
+}
+
+run_step() { # INDEX
+	STEP_FAILED=
+	step_start "$1" || return
+	eval "DOMID=\$STEP$1_DOMID DMPID=\$STEP$1_DMPID"
+	xl unpause "$DOMID" || { step_fail "$name" "xl unpause failed"; return; }
+	stamp "$name-unpaused"
+	if [ "$how" = kill ]; then
+		run_kill_step
+		return
+	fi
+	e2e-result wait --domain "$DOMID" --gfn "$gfn" \
+		--timeout "$GUEST_TIMEOUT" >/run/guest.txt 2>/run/wait.err
+	guest_rc=$?
+	stamp "$name-finished"
+	cat /run/wait.err
+	step_report "$1" /run/guest.txt $guest_rc
+	step_stop "$1"
+	DOMID= DMPID=
+}
+
+# GPU-time shares while every guest is busy: two samples of each vGPU's
+# gpu_ticks, SHARE_SECONDS apart, once every guest runs its test.
+sample_shares() {
+	i=0
+	while [ $i -lt "$NSTEPS" ]; do
+		step_vars $i
+		eval "domid=\$STEP${i}_DOMID"
+		if [ -n "$domid" ]; then
+			e2e-result wait --running --domain "$domid" --gfn "$gfn" \
+				--timeout "$GUEST_TIMEOUT" >/dev/null 2>&1
+		fi
+		i=$((i + 1))
+	done
+	sleep "${SHARE_DELAY:-2}"
+	for round in 0 1; do
+		[ $round = 1 ] && sleep "$SHARE_SECONDS"
+		for d in /sys/kernel/xengt/vgpu*; do
+			[ -r "$d/stats" ] || continue
+			echo "SHARE $round vgpu=${d##*vgpu} domid=$(cat "$d/domid") weight=$(cat "$d/weight") trap=$(cat "$d/trap") state=$(cat "$d/state") gpu_ticks=$(sed -n 's/^gpu_ticks //p' "$d/stats")" >>$REPORT
+		done
+		echo "SHARE_TIME $round $(uptime_s)" >>$REPORT
+	done
+}
+
+# All steps at once: every domain created (paused) and served first, then
+# all unpaused together, waited for together, stopped in order.
+run_parallel() {
+	i=0
+	while [ $i -lt "$NSTEPS" ]; do
+		STEP_FAILED=
+		step_start $i || eval "STEP${i}_FAILED=\$STEP_FAILED"
+		i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt "$NSTEPS" ]; do
+		step_vars $i
+		eval "domid=\$STEP${i}_DOMID"
+		if [ -n "$domid" ]; then
+			xl unpause "$domid" || step_fail "$name" "xl unpause failed"
+			e2e-result wait --domain "$domid" --gfn "$gfn" \
+				--timeout "$GUEST_TIMEOUT" >"/run/guest-$name.txt" \
+				2>"/run/wait-$name.err" &
+			eval "STEP${i}_WAIT=$!"
+		fi
+		i=$((i + 1))
+	done
+	stamp parallel-unpaused
+	[ -n "${SHARE_SECONDS:-}" ] && sample_shares
+	i=0
+	while [ $i -lt "$NSTEPS" ]; do
+		step_vars $i
+		eval "w=\${STEP${i}_WAIT:-}"
+		STEP_FAILED=
+		eval "STEP_FAILED=\${STEP${i}_FAILED:-}"
+		if [ -n "$w" ]; then
+			wait "$w"
+			rc=$?
+			cat "/run/wait-$name.err"
+			step_report $i "/run/guest-$name.txt" $rc
+		fi
+		eval "STEP${i}_FAILED=\$STEP_FAILED"
+		i=$((i + 1))
+	done
+	stamp parallel-finished
+	i=0
+	while [ $i -lt "$NSTEPS" ]; do
+		eval "STEP_FAILED=\${STEP${i}_FAILED:-}"
+		step_stop $i
+		step_vars $i
+		if [ -n "$STEP_FAILED" ]; then
+			echo "STEP $name VERDICT FAIL $STEP_FAILED" >>$REPORT
+		else
+			echo "STEP $name VERDICT PASS" >>$REPORT
+		fi
+		i=$((i + 1))
+	done
 }
 
 # kill -9 the DM while the guest is in the middle of its test.
@@ -315,24 +480,45 @@ run_kill_step() {
 	xl info >/dev/null 2>&1 || step_fail "$name" "xl info fails after destroying the domain"
 }
 
-i=0
-while [ $i -lt "$NSTEPS" ]; do
-	run_step $i
-	eval "name=\$STEP${i}_NAME"
-	if [ -n "$DMPID" ]; then
-		kill -KILL "$DMPID" 2>/dev/null
-		wait "$DMPID" 2>/dev/null
-		DMPID=
-	fi
-	if [ -n "$DOMID" ]; then
-		xl destroy "$DOMID" >/dev/null 2>&1
-		DOMID=
-	fi
-	if [ -n "$STEP_FAILED" ]; then
-		echo "STEP $name VERDICT FAIL $STEP_FAILED" >>$REPORT
-	else
-		echo "STEP $name VERDICT PASS" >>$REPORT
-	fi
-	i=$((i + 1))
-done
+if [ "${PARALLEL:-0}" = 1 ]; then
+	run_parallel
+else
+	i=0
+	while [ $i -lt "$NSTEPS" ]; do
+		run_step $i
+		eval "name=\$STEP${i}_NAME"
+		if [ -n "$DMPID" ]; then
+			kill -KILL "$DMPID" 2>/dev/null
+			wait "$DMPID" 2>/dev/null
+			DMPID=
+		fi
+		if [ -n "$DOMID" ]; then
+			xl destroy "$DOMID" >/dev/null 2>&1
+			DOMID=
+		fi
+		if [ -n "$STEP_FAILED" ]; then
+			echo "STEP $name VERDICT FAIL $STEP_FAILED" >>$REPORT
+		else
+			echo "STEP $name VERDICT PASS" >>$REPORT
+		fi
+		i=$((i + 1))
+	done
+fi
+if [ -n "$KMOD_LOADED" ]; then
+	# Every domain is gone: the module's resources must be back, no GPU
+	# access may have reached a frame of another domain.
+	r=$(cat /sys/kernel/xengt/control/available_resource)
+	echo "KMOD_RESOURCE end $r" >>$REPORT
+	[ "$r" = "$KMOD_RESOURCE0" ] || fail "available_resource is not back at its start ($KMOD_RESOURCE0 -> $r)"
+	sed 's/^/KMOD_GPU /' /sys/kernel/xengt/control/gpu >>$REPORT
+	foreign=$(sed -n 's/^foreign //p' /sys/kernel/xengt/control/gpu)
+	[ "$foreign" = 0 ] || fail "the shared GPU touched $foreign frames of another domain"
+	rmmod xengt || fail "rmmod xengt after the steps failed"
+	dmesg | grep -qE "BUG:|WARNING:|Oops" && fail "the kernel complained while xengt.ko served guests"
+	{
+		echo "BEGIN kmod-steps-dmesg"
+		dmesg | grep -i xengt | tail -n 200
+		echo "END kmod-steps-dmesg"
+	} >>$REPORT
+fi
 finish

@@ -34,13 +34,15 @@ RESULT_TOOL=
 GUEST_TIMEOUT=60
 DM_READY_TIMEOUT=20
 EXTRAS=()
+PARALLEL=0
+SHARE_SECONDS=
 # per step, index 0..NSTEPS-1
 NSTEPS=0
 S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
 new_step() {
 	S_NAME[NSTEPS]=$1
 	S_GUEST[NSTEPS]= S_DM[NSTEPS]= S_DM_ARGS[NSTEPS]=
-	S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term
+	S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]=
 	NSTEPS=$((NSTEPS + 1))
 }
 KVER=6.1.0-56-amd64
@@ -59,6 +61,9 @@ while [ $# -gt 0 ]; do
 	--dm-args) [ "$NSTEPS" -gt 0 ] || new_step main; S_DM_ARGS[NSTEPS - 1]=$2; shift 2 ;;
 	--guest-cmdline) [ "$NSTEPS" -gt 0 ] || new_step main; S_CMDLINE[NSTEPS - 1]=$2; shift 2 ;;
 	--dm-stop) [ "$NSTEPS" -gt 0 ] || new_step main; S_STOP[NSTEPS - 1]=$2; shift 2 ;;
+	--vgpu) [ "$NSTEPS" -gt 0 ] || new_step main; S_VGPU[NSTEPS - 1]=$2; shift 2 ;;
+	--parallel) PARALLEL=1; shift ;;
+	--share-seconds) SHARE_SECONDS=$2; shift 2 ;;
 	--result-tool) RESULT_TOOL=$2; shift 2 ;;
 	--root) ROOT=$2; shift 2 ;;
 	--guest-timeout) GUEST_TIMEOUT=$2; shift 2 ;;
@@ -75,7 +80,10 @@ for ((i = 0; i < NSTEPS; i++)); do
 	case ${S_STOP[i]} in term | destroy | kill) ;; *) die "step $n: --dm-stop must be term, destroy or kill" ;; esac
 	[ -f "${S_GUEST[i]}" ] || die "step $n: --guest ELF not found: '${S_GUEST[i]}'"
 	[ -n "${S_DM[i]}" ] || die "step $n: --dm is required"
-	[ -x "${S_DM[i]}" ] || die "step $n: device model not found or not executable: '${S_DM[i]}'"
+	[ "${S_DM[i]}" = kernel ] || [ -x "${S_DM[i]}" ] ||
+		die "step $n: device model not found or not executable: '${S_DM[i]}'"
+	[ "${S_DM[i]}" != kernel ] || [ -n "${S_VGPU[i]}" ] ||
+		die "step $n: --dm kernel needs --vgpu"
 	for ((j = 0; j < i; j++)); do
 		[ "${S_NAME[j]}" != "$n" ] || die "step name '$n' used twice"
 	done
@@ -168,6 +176,7 @@ cp -L "$libgcc" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
 
 add_bin "$RESULT_TOOL" /e2e/bin/e2e-result
 for ((i = 0; i < NSTEPS; i++)); do
+	[ "${S_DM[i]}" = kernel ] && continue # xengt.ko's in-kernel ioreq server
 	b=$(basename "${S_DM[i]}")
 	if [ -e "$stage/e2e/bin/$b" ]; then
 		cmp -s "${S_DM[i]}" "$stage/e2e/bin/$b" ||
@@ -204,6 +213,8 @@ GUEST_TIMEOUT=$(q "$GUEST_TIMEOUT")
 DM_READY_TIMEOUT=$(q "$DM_READY_TIMEOUT")
 XENBIN=$xenbin
 NSTEPS=$NSTEPS
+PARALLEL=$PARALLEL
+SHARE_SECONDS=$(q "$SHARE_SECONDS")
 EOF
 # One domain per step, each with its own name, guest image and config.
 for ((i = 0; i < NSTEPS; i++)); do
@@ -223,7 +234,8 @@ on_reboot = "preserve"
 EOF
 	cat >>"$stage/e2e/config" <<EOF
 STEP${i}_NAME=$(q "$n")
-STEP${i}_DM=/e2e/bin/$(q "$(basename "${S_DM[i]}")")
+STEP${i}_DM=$(if [ "${S_DM[i]}" = kernel ]; then echo kernel; else echo "/e2e/bin/$(q "$(basename "${S_DM[i]}")")"; fi)
+STEP${i}_VGPU=$(q "${S_VGPU[i]}")
 STEP${i}_DM_ARGS=$(q "${S_DM_ARGS[i]}")
 STEP${i}_GFN=$(result_gfn "${S_GUEST[i]}")
 STEP${i}_STOP=$(q "${S_STOP[i]}")

@@ -11,8 +11,13 @@
 # after the other in the same boot; without --step there is one, "main"):
 #   --step NAME          start a new step ([a-z0-9_]+); the options below
 #                        apply to the current step
-#   --dm null|xengt|PATH device model (default null: null-dm built here;
-#                        xengt: $XENGT_DM or <repo>/build/tools/xengt-dm/xengt-dm)
+#   --dm null|xengt|kernel|PATH  device model (default null: null-dm built
+#                        here; xengt: $XENGT_DM or <repo>/build/tools/xengt-dm/
+#                        xengt-dm; kernel: xengt.ko's in-kernel ioreq server,
+#                        --dm-args are what follows "kernel" in vgpu<ID>/trap)
+#   --vgpu "SPEC"        create the step's vGPU in xengt.ko first: "DOMID SPEC"
+#                        goes to /sys/kernel/xengt/control/create (xengt.ko is
+#                        then loaded for the steps and must end clean)
 #   --dm-args "ARGS"     extra DM arguments (it always gets --domain ID)
 #   --guest baseline|i915|ELF  test guest (default baseline: guest/main.c;
 #                        i915: guest/i915.c + guest/i915-pv; or an ELF that
@@ -23,6 +28,10 @@
 #                        or kill -9 it while the guest runs (see
 #                        initramfs-init.sh: Xen and dom0 must stay healthy)
 # Run options:
+#   --parallel           all steps at once: created and served first, then
+#                        unpaused together and waited for together
+#   --share-seconds N    (with --parallel) sample every vGPU's GPU time twice,
+#                        N s apart, once every guest runs (SHARE lines)
 #   --expect-fail        succeed only if the guest itself reports FAIL
 #                        (e.g. --dm-args --magic-bad)
 #   --guest-timeout S    dom0 waits S s for each guest's verdict (default 60)
@@ -55,7 +64,7 @@ NSTEPS=0
 S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
 new_step() {
 	S_NAME[NSTEPS]=$1 S_GUEST[NSTEPS]=baseline S_DM[NSTEPS]=null
-	S_DM_ARGS[NSTEPS]= S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term
+	S_DM_ARGS[NSTEPS]= S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]=
 	NSTEPS=$((NSTEPS + 1))
 }
 step_opt() { # ARRAY VALUE: set it for the current step
@@ -63,6 +72,7 @@ step_opt() { # ARRAY VALUE: set it for the current step
 	eval "$1[NSTEPS - 1]=\$2"
 }
 KEEP=0
+RUN_OPTS=()
 FETCH=1
 QUIET=0
 KEEP_RUNS=20
@@ -78,11 +88,14 @@ abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--step) new_step "$2"; shift 2 ;;
-	--dm) case $2 in null | xengt) step_opt S_DM "$2" ;; *) step_opt S_DM "$(abspath "$2")" ;; esac; shift 2 ;;
+	--dm) case $2 in null | xengt | kernel) step_opt S_DM "$2" ;; *) step_opt S_DM "$(abspath "$2")" ;; esac; shift 2 ;;
 	--dm-args) step_opt S_DM_ARGS "$2"; shift 2 ;;
 	--guest) case $2 in baseline | i915) step_opt S_GUEST "$2" ;; *) step_opt S_GUEST "$(abspath "$2")" ;; esac; shift 2 ;;
 	--guest-cmdline) step_opt S_CMDLINE "$2"; shift 2 ;;
 	--dm-stop) step_opt S_STOP "$2"; shift 2 ;;
+	--vgpu) step_opt S_VGPU "$2"; shift 2 ;;
+	--parallel) RUN_OPTS+=(--parallel); shift ;;
+	--share-seconds) RUN_OPTS+=(--share-seconds "$2"); shift 2 ;;
 	--expect-fail) EXPECT_FAIL=1; shift ;;
 	--guest-timeout) GUEST_TIMEOUT=$2; shift 2 ;;
 	--timeout) QEMU_TIMEOUT=$2; shift 2 ;;
@@ -169,15 +182,18 @@ for ((i = 0; i < NSTEPS; i++)); do
 			die "no xengt-dm at $XENGT_DM: build it (make -C build; needs libxen-dev at configure time) or set XENGT_DM"
 		S_DM[i]=$XENGT_DM ;;
 	esac
-	[ -x "${S_DM[i]}" ] || die "device model '${S_DM[i]}' is not an executable"
+	[ "${S_DM[i]}" = kernel ] || [ -x "${S_DM[i]}" ] ||
+		die "device model '${S_DM[i]}' is not an executable"
 	step_args+=(--step "${S_NAME[i]}" --guest "${S_GUEST[i]}"
 		--dm "${S_DM[i]}" --dm-args "${S_DM_ARGS[i]}"
-		--guest-cmdline "${S_CMDLINE[i]}" --dm-stop "${S_STOP[i]}")
+		--guest-cmdline "${S_CMDLINE[i]}" --dm-stop "${S_STOP[i]}"
+		--vgpu "${S_VGPU[i]}")
 done
 
 "$here/mkinitramfs.sh" --out "$BUILD/initrd.cpio" --root "$ROOT" \
 	--result-tool "$BUILD/e2e-result" --guest-timeout "$GUEST_TIMEOUT" \
-	--dm-ready-timeout "$DM_READY_TIMEOUT" "${EXTRAS[@]}" "${step_args[@]}" ||
+	--dm-ready-timeout "$DM_READY_TIMEOUT" "${EXTRAS[@]}" "${RUN_OPTS[@]}" \
+	"${step_args[@]}" ||
 	die "mkinitramfs.sh failed"
 t_built=$(elapsed)
 say "built in ${t_built}s; booting Xen (timeout ${QEMU_TIMEOUT}s)"
