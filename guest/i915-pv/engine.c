@@ -132,6 +132,7 @@ int i915pv_context_init(struct i915pv_context *c, struct i915pv_engine *e,
 		.engine = e,
 		.ring_size = I915PV_RING_PAGES * 4096,
 		.ctx_id = ctx_id,
+		.seqno_index = I915_GEM_HWS_SEQNO,
 	};
 	if (i915pv_gobj_create(e->dev, e->pages, &c->image, size / 4096))
 		return -1;
@@ -180,7 +181,7 @@ static void ring_emit(struct i915pv_context *c, const uint32_t *cs, uint32_t n)
 static uint32_t emit_request(struct i915pv_context *c, uint64_t batch,
 			     uint32_t *cs)
 {
-	uint64_t seqno_gm = c->engine->hwsp.gm + I915_GEM_HWS_SEQNO * 4;
+	uint64_t seqno_gm = c->engine->hwsp.gm + c->seqno_index * 4;
 	uint32_t n = 0;
 
 	cs[n++] = MI_ARB_ON_OFF | MI_ARB_ENABLE;
@@ -227,9 +228,13 @@ static int wait_csb(struct i915pv_context *c)
 	struct i915pv_engine *e = c->engine;
 	const struct i915pv_io *io = e->dev->io;
 	volatile uint32_t *wp = hwsp_dw(e, I915_HWS_CSB_WRITE_INDEX);
+	uint64_t t0 = io->clock_us ? io->clock_us(io->ctx) : 0;
+	uint64_t wait = e->dev->wait_us ? e->dev->wait_us : I915PV_WAIT_US;
 	uint32_t n;
 
-	for (n = 0; n < I915PV_POLL_BUDGET; n++) {
+	for (n = 0; io->clock_us ? io->clock_us(io->ctx) - t0 < wait :
+				   n < I915PV_POLL_BUDGET;
+	     n++) {
 		uint32_t tail = *wp;
 		bool done = false;
 
@@ -259,7 +264,7 @@ static int wait_csb(struct i915pv_context *c)
 	return -1;
 }
 
-int i915pv_context_run_batch(struct i915pv_context *c, uint64_t batch)
+void i915pv_context_submit(struct i915pv_context *c, uint64_t batch)
 {
 	struct i915pv_pages *p = c->engine->pages;
 	uint32_t *state = i915pv_gobj_dw(p, &c->image, LRC_STATE_OFFSET);
@@ -270,9 +275,16 @@ int i915pv_context_run_batch(struct i915pv_context *c, uint64_t batch)
 	ring_emit(c, cs, n);
 	state[CTX_RING_TAIL] = c->tail;
 	elsp_submit(c);
+}
+
+int i915pv_context_wait(struct i915pv_context *c)
+{
+	struct i915pv_pages *p = c->engine->pages;
+	uint32_t *state = i915pv_gobj_dw(p, &c->image, LRC_STATE_OFFSET);
+
 	if (wait_csb(c))
 		return -1;
-	if (*hwsp_dw(c->engine, I915_GEM_HWS_SEQNO) != c->seqno) {
+	if (*hwsp_dw(c->engine, c->seqno_index) != c->seqno) {
 		c->engine->dev->error =
 			"breadcrumb not written: request failed";
 		return -1;
@@ -282,4 +294,10 @@ int i915pv_context_run_batch(struct i915pv_context *c, uint64_t batch)
 		return -1;
 	}
 	return 0;
+}
+
+int i915pv_context_run_batch(struct i915pv_context *c, uint64_t batch)
+{
+	i915pv_context_submit(c, batch);
+	return i915pv_context_wait(c);
 }

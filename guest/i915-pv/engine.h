@@ -36,6 +36,7 @@ struct i915pv_context {
 	uint32_t ring_size, tail;
 	uint32_t ctx_id; /* upper dword of the descriptor */
 	uint32_t seqno; /* breadcrumb, in the status page */
+	uint32_t seqno_index; /* its dword there (I915_GEM_HWS_SEQNO + 2n) */
 };
 
 /* Program the engine: execlists on, status page, CSB pointers. */
@@ -54,6 +55,14 @@ void i915pv_context_fini(struct i915pv_context *c);
  * completes and check the breadcrumb.  Returns 0 or -1 with dev->error.
  */
 int i915pv_context_run_batch(struct i915pv_context *c, uint64_t batch);
+
+/*
+ * The two halves of i915pv_context_run_batch(), for more than one request
+ * in flight (each context one at a time; contexts of one engine complete
+ * in submission order, so wait for the oldest first).
+ */
+void i915pv_context_submit(struct i915pv_context *c, uint64_t batch);
+int i915pv_context_wait(struct i915pv_context *c);
 
 /* The descriptor ELSP gets for @c (Gen8 legacy 64-bit context). */
 uint64_t i915pv_context_desc(const struct i915pv_context *c);

@@ -164,6 +164,11 @@ static int run_store(struct wl_env *env)
 	for (op = 0; op < wl->ops; op++) {
 		uint32_t n = 0, idx[I915PV_STORE_PER_BATCH];
 
+		if (wl->hostile_lri) {
+			env->batch[n++] = MI_LOAD_REGISTER_IMM(1);
+			env->batch[n++] = GEN9_RCS_BASE + RING_MODE_GEN7;
+			env->batch[n++] = 0;
+		}
 		for (k = 0; k < I915PV_STORE_PER_BATCH; k++) {
 			idx[k] = (op * I915PV_STORE_PER_BATCH + k) %
 				 (STORE_PAGES * 1024);
@@ -328,6 +333,107 @@ static int run_ptchurn(struct wl_env *env)
 		wl->done++;
 	}
 	return 0;
+}
+
+/* One request of the busy loop: fills of surface @va, the last @color. */
+static void busy_batch(uint32_t *b, uint64_t va, uint32_t seed, uint64_t req)
+{
+	uint32_t k, n = 0;
+
+	for (k = 0; k < I915PV_BUSY_FILLS; k++) {
+		b[n++] = XY_COLOR_BLT_CMD | BLT_WRITE_RGBA | (XY_COLOR_BLT_LEN - 2);
+		b[n++] = BR13_DEPTH_32 | BLT_ROP_PATCOPY | BLIT_PITCH;
+		b[n++] = 0;
+		b[n++] = I915PV_BLIT_HEIGHT << 16 | I915PV_BLIT_WIDTH;
+		b[n++] = (uint32_t)va;
+		b[n++] = (uint32_t)(va >> 32);
+		b[n++] = i915pv_pattern(seed, (uint32_t)req, k);
+	}
+	emit_end(b, n);
+}
+
+static int busy_verify(struct wl_env *env, const uint64_t *gpa,
+		       uint32_t color)
+{
+	uint32_t i;
+
+	/* Every page, one dword in each of its cache lines' worth. */
+	for (i = 0; i < BLIT_PAGES * 1024; i += 61) {
+		const uint32_t *p = i915pv_ram(env->pages, gpa[i / 1024]);
+
+		if (p[i % 1024] != color)
+			return wl_fail(env, "busy: surface differs from its last fill");
+	}
+	return 0;
+}
+
+int i915pv_busy_run(struct i915pv_dev *dev, struct i915pv_pages *pages,
+		    struct i915pv_busy *b)
+{
+	struct i915pv_workload wl = { .kind = I915PV_WL_BLIT, .seed = b->seed };
+	static uint64_t surf[2][BLIT_PAGES];
+	static const uint64_t surf_va[2] = { BLIT_SRC_VA, BLIT_DST_VA };
+	struct i915pv_context *ctx[2];
+	struct i915pv_context ctx1;
+	uint64_t batch_va[2] = { BATCH_VA, BATCH_VA + PAGE }, req[2], next = 0;
+	uint32_t *batch[2];
+	struct wl_env env;
+	uint64_t gpa;
+	int ret, i;
+
+	b->requests = b->submissions = b->bytes = 0;
+	ctx1.image.npages = 0;
+	ret = env_init(&env, dev, pages, &wl, I915PV_BCS);
+	if (ret)
+		goto out;
+	ret = -1;
+	gpa = env_page(&env);
+	if (!gpa || i915pv_ppgtt_map(&env.ppgtt, batch_va[1], gpa, false)) {
+		wl_fail(&env, "out of guest RAM for the second batch");
+		goto out;
+	}
+	batch[0] = env.batch;
+	batch[1] = i915pv_ram(pages, gpa);
+	if (map_buffer(&env, surf_va[0], surf[0], BLIT_PAGES) ||
+	    map_buffer(&env, surf_va[1], surf[1], BLIT_PAGES))
+		goto out;
+	if (i915pv_context_init(&ctx1, &env.engine, env.ppgtt.pml4,
+				env.ctx.ctx_id | 0x10))
+		goto out;
+	ctx1.seqno_index = I915_GEM_HWS_SEQNO + 2;
+	ctx[0] = &env.ctx;
+	ctx[1] = &ctx1;
+	for (i = 0; i < 2; i++) {
+		req[i] = next++;
+		busy_batch(batch[i], surf_va[i], b->seed, req[i]);
+		i915pv_context_submit(ctx[i], batch_va[i]);
+	}
+	/* The oldest first: one engine completes in submission order. */
+	for (i = 0;; i ^= 1) {
+		if (i915pv_context_wait(ctx[i]) ||
+		    busy_verify(&env, surf[i],
+				i915pv_pattern(b->seed, (uint32_t)req[i],
+					       I915PV_BUSY_FILLS - 1)))
+			break;
+		b->requests++;
+		b->bytes += (uint64_t)I915PV_BUSY_FILLS * BLIT_PITCH *
+			    I915PV_BLIT_HEIGHT;
+		if (!b->keep_going(b->ctx)) {
+			/* Drain the other one: nothing may stay in flight. */
+			if (!i915pv_context_wait(ctx[i ^ 1]))
+				ret = 0;
+			break;
+		}
+		req[i] = next++;
+		busy_batch(batch[i], surf_va[i], b->seed, req[i]);
+		i915pv_context_submit(ctx[i], batch_va[i]);
+	}
+out:
+	if (ctx1.image.npages)
+		i915pv_context_fini(&ctx1);
+	env_fini(&env);
+	b->submissions = wl.submissions;
+	return ret;
 }
 
 int i915pv_workload_run(struct i915pv_dev *dev, struct i915pv_pages *pages,

@@ -33,6 +33,11 @@ struct i915pv_workload {
 	enum i915pv_workload_kind kind;
 	uint32_t ops; /* how many to run */
 	uint32_t seed;
+	/*
+	 * Test aid (store only): start each batch with MI_LOAD_REGISTER_IMM,
+	 * which an unprivileged batch may not carry: a host must refuse it.
+	 */
+	bool hostile_lri;
 	/* Results */
 	uint32_t done; /* ops completed and verified */
 	uint64_t submissions;
@@ -52,5 +57,29 @@ int i915pv_workload_parse(const char *name);
  */
 int i915pv_workload_run(struct i915pv_dev *dev, struct i915pv_pages *pages,
 			struct i915pv_workload *wl);
+
+/*
+ * Keep the blitter busy: two contexts, each with a request of
+ * I915PV_BUSY_FILLS full-surface colour fills of its own surface, always
+ * one queued behind the other, so that the vGPU never runs dry while the
+ * guest checks a finished request.  For measuring GPU-time shares between
+ * guests (the GPU is the bottleneck, not the traps).  Runs until
+ * @keep_going(@ctx) says stop; each finished request is verified (sampled
+ * pixels of its surface hold its last colour).
+ */
+#define I915PV_BUSY_FILLS 8
+
+struct i915pv_busy {
+	bool (*keep_going)(void *ctx);
+	void *ctx;
+	uint32_t seed;
+	/* Results */
+	uint64_t requests; /* completed and verified */
+	uint64_t submissions;
+	uint64_t bytes;
+};
+
+int i915pv_busy_run(struct i915pv_dev *dev, struct i915pv_pages *pages,
+		    struct i915pv_busy *b);
 
 #endif /* I915PV_WORKLOAD_H */

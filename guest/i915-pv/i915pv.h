@@ -40,7 +40,16 @@ struct i915pv_io {
 	 * memory, so a busy-waiting guest lets the GPU side progress.
 	 */
 	void (*relax)(void *ctx);
+	/*
+	 * Optional (may be NULL): microseconds since any fixed point.  With
+	 * it, waits for the GPU end after I915PV_WAIT_US (as i915's request
+	 * timeout), however busy the shared GPU is; without it, after a
+	 * fixed number of polls.
+	 */
+	uint64_t (*clock_us)(void *ctx);
 };
+
+#define I915PV_WAIT_US 20000000ULL /* 20 s, unless dev->wait_us says */
 
 struct i915pv_range {
 	uint64_t start, end;
@@ -69,6 +78,8 @@ struct i915pv_dev {
 	bool native; /* no PVINFO: a bare GPU, the whole GGTT is ours */
 
 	const char *error; /* why the last call failed */
+	/* How long a wait for the GPU lasts with io->clock_us; 0: the default. */
+	uint64_t wait_us;
 };
 
 #define I915PV_VGT_MAGIC 0x4776544776544776ULL

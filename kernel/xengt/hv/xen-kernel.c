@@ -5,7 +5,7 @@
  * server.
  *
  * This dom0 is PV (Debian's 6.1 kernel on Xen 4.17): a guest frame is
- * mapped by pointing the direct-map PTE of a ballooned-out page at it
+ * mapped by pointing the PTE of a one-page vmalloc window at it
  * (HYPERVISOR_mmu_update with the guest as the foreign domain; Xen
  * translates the gfn through the guest's p2m and takes a reference), as
  * privcmd does for user space.  The mapping gives the machine frame,
@@ -22,6 +22,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
@@ -137,7 +138,7 @@ enum xkvm_step {
 /* One guest frame mapped in the kernel. */
 struct xkvm_map {
 	struct kbus_frame bus;
-	struct page *page; /* ballooned: its direct-map PTE is the mapping */
+	void *va; /* the window that maps it */
 	u64 mfn;
 };
 
@@ -176,8 +177,7 @@ struct xkvm {
 	bool memtype_claimed;
 
 	/* kernel path */
-	struct page *iopage_page;
-	struct xengt_ioreq *iopage; /* one slot per vCPU */
+	struct xengt_ioreq *iopage; /* its window; one slot per vCPU */
 	unsigned int nr_vcpus;
 	struct xkvm_vcpu *vcpus;
 };
@@ -233,42 +233,82 @@ static int dm_range(struct xkvm *vm, bool map, u32 type, u64 start, u64 end)
 }
 
 /*
- * Point the direct-map PTE of @page at @frame of domain @dom: a gfn that
- * Xen translates (@translate), or a machine frame.  Returns the machine
- * frame now mapped.
+ * Guest frames (and ioreq pages) are reached through windows: one page of
+ * vmalloc space each, vmap()ed onto a placeholder page of ours, whose PTE
+ * is then pointed at the frame (HYPERVISOR_mmu_update, as privcmd's
+ * xen_remap_pfn() does for user space) and back.  vmalloc addresses are
+ * ours alone: no other user of the unpopulated-page pool (gntdev) can
+ * ever see a stale translation of them, and each change is flushed on
+ * every CPU.
  */
-static int map_frame(struct page *page, u64 frame, u16 dom, bool translate,
-		     u64 *mfn)
+static struct page *xkvm_placeholder;
+
+static void *window_get(void)
 {
-	unsigned long va = (unsigned long)page_address(page);
-	struct mmu_update u;
+	return vmap(&xkvm_placeholder, 1, VM_MAP, PAGE_KERNEL);
+}
+
+static void window_put(void *va)
+{
+	vunmap(va);
+}
+
+/* The window's PTE, and its machine address for mmu_update. */
+static pte_t *window_pte(void *va, u64 *maddr)
+{
 	unsigned int level;
+	pte_t *ptep = lookup_address((unsigned long)va, &level);
+
+	if (!ptep || level != PG_LEVEL_4K)
+		return NULL;
+	*maddr = arbitrary_virt_to_machine(ptep).maddr;
+	return ptep;
+}
+
+static void flush_one(void *va)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_INVLPG_ALL };
+
+	op.arg1.linear_addr = (unsigned long)va;
+	WARN_ON(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF));
+}
+
+/*
+ * Point window @va at @frame of domain @dom: a gfn that Xen translates
+ * (@translate), or a machine frame.  Returns the machine frame mapped.
+ */
+static int map_frame(void *va, u64 frame, u16 dom, bool translate, u64 *mfn)
+{
+	struct mmu_update u;
 	pte_t *ptep;
+	u64 maddr;
 	int rc;
 
-	ptep = lookup_address(va, &level);
-	if (!ptep || level != PG_LEVEL_4K)
+	ptep = window_pte(va, &maddr);
+	if (!ptep)
 		return -EFAULT;
-	u.ptr = arbitrary_virt_to_machine(ptep).maddr |
+	u.ptr = maddr |
 		(translate ? MMU_NORMAL_PT_UPDATE : MMU_PT_UPDATE_NO_TRANSLATE);
 	u.val = (frame << PAGE_SHIFT) |
 		((_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
 		  _PAGE_NX) &
 		 __supported_pte_mask);
 	rc = HYPERVISOR_mmu_update(&u, 1, NULL, dom);
+	/* The window showed the placeholder: no CPU may keep that. */
+	flush_one(va);
 	if (rc)
 		return rc == -ESRCH ? -ESRCH : -EFAULT;
 	*mfn = pte_mfn(*ptep);
 	return 0;
 }
 
-/* Undo map_frame(): Xen drops its reference on the foreign frame. */
-static void unmap_frame(struct page *page)
+/* Undo map_frame(): back to the placeholder; Xen drops its reference. */
+static void unmap_frame(void *va)
 {
-	unsigned long va = (unsigned long)page_address(page);
-
-	WARN_ON(HYPERVISOR_update_va_mapping(va, __pte_ma(0),
-					     UVMF_INVLPG | UVMF_ALL));
+	WARN_ON(HYPERVISOR_update_va_mapping(
+		(unsigned long)va,
+		mfn_pte(pfn_to_mfn(page_to_pfn(xkvm_placeholder)), PAGE_KERNEL),
+		UVMF_INVLPG | UVMF_ALL));
 }
 
 /* ---- guest memory ------------------------------------------------------------ */
@@ -294,12 +334,13 @@ static struct xkvm_map *map_gfn(struct xkvm *vm, u64 gfn)
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		goto out;
-	if (xen_alloc_unpopulated_pages(1, &m->page))
+	m->va = window_get();
+	if (!m->va)
 		goto err_free;
 	/* Not RAM of the guest (MMIO, a hole, beyond its memory): refused. */
-	if (map_frame(m->page, gfn, vm->base.domid, true, &m->mfn))
+	if (map_frame(m->va, gfn, vm->base.domid, true, &m->mfn))
 		goto err_page;
-	m->bus.va = page_address(m->page);
+	m->bus.va = m->va;
 	m->bus.owner = vm->base.domid;
 	rc = kbus_add(m->mfn, &m->bus);
 	if (rc) {
@@ -318,9 +359,9 @@ static struct xkvm_map *map_gfn(struct xkvm *vm, u64 gfn)
 	goto out;
 
 err_map:
-	unmap_frame(m->page);
+	unmap_frame(m->va);
 err_page:
-	xen_free_unpopulated_pages(1, &m->page);
+	window_put(m->va);
 err_free:
 	kfree(m);
 	m = NULL;
@@ -347,8 +388,8 @@ static void unmap_all(struct xkvm *vm)
 	xengt_sched_pause(xkvm_gvt, false);
 	xa_for_each(&vm->maps, gfn, m) {
 		xa_erase(&vm->maps, gfn);
-		unmap_frame(m->page);
-		xen_free_unpopulated_pages(1, &m->page);
+		unmap_frame(m->va);
+		window_put(m->va);
 		kfree(m);
 		atomic64_dec(&xkvm_nr_mapped);
 	}
@@ -703,9 +744,10 @@ static int map_iopage(struct xkvm *vm)
 		      "acquire the ioreq page");
 	if (rc)
 		return rc;
-	if (xen_alloc_unpopulated_pages(1, &vm->iopage_page))
+	vm->iopage = window_get();
+	if (!vm->iopage)
 		return -ENOMEM;
-	rc = map_frame(vm->iopage_page, frame,
+	rc = map_frame(vm->iopage, frame,
 		       xmar.flags & XENMEM_rsrc_acq_caller_owned ?
 			       DOMID_SELF :
 			       vm->base.domid,
@@ -713,10 +755,10 @@ static int map_iopage(struct xkvm *vm)
 	if (rc) {
 		xkvm_err(vm, "map the ioreq page (mfn 0x%llx): %d",
 			 (u64)frame, rc);
-		xen_free_unpopulated_pages(1, &vm->iopage_page);
+		window_put(vm->iopage);
+		vm->iopage = NULL;
 		return rc;
 	}
-	vm->iopage = page_address(vm->iopage_page);
 	vm->step = XS_IOPAGE;
 	return 0;
 }
@@ -915,9 +957,9 @@ static bool teardown(struct xkvm *vm)
 		release_wp(vm);
 		fallthrough;
 	case XS_IOPAGE:
-		if (vm->iopage_page) {
-			unmap_frame(vm->iopage_page);
-			xen_free_unpopulated_pages(1, &vm->iopage_page);
+		if (vm->iopage) {
+			unmap_frame(vm->iopage);
+			window_put(vm->iopage);
 			vm->iopage = NULL;
 		}
 		fallthrough;
@@ -1228,14 +1270,22 @@ int xkvm_init(struct xengt_gvt *gvt, void (*domain_dead)(u16 domid))
 		pr_warn("xengt: this dom0 is not PV: Xen trap paths are not available\n");
 		return 0;
 	}
-	xkvm_wq = alloc_workqueue("xengt-ioreq", WQ_HIGHPRI | WQ_UNBOUND, 0);
-	if (!xkvm_wq)
+	xkvm_placeholder = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!xkvm_placeholder)
 		return -ENOMEM;
+	xkvm_wq = alloc_workqueue("xengt-ioreq", WQ_HIGHPRI | WQ_UNBOUND, 0);
+	if (!xkvm_wq) {
+		__free_page(xkvm_placeholder);
+		xkvm_placeholder = NULL;
+		return -ENOMEM;
+	}
 	rc = register_xenbus_watch(&xkvm_watch);
 	if (rc) {
 		pr_err("xengt: cannot watch @releaseDomain: %d\n", rc);
 		destroy_workqueue(xkvm_wq);
 		xkvm_wq = NULL;
+		__free_page(xkvm_placeholder);
+		xkvm_placeholder = NULL;
 		return rc;
 	}
 	xkvm_watching = true;
@@ -1265,4 +1315,7 @@ void xkvm_fini(void)
 	if (xkvm_wq)
 		destroy_workqueue(xkvm_wq);
 	xkvm_wq = NULL;
+	if (xkvm_placeholder)
+		__free_page(xkvm_placeholder);
+	xkvm_placeholder = NULL;
 }

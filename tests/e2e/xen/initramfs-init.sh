@@ -38,6 +38,7 @@ mount -t tmpfs tmpfs /tmp
 mkdir -p /run/xen /run/xenstored /var/lock
 
 . /e2e/config
+[ -f /e2e/kmod-args ] && . /e2e/kmod-args
 
 REPORT=/run/report.txt
 echo "XENGT-E2E-REPORT 1" >$REPORT
@@ -190,7 +191,7 @@ domain_gone() {
 KMOD_LOADED=
 kmod_load() {
 	[ -n "$KMOD_LOADED" ] && return 0
-	if ! insmod /lib/modules/xengt.ko; then
+	if ! insmod /lib/modules/xengt.ko ${XENGT_KMOD_ARGS:-}; then
 		fail "insmod xengt.ko for the steps failed"
 		return 1
 	fi
@@ -304,6 +305,10 @@ step_stop() {
 	step_vars "$1"
 	eval "domid=\$STEP$1_DOMID dmpid=\$STEP$1_DMPID"
 	[ -n "$domid" ] || return 0
+	if [ -n "$vgpu_spec" ] && id=$(vgpu_of "$domid"); then
+		d=/sys/kernel/xengt/vgpu$id
+		echo "VGPU_END $name domid=$domid id=$id state=$(cat $d/state) trap=$(cat $d/trap) workloads_done=$(sed -n 's/^workloads_done //p' $d/stats) failsafe_reason=$(sed -n 's/^failsafe_reason //p' $d/stats | tr ' ' '_')" >>$REPORT
+	fi
 	if [ "$how" = destroy ]; then
 		xl destroy "$domid" || step_fail "$name" "xl destroy failed"
 		eval "STEP$1_DOMID="
@@ -366,12 +371,12 @@ run_step() { # INDEX
 # gpu_ticks, SHARE_SECONDS apart, once every guest runs its test.
 sample_shares() {
 	i=0
-	while [ $i -lt "$NSTEPS" ]; do
+	while [ $i -lt "$NPAR" ]; do
 		step_vars $i
 		eval "domid=\$STEP${i}_DOMID"
 		if [ -n "$domid" ]; then
 			e2e-result wait --running --domain "$domid" --gfn "$gfn" \
-				--timeout "$GUEST_TIMEOUT" >/dev/null 2>&1
+				--timeout 30 >/dev/null 2>&1
 		fi
 		i=$((i + 1))
 	done
@@ -386,17 +391,17 @@ sample_shares() {
 	done
 }
 
-# All steps at once: every domain created (paused) and served first, then
-# all unpaused together, waited for together, stopped in order.
+# The first NPAR steps at once: every domain created (paused) and served
+# first, then all unpaused together, waited for together, stopped in order.
 run_parallel() {
 	i=0
-	while [ $i -lt "$NSTEPS" ]; do
+	while [ $i -lt "$NPAR" ]; do
 		STEP_FAILED=
 		step_start $i || eval "STEP${i}_FAILED=\$STEP_FAILED"
 		i=$((i + 1))
 	done
 	i=0
-	while [ $i -lt "$NSTEPS" ]; do
+	while [ $i -lt "$NPAR" ]; do
 		step_vars $i
 		eval "domid=\$STEP${i}_DOMID"
 		if [ -n "$domid" ]; then
@@ -411,7 +416,7 @@ run_parallel() {
 	stamp parallel-unpaused
 	[ -n "${SHARE_SECONDS:-}" ] && sample_shares
 	i=0
-	while [ $i -lt "$NSTEPS" ]; do
+	while [ $i -lt "$NPAR" ]; do
 		step_vars $i
 		eval "w=\${STEP${i}_WAIT:-}"
 		STEP_FAILED=
@@ -427,7 +432,7 @@ run_parallel() {
 	done
 	stamp parallel-finished
 	i=0
-	while [ $i -lt "$NSTEPS" ]; do
+	while [ $i -lt "$NPAR" ]; do
 		eval "STEP_FAILED=\${STEP${i}_FAILED:-}"
 		step_stop $i
 		step_vars $i
@@ -480,30 +485,29 @@ run_kill_step() {
 	xl info >/dev/null 2>&1 || step_fail "$name" "xl info fails after destroying the domain"
 }
 
-if [ "${PARALLEL:-0}" = 1 ]; then
-	run_parallel
-else
-	i=0
-	while [ $i -lt "$NSTEPS" ]; do
-		run_step $i
-		eval "name=\$STEP${i}_NAME"
-		if [ -n "$DMPID" ]; then
-			kill -KILL "$DMPID" 2>/dev/null
-			wait "$DMPID" 2>/dev/null
-			DMPID=
-		fi
-		if [ -n "$DOMID" ]; then
-			xl destroy "$DOMID" >/dev/null 2>&1
-			DOMID=
-		fi
-		if [ -n "$STEP_FAILED" ]; then
-			echo "STEP $name VERDICT FAIL $STEP_FAILED" >>$REPORT
-		else
-			echo "STEP $name VERDICT PASS" >>$REPORT
-		fi
-		i=$((i + 1))
-	done
-fi
+NPAR=${PARALLEL:-0}
+[ "$NPAR" -gt "$NSTEPS" ] && NPAR=$NSTEPS
+[ "$NPAR" -gt 0 ] && run_parallel
+i=$NPAR
+while [ $i -lt "$NSTEPS" ]; do
+	run_step $i
+	eval "name=\$STEP${i}_NAME"
+	if [ -n "$DMPID" ]; then
+		kill -KILL "$DMPID" 2>/dev/null
+		wait "$DMPID" 2>/dev/null
+		DMPID=
+	fi
+	if [ -n "$DOMID" ]; then
+		xl destroy "$DOMID" >/dev/null 2>&1
+		DOMID=
+	fi
+	if [ -n "$STEP_FAILED" ]; then
+		echo "STEP $name VERDICT FAIL $STEP_FAILED" >>$REPORT
+	else
+		echo "STEP $name VERDICT PASS" >>$REPORT
+	fi
+	i=$((i + 1))
+done
 if [ -n "$KMOD_LOADED" ]; then
 	# Every domain is gone: the module's resources must be back, no GPU
 	# access may have reached a frame of another domain.

@@ -36,6 +36,7 @@ DM_READY_TIMEOUT=20
 EXTRAS=()
 PARALLEL=0
 SHARE_SECONDS=
+SHARE_DELAY=2
 # per step, index 0..NSTEPS-1
 NSTEPS=0
 S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
@@ -62,7 +63,8 @@ while [ $# -gt 0 ]; do
 	--guest-cmdline) [ "$NSTEPS" -gt 0 ] || new_step main; S_CMDLINE[NSTEPS - 1]=$2; shift 2 ;;
 	--dm-stop) [ "$NSTEPS" -gt 0 ] || new_step main; S_STOP[NSTEPS - 1]=$2; shift 2 ;;
 	--vgpu) [ "$NSTEPS" -gt 0 ] || new_step main; S_VGPU[NSTEPS - 1]=$2; shift 2 ;;
-	--parallel) PARALLEL=1; shift ;;
+	--parallel) PARALLEL=$2; shift 2 ;;
+	--share-delay) SHARE_DELAY=$2; shift 2 ;;
 	--share-seconds) SHARE_SECONDS=$2; shift 2 ;;
 	--result-tool) RESULT_TOOL=$2; shift 2 ;;
 	--root) ROOT=$2; shift 2 ;;
@@ -215,6 +217,7 @@ XENBIN=$xenbin
 NSTEPS=$NSTEPS
 PARALLEL=$PARALLEL
 SHARE_SECONDS=$(q "$SHARE_SECONDS")
+SHARE_DELAY=$(q "$SHARE_DELAY")
 EOF
 # One domain per step, each with its own name, guest image and config.
 for ((i = 0; i < NSTEPS; i++)); do

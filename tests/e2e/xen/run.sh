@@ -28,10 +28,12 @@
 #                        or kill -9 it while the guest runs (see
 #                        initramfs-init.sh: Xen and dom0 must stay healthy)
 # Run options:
-#   --parallel           all steps at once: created and served first, then
-#                        unpaused together and waited for together
+#   --parallel N         the first N steps at once: created and served first,
+#                        then unpaused together and waited for together; the
+#                        other steps follow one after the other
 #   --share-seconds N    (with --parallel) sample every vGPU's GPU time twice,
-#                        N s apart, once every guest runs (SHARE lines)
+#                        N s apart (SHARE lines), starting --share-delay S
+#                        (default 2) after every parallel guest runs
 #   --expect-fail        succeed only if the guest itself reports FAIL
 #                        (e.g. --dm-args --magic-bad)
 #   --guest-timeout S    dom0 waits S s for each guest's verdict (default 60)
@@ -94,7 +96,8 @@ while [ $# -gt 0 ]; do
 	--guest-cmdline) step_opt S_CMDLINE "$2"; shift 2 ;;
 	--dm-stop) step_opt S_STOP "$2"; shift 2 ;;
 	--vgpu) step_opt S_VGPU "$2"; shift 2 ;;
-	--parallel) RUN_OPTS+=(--parallel); shift ;;
+	--parallel) RUN_OPTS+=(--parallel "$2"); shift 2 ;;
+	--share-delay) RUN_OPTS+=(--share-delay "$2"); shift 2 ;;
 	--share-seconds) RUN_OPTS+=(--share-seconds "$2"); shift 2 ;;
 	--expect-fail) EXPECT_FAIL=1; shift ;;
 	--guest-timeout) GUEST_TIMEOUT=$2; shift 2 ;;

@@ -8,8 +8,22 @@
 #   i915  the i915-pv guest (guest/i915.c + guest/i915-pv) served by
 #       xengt-dm: probe, PVINFO, balloon, GGTT job, hostile pokes, traps
 #       per operation
+# then, with xengt.ko loaded for the rest of the boot (vGPUs created
+# through /sys/kernel/xengt, all on the module's one GVT):
+#   k_i915   the i915-pv guest served by the in-kernel ioreq server
+#   dm_i915  the same guest served by xengt-dm attached to the module
+#   k_bad    a hostile i915-pv guest (a batch with MI_LOAD_REGISTER_IMM)
+#            on the in-kernel path: refused, its vGPU failsafe'd; ended by
+#            destroying the domain, after which the module must have freed
+#            the vGPU by itself
+#   rt_kernel, rt_dm  the baseline guest's trap round trip through the two
+#            module paths (null_a/null_b give null-dm's)
+# dom0 then checks available_resource is back at its load-time value and
+# that the GPU touched no frame of another domain.
 # Every step must PASS and every DM must exit 0 on SIGTERM.
-# Prints "XEN_E2E_RATIO trap_rt xengt/null = R" (the guest-measured round
+# Prints "XEN_E2E_RATIO trap_rt kernel/xengt-dm = R" (in-kernel path over
+# xengt-dm attached to the module), "XEN_E2E_RATIO trap_rt xengt/null = R"
+# (standalone xengt-dm; the guest-measured round
 # trip: medians, averaged over the two pairs), "XEN_E2E_RATIO dm_service
 # xengt/null = R" (the DMs' own time per ioreq) and the i915 guest's traps
 # per operation.
@@ -17,6 +31,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-pass
 dm=(--dm xengt --dm-args "--standalone --foreground --pvh --type xengt_8 --pidfile /run/dm.ready")
+attached=(--dm xengt --dm-args "--foreground --pvh --pidfile /run/dm.ready")
+kernel=(--dm kernel --dm-args pvh)
 base=(--guest baseline --guest-cmdline "trap_n=1000")
 
 rc=0
@@ -24,13 +40,44 @@ rc=0
 # core files, built against this dom0's kernel headers).
 kmod=()
 [ -n "${XENGT_KO:-}" ] && [ -f "$XENGT_KO" ] && kmod=(--extra "$XENGT_KO:/lib/modules/xengt.ko")
-"$here/run.sh" --out "$out" --timeout 300 "${kmod[@]}" \
-	--step null_a --dm null "${base[@]}" \
-	--step xengt_a "${dm[@]}" "${base[@]}" \
-	--step null_b --dm null "${base[@]}" \
-	--step xengt_b "${dm[@]}" "${base[@]}" \
-	--step i915 "${dm[@]}" --guest i915 "$@" || rc=$?
+steps=(--step null_a --dm null "${base[@]}"
+	--step xengt_a "${dm[@]}" "${base[@]}"
+	--step null_b --dm null "${base[@]}"
+	--step xengt_b "${dm[@]}" "${base[@]}"
+	--step i915 "${dm[@]}" --guest i915)
+if [ ${#kmod[@]} -gt 0 ]; then
+	steps+=(--step k_i915 --vgpu xengt_8 "${kernel[@]}" --guest i915
+		--step dm_i915 --vgpu xengt_8 "${attached[@]}" --guest i915
+		--step k_bad --vgpu xengt_8 "${kernel[@]}" --guest i915
+		--guest-cmdline "hostile_submit=1" --dm-stop destroy
+		--step rt_kernel --vgpu xengt_8 "${kernel[@]}" "${base[@]}"
+		--step rt_dm --vgpu xengt_8 "${attached[@]}" "${base[@]}")
+fi
+"$here/run.sh" --out "$out" --timeout 420 "${kmod[@]}" "${steps[@]}" "$@" ||
+	rc=$?
 [ "$rc" = 0 ] || exit "$rc"
+
+if [ ${#kmod[@]} -gt 0 ]; then
+	# The module's two trap paths, measured in this boot one after the
+	# other; the hostile guest's vGPU must have been failsafe'd.
+	awk '
+		$1 == "STEP" && $3 == "BEGIN" { step = $2 }
+		$1 == "GUEST" && $2 == "TRAP_RT" {
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "median_ns") med[step] = kv[2] }
+		}
+		$1 == "VGPU_END" && $2 == "k_bad" { bad = $5 }
+		$1 == "KMOD_GPU" && $2 == "foreign" { foreign = $3 }
+		END {
+			if (!med["rt_kernel"] || !med["rt_dm"]) { print "no TRAP_RT figures of the module paths"; exit 1 }
+			n = (med["null_a"] + med["null_b"]) / 2
+			printf "XEN_E2E_RATIO trap_rt kernel/xengt-dm = %.2f (median %.1f us in-kernel, %.1f us xengt-dm attached, %.1f us null-dm)\n",
+				med["rt_kernel"] / med["rt_dm"], med["rt_kernel"] / 1000, med["rt_dm"] / 1000, n / 1000
+			printf "xengt.ko: hostile guest vGPU %s, foreign GPU accesses %s\n", bad, foreign
+			if (bad != "state=failsafe") { print "the hostile guest was not failsafe'"'"'d"; exit 1 }
+			if (foreign != "0") exit 1
+		}
+	' "$out/latest/report.txt" || exit 1
+fi
 
 # Both servers measured with the same guest in the same boot.
 awk '

@@ -222,7 +222,23 @@ static void io_ram_write(void *ctx, uint64_t gpa, uint32_t size, uint64_t val)
 		traps.wp++;
 }
 
+static uint32_t clock_tsc_khz;
+
+static uint64_t io_clock_us(void *ctx)
+{
+	(void)ctx;
+	return clock_tsc_khz ? rdtsc() / (clock_tsc_khz / 1000) : 0;
+}
+
+static void io_relax(void *ctx)
+{
+	(void)ctx;
+	asm volatile("pause");
+}
+
 static const struct i915pv_io io = {
+	.clock_us = io_clock_us,
+	.relax = io_relax,
 	.cfg_read = io_cfg_read,
 	.cfg_write = io_cfg_write,
 	.mmio_read = io_mmio_read,
@@ -628,6 +644,61 @@ static uint32_t run_workloads(uint32_t *nmsi)
 	return n;
 }
 
+/* ---- GPU-time shares and a hostile submission (the shared-GPU test) ---- */
+
+static uint64_t busy_deadline;
+
+static bool busy_keep_going(void *ctx)
+{
+	(void)ctx;
+	return rdtsc() < busy_deadline;
+}
+
+/*
+ * busy_ms=N: keep the blitter busy for N ms (two requests in flight) so
+ * that the host can read this vGPU's share of the one GPU.
+ */
+static void run_busy(unsigned long ms, uint32_t tsc_khz)
+{
+	static struct i915pv_pages pages;
+	struct i915pv_busy b = { .keep_going = busy_keep_going,
+				 .seed = 0xb5 };
+
+	if (!tsc_khz)
+		result_fail("busy_ms needs the TSC frequency");
+	i915pv_pages_init(&pages, &io, WL_RAM_GPA, WL_RAM_END);
+	result_printf("BUSY start ms=%lu", ms);
+	busy_deadline = rdtsc() + (uint64_t)tsc_khz * ms;
+	if (i915pv_busy_run(&dev, &pages, &b))
+		result_fail("busy: after %llu requests: %s", b.requests,
+			    dev.error ? dev.error : "?");
+	result_printf("BUSY requests=%llu submissions=%llu bytes=%llu ok",
+		      b.requests, b.submissions, b.bytes);
+}
+
+/*
+ * hostile_submit=1: a batch with MI_LOAD_REGISTER_IMM, which no
+ * unprivileged batch may carry.  The host must refuse it and put this
+ * vGPU in failsafe: the request never completes.  PASS is that.
+ */
+static void run_hostile_submit(void)
+{
+	static struct i915pv_pages pages;
+	struct i915pv_workload wl = { .kind = I915PV_WL_STORE,
+				      .ops = 1,
+				      .hostile_lri = true };
+	int ret;
+
+	i915pv_pages_init(&pages, &io, WL_RAM_GPA, WL_RAM_END);
+	dev.wait_us = 3000000; /* a refused request never completes */
+	ret = i915pv_workload_run(&dev, &pages, &wl);
+	dev.wait_us = 0;
+	if (!ret)
+		result_fail("a batch with MI_LOAD_REGISTER_IMM completed: the host ran it");
+	result_printf("HOSTILE refused: %s", dev.error ? dev.error : "?");
+	result_pass();
+}
+
 /* ---- the test -------------------------------------------------------- */
 
 void test_main(void)
@@ -645,6 +716,7 @@ void test_main(void)
 	uint64_t gm;
 	int n;
 
+	clock_tsc_khz = tsc_khz;
 	ram_end = cmdline_ulong("ram_mb", RAM_END_DEFAULT >> 20) << 20;
 	if (bar_gpa & (BAR0_SIZE - 1))
 		result_fail("bar0=0x%x is not 16 MiB aligned", bar_gpa);
@@ -660,6 +732,10 @@ void test_main(void)
 	       dev.device_id, dev.devfn >> 3, dev.devfn & 7, dev.bar0,
 	       dev.bar0_size, dev.bar2, dev.bar2_size, dev.ggtt_total);
 	check_pvinfo();
+	if (cmdline_ulong("hostile_submit", 0)) {
+		check_balloon();
+		run_hostile_submit();
+	}
 
 	t0 = traps_total();
 	check_balloon();
@@ -693,6 +769,8 @@ void test_main(void)
 	if (tsc_khz)
 		wp_cycles = (uint64_t)tsc_khz * 20 / 1000; /* 20 us */
 	t_wl = run_workloads(&nmsi);
+	if (cmdline_ulong("busy_ms", 0))
+		run_busy(cmdline_ulong("busy_ms", 0), tsc_khz);
 
 	time_reads("TRAP_RT", bar0(PVINFO), trap_n, tsc_khz);
 	time_reads("XEN_RT", bar0(BAR0_SIZE), trap_n, tsc_khz);
