@@ -112,9 +112,27 @@ done
 # ---- a vGPU's directory ------------------------------------------------------
 good $C/create "1 xengt_8"
 V=$S/vgpu1
-for f in domid type low_gm high_gm fences weight cap state stats; do
+for f in domid type low_gm high_gm fences weight cap state stats trap; do
 	[ -r $V/$f ] && ok || fail "no $V/$f"
 done
+# Who serves its traps: nobody yet; no Xen here, so no in-kernel path.
+expect trap "$(cat $V/trap)" detached
+for v in " " "kern" "kernel 00:32.0" "kernel 0:2" "kernel pvh extra" "kernel 00:02.0 pvh 1"; do
+	bad $V/trap "$v"
+done
+if printf 'kernel pvh' >$V/trap 2>/dev/null; then
+	fail "trap: kernel path attached without Xen"
+else
+	ok
+fi
+dmesg | grep -q "needs a Xen PV dom0" && ok || fail "trap: no message saying the in-kernel path needs Xen"
+expect "trap after refused attach" "$(cat $V/trap)" detached
+good $V/trap detach
+# The shared GPU's counters.
+grep -q "^gpu sim$" $C/gpu && ok || fail "control/gpu: $(head -1 $C/gpu)"
+grep -q "^foreign 0$" $C/gpu && ok || fail "control/gpu: foreign not 0"
+if printf 1 >$C/gpu 2>/dev/null; then fail "control/gpu is writable"; else ok; fi
+[ -c /dev/xengt ] && ok || fail "no /dev/xengt"
 expect domid "$(cat $V/domid)" 1
 expect type "$(cat $V/type)" xengt_8
 expect fences "$(cut -d' ' -f2 $V/fences)" 4
