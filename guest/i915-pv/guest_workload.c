@@ -341,7 +341,8 @@ static void busy_batch(uint32_t *b, uint64_t va, uint32_t seed, uint64_t req)
 	uint32_t k, n = 0;
 
 	for (k = 0; k < I915PV_BUSY_FILLS; k++) {
-		b[n++] = XY_COLOR_BLT_CMD | BLT_WRITE_RGBA | (XY_COLOR_BLT_LEN - 2);
+		b[n++] = XY_COLOR_BLT_CMD | BLT_WRITE_RGBA |
+			 (XY_COLOR_BLT_LEN - 2);
 		b[n++] = BR13_DEPTH_32 | BLT_ROP_PATCOPY | BLIT_PITCH;
 		b[n++] = 0;
 		b[n++] = I915PV_BLIT_HEIGHT << 16 | I915PV_BLIT_WIDTH;
@@ -352,8 +353,7 @@ static void busy_batch(uint32_t *b, uint64_t va, uint32_t seed, uint64_t req)
 	emit_end(b, n);
 }
 
-static int busy_verify(struct wl_env *env, const uint64_t *gpa,
-		       uint32_t color)
+static int busy_verify(struct wl_env *env, const uint64_t *gpa, uint32_t color)
 {
 	uint32_t i;
 
@@ -362,7 +362,9 @@ static int busy_verify(struct wl_env *env, const uint64_t *gpa,
 		const uint32_t *p = i915pv_ram(env->pages, gpa[i / 1024]);
 
 		if (p[i % 1024] != color)
-			return wl_fail(env, "busy: surface differs from its last fill");
+			return wl_fail(
+				env,
+				"busy: surface differs from its last fill");
 	}
 	return 0;
 }

@@ -42,11 +42,12 @@ ssize_t xengt_module_gpu_show(char *buf)
 	u32 domains;
 
 	xkvm_counts(&mapped, &protected, &domains);
-	return sysfs_emit(buf,
-			  "gpu sim\naccesses %llu\nfaults %llu\nhost %llu\nforeign %llu\n"
-			  "xen_domains %u\nguest_pages_mapped %llu\nguest_pages_protected %llu\n",
-			  st->accesses, st->faults, st->host, st->foreign,
-			  domains, mapped, protected);
+	return sysfs_emit(
+		buf,
+		"gpu sim\naccesses %llu\nfaults %llu\nhost %llu\nforeign %llu\n"
+		"xen_domains %u\nguest_pages_mapped %llu\nguest_pages_protected %llu\n",
+		st->accesses, st->faults, st->host, st->foreign, domains,
+		mapped, protected);
 }
 
 static int __init xengt_init(void)

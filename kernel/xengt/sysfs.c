@@ -254,11 +254,16 @@ static struct kobj_attribute vgpu_attr_stats = __ATTR_RO(stats);
 static struct kobj_attribute vgpu_attr_trap = __ATTR_RW(trap);
 
 static struct attribute *vgpu_attrs[] = {
-	&vgpu_attr_domid.attr,	&vgpu_attr_type.attr,
-	&vgpu_attr_low_gm.attr, &vgpu_attr_high_gm.attr,
-	&vgpu_attr_fences.attr, &vgpu_attr_weight.attr,
-	&vgpu_attr_cap.attr,	&vgpu_attr_state.attr,
-	&vgpu_attr_stats.attr,	&vgpu_attr_trap.attr,
+	&vgpu_attr_domid.attr,
+	&vgpu_attr_type.attr,
+	&vgpu_attr_low_gm.attr,
+	&vgpu_attr_high_gm.attr,
+	&vgpu_attr_fences.attr,
+	&vgpu_attr_weight.attr,
+	&vgpu_attr_cap.attr,
+	&vgpu_attr_state.attr,
+	&vgpu_attr_stats.attr,
+	&vgpu_attr_trap.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vgpu);
@@ -439,12 +444,9 @@ static struct kobj_attribute control_attr_available_resource =
 	__ATTR_RO(available_resource);
 
 static struct attribute *control_attrs[] = {
-	&control_attr_types.attr,
-	&control_attr_create.attr,
-	&control_attr_destroy.attr,
-	&control_attr_available_resource.attr,
-	&control_attr_gpu.attr,
-	NULL,
+	&control_attr_types.attr,   &control_attr_create.attr,
+	&control_attr_destroy.attr, &control_attr_available_resource.attr,
+	&control_attr_gpu.attr,	    NULL,
 };
 
 static const struct attribute_group control_group = {

@@ -190,7 +190,8 @@ static void test_bar0_by_range(void **state)
 				  BAR + 0x78000, 4, 0);
 
 	ioreq_decode(&t->d, &r);
-	assert_int_equal(r.data, (0x1122334455667788ULL + 0x78000) & 0xffffffff);
+	assert_int_equal(r.data,
+			 (0x1122334455667788ULL + 0x78000) & 0xffffffff);
 	/* The last 8 bytes of the BAR are in it, one byte past is not. */
 	r = rq(XENGT_IOREQ_TYPE_COPY, XENGT_IOREQ_READ, BAR + 0xfffff8, 8, 0);
 	ioreq_decode(&t->d, &r);
@@ -229,8 +230,8 @@ static void test_cf8_latch_bytewise(void **state)
 static void test_rep_through_guest_memory(void **state)
 {
 	struct t *t = *state;
-	struct xengt_ioreq r = rq(XENGT_IOREQ_TYPE_COPY, XENGT_IOREQ_READ,
-				  BAR, 4, 0x100);
+	struct xengt_ioreq r =
+		rq(XENGT_IOREQ_TYPE_COPY, XENGT_IOREQ_READ, BAR, 4, 0x100);
 	u32 v[4];
 
 	/* rep movs from the BAR into RAM at 0x100, forwards. */
@@ -284,8 +285,8 @@ static void test_write_protected_pages(void **state)
 static void test_invalidate_and_unknown_types(void **state)
 {
 	struct t *t = *state;
-	struct xengt_ioreq r = rq(XENGT_IOREQ_TYPE_INVALIDATE, XENGT_IOREQ_WRITE,
-				  0, 0, 0);
+	struct xengt_ioreq r =
+		rq(XENGT_IOREQ_TYPE_INVALIDATE, XENGT_IOREQ_WRITE, 0, 0, 0);
 
 	ioreq_decode(&t->d, &r);
 	assert_int_equal(t->f.invalidates, 1);
@@ -299,12 +300,14 @@ static void test_invalidate_and_unknown_types(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_config_space_of_our_sbdf_only, setup),
+		cmocka_unit_test_setup(test_config_space_of_our_sbdf_only,
+				       setup),
 		cmocka_unit_test_setup(test_bar0_by_range, setup),
 		cmocka_unit_test_setup(test_cf8_latch_bytewise, setup),
 		cmocka_unit_test_setup(test_rep_through_guest_memory, setup),
 		cmocka_unit_test_setup(test_write_protected_pages, setup),
-		cmocka_unit_test_setup(test_invalidate_and_unknown_types, setup),
+		cmocka_unit_test_setup(test_invalidate_and_unknown_types,
+				       setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -296,7 +296,8 @@ void ioreq_server_close(struct ioreq_server *s)
 		/* Set up lazily while serving, so undone first. */
 		release_wp(s);
 		if (s->dec.mmio_size)
-			ioreq_server_unmap_mmio(s, s->dec.mmio_start, s->dec.mmio_size);
+			ioreq_server_unmap_mmio(s, s->dec.mmio_start,
+						s->dec.mmio_size);
 		undo(s,
 		     xendevicemodel_set_ioreq_server_state(s->dmod, s->p.domid,
 							   s->id, 0),
@@ -367,7 +368,8 @@ int ioreq_server_map_mmio(struct ioreq_server *s, uint64_t start, uint64_t size)
 int ioreq_server_unmap_mmio(struct ioreq_server *s, uint64_t start,
 			    uint64_t size)
 {
-	if (!s->dec.mmio_size || start != s->dec.mmio_start || size != s->dec.mmio_size)
+	if (!s->dec.mmio_size || start != s->dec.mmio_start ||
+	    size != s->dec.mmio_size)
 		return -ENOENT;
 	s->dec.mmio_size = 0;
 	s->dec.stats.mmio_unmaps++;
@@ -534,8 +536,7 @@ static u64 tgt_mmio_read(void *dev, u64 addr, u32 size)
 	return s->p.ops->mmio_read(s->p.dev, addr, size);
 }
 
-static void tgt_mmio_write(void *dev, u64 addr, u32 size,
-			   u64 val)
+static void tgt_mmio_write(void *dev, u64 addr, u32 size, u64 val)
 {
 	struct ioreq_server *s = dev;
 
@@ -561,11 +562,9 @@ static int tgt_mem_read(void *dev, u64 gpa, void *buf, u32 len)
 	return guestmem_read(((struct ioreq_server *)dev)->mem, gpa, buf, len);
 }
 
-static int tgt_mem_write(void *dev, u64 gpa, const void *buf,
-			 u32 len)
+static int tgt_mem_write(void *dev, u64 gpa, const void *buf, u32 len)
 {
-	return guestmem_write(((struct ioreq_server *)dev)->mem, gpa, buf,
-			      len);
+	return guestmem_write(((struct ioreq_server *)dev)->mem, gpa, buf, len);
 }
 
 /* The guest's p2m changed: cached mappings may be stale. */

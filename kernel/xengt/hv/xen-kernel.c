@@ -165,6 +165,7 @@ struct xkvm {
 	struct mutex serve_lock; /* one ioreq at a time, and teardown */
 	struct ioreq_decoder dec;
 	u64 nr_ioreqs;
+	atomic64_t nr_events; /* interrupts from the ioreq event channels */
 
 	struct mutex map_lock; /* maps, nr_maps */
 	struct xarray maps; /* gfn -> struct xkvm_map */
@@ -225,8 +226,10 @@ static int dm_range(struct xkvm *vm, bool map, u32 type, u64 start, u64 end)
 	struct xkvm_dm_op op = {
 		.op = map ? XEN_DMOP_map_io_range_to_ioreq_server :
 			    XEN_DMOP_unmap_io_range_from_ioreq_server,
-		.u.range = { .id = vm->ioservid, .type = type,
-			     .start = start, .end = end },
+		.u.range = { .id = vm->ioservid,
+			     .type = type,
+			     .start = start,
+			     .end = end },
 	};
 
 	return dm_op(vm, &op);
@@ -326,8 +329,10 @@ static struct xkvm_map *map_gfn(struct xkvm *vm, u64 gfn)
 		goto out;
 	if (vm->nr_maps >= XKVM_MAX_MAPS) {
 		if (!vm->map_full_logged)
-			xkvm_err(vm, "more than %u guest pages mapped: refusing more",
-				 XKVM_MAX_MAPS);
+			xkvm_err(
+				vm,
+				"more than %u guest pages mapped: refusing more",
+				XKVM_MAX_MAPS);
 		vm->map_full_logged = true;
 		goto out;
 	}
@@ -383,10 +388,10 @@ static void unmap_all(struct xkvm *vm)
 	if (!vm->nr_maps)
 		return;
 	xengt_sched_pause(xkvm_gvt, true);
-	xa_for_each(&vm->maps, gfn, m)
-		kbus_del(m->mfn);
+	xa_for_each(&vm->maps, gfn, m) kbus_del(m->mfn);
 	xengt_sched_pause(xkvm_gvt, false);
-	xa_for_each(&vm->maps, gfn, m) {
+	xa_for_each(&vm->maps, gfn, m)
+	{
 		xa_erase(&vm->maps, gfn);
 		unmap_frame(m->va);
 		window_put(m->va);
@@ -510,7 +515,8 @@ static int xkvm_set_wp(struct hv_vm *hvm, u64 gfn, bool protect)
 		rc = set_mem_type(vm, gfn, HVMMEM_ram_rw);
 		/* Once the domain is gone, so is its p2m: nothing to lift. */
 		if (rc && !vm->dead) {
-			xkvm_err(vm, "release write protection of gfn 0x%llx: %d",
+			xkvm_err(vm,
+				 "release write protection of gfn 0x%llx: %d",
 				 gfn, rc);
 			goto out;
 		}
@@ -675,7 +681,7 @@ static void serve_slot(struct xkvm_vcpu *vc)
 
 	mutex_lock(&vm->serve_lock);
 	if (vm->gone || ((volatile struct xengt_ioreq *)req)->state !=
-			    XENGT_STATE_IOREQ_READY) {
+				XENGT_STATE_IOREQ_READY) {
 		vm->dec.stats.spurious++;
 		eoi = XEN_EOI_FLAG_SPURIOUS;
 		goto out;
@@ -705,6 +711,7 @@ static irqreturn_t ioreq_event(int irq, void *dev_id)
 {
 	struct xkvm_vcpu *vc = dev_id;
 
+	atomic64_inc(&vc->vm->nr_events);
 	queue_work(xkvm_wq, &vc->work);
 	return IRQ_HANDLED;
 }
@@ -753,8 +760,8 @@ static int map_iopage(struct xkvm *vm)
 			       vm->base.domid,
 		       false, &mfn);
 	if (rc) {
-		xkvm_err(vm, "map the ioreq page (mfn 0x%llx): %d",
-			 (u64)frame, rc);
+		xkvm_err(vm, "map the ioreq page (mfn 0x%llx): %d", (u64)frame,
+			 rc);
 		window_put(vm->iopage);
 		vm->iopage = NULL;
 		return rc;
@@ -767,10 +774,10 @@ static int claim_device(struct xkvm *vm)
 {
 	int rc;
 
-	rc = dm_check(vm,
-		      dm_range(vm, true, XEN_DMOP_IO_RANGE_PCI, vm->sbdf,
-			       vm->sbdf),
-		      "claim the PCI device");
+	rc = dm_check(
+		vm,
+		dm_range(vm, true, XEN_DMOP_IO_RANGE_PCI, vm->sbdf, vm->sbdf),
+		"claim the PCI device");
 	if (rc)
 		return rc;
 	vm->step = XS_PCIDEV;
@@ -814,8 +821,8 @@ static int enable_server(struct xkvm *vm)
 			 op.u.nr_vcpus.vcpus);
 		return -E2BIG;
 	}
-	vm->vcpus = kcalloc(op.u.nr_vcpus.vcpus, sizeof(*vm->vcpus),
-			    GFP_KERNEL);
+	vm->vcpus =
+		kcalloc(op.u.nr_vcpus.vcpus, sizeof(*vm->vcpus), GFP_KERNEL);
 	if (!vm->vcpus)
 		return -ENOMEM;
 	vm->nr_vcpus = op.u.nr_vcpus.vcpus;
@@ -844,9 +851,8 @@ static int bind_ports(struct xkvm *vm)
 		if (rc)
 			return dm_check(vm, rc, "bind a vCPU's event channel");
 		/* From here the interrupt owns the port (and closes it). */
-		irq = bind_evtchn_to_irqhandler_lateeoi(bind.local_port,
-							ioreq_event, 0,
-							"xengt-ioreq", vc);
+		irq = bind_evtchn_to_irqhandler_lateeoi(
+			bind.local_port, ioreq_event, 0, "xengt-ioreq", vc);
 		if (irq < 0) {
 			close.port = bind.local_port;
 			HYPERVISOR_event_channel_op(EVTCHNOP_close, &close);
@@ -869,7 +875,8 @@ static void release_wp(struct xkvm *vm)
 	if (vm->nr_wp && !vm->dead)
 		xkvm_err(vm, "%u pages still write-protected after detach",
 			 vm->nr_wp);
-	xa_for_each(&vm->wp, gfn, entry) {
+	xa_for_each(&vm->wp, gfn, entry)
+	{
 		set_mem_type(vm, gfn, HVMMEM_ram_rw);
 		xa_erase(&vm->wp, gfn);
 		atomic64_dec(&xkvm_nr_protected);
@@ -975,9 +982,13 @@ static bool teardown(struct xkvm *vm)
 	}
 	unmap_all(vm);
 	mutex_unlock(&vm->serve_lock);
-	xkvm_info(vm, "%s trap path gone after %llu ioreqs%s",
-		  vm->kernel_path ? "in-kernel" : "xengt-dm", vm->nr_ioreqs,
-		  vm->dead ? " (the domain died)" : "");
+	xkvm_info(
+		vm,
+		"%s trap path gone after %llu ioreqs (%lld events, %llu spurious, %llu bad)%s",
+		vm->kernel_path ? "in-kernel" : "xengt-dm", vm->nr_ioreqs,
+		(long long)atomic64_read(&vm->nr_events),
+		vm->dec.stats.spurious, vm->dec.stats.bad,
+		vm->dead ? " (the domain died)" : "");
 	mutex_unlock(&vm->teardown_lock);
 	return true;
 }
@@ -998,9 +1009,8 @@ static struct xkvm *find_locked(struct vgpu *vgpu)
 {
 	struct xkvm *vm;
 
-	list_for_each_entry(vm, &xkvm_list, node)
-		if (vm->vgpu == vgpu)
-			return vm;
+	list_for_each_entry(vm, &xkvm_list,
+			    node) if (vm->vgpu == vgpu) return vm;
 	return NULL;
 }
 
@@ -1086,9 +1096,11 @@ int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8)
 		retire(vm);
 		return rc;
 	}
-	xkvm_info(vm, "vGPU %u served in the kernel: ioreq server %u at %02x:%02x.%x, %u vCPU(s)",
-		  xengt_vgpu_id(vgpu), vm->ioservid, (sbdf >> 8) & 0xff,
-		  (sbdf >> 3) & 0x1f, sbdf & 7, vm->nr_vcpus);
+	xkvm_info(
+		vm,
+		"vGPU %u served in the kernel: ioreq server %u at %02x:%02x.%x, %u vCPU(s)",
+		xengt_vgpu_id(vgpu), vm->ioservid, (sbdf >> 8) & 0xff,
+		(sbdf >> 3) & 0x1f, sbdf & 7, vm->nr_vcpus);
 	return 0;
 
 out_free:
@@ -1096,8 +1108,7 @@ out_free:
 	return rc;
 }
 
-int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf,
-		   struct xkvm **out)
+int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf, struct xkvm **out)
 {
 	struct xkvm *vm;
 	int rc;
@@ -1205,8 +1216,7 @@ void xkvm_counts(u64 *mapped, u64 *protected, u32 *domains)
 	u32 n = 0;
 
 	mutex_lock(&xkvm_lock);
-	list_for_each_entry(vm, &xkvm_list, node)
-		n++;
+	list_for_each_entry(vm, &xkvm_list, node) n++;
 	mutex_unlock(&xkvm_lock);
 	*mapped = atomic64_read(&xkvm_nr_mapped);
 	*protected = atomic64_read(&xkvm_nr_protected);
@@ -1227,7 +1237,8 @@ static void reap(struct work_struct *work)
 	unsigned int i, n = 0;
 
 	mutex_lock(&xkvm_lock);
-	list_for_each_entry(vm, &xkvm_list, node) {
+	list_for_each_entry(vm, &xkvm_list, node)
+	{
 		if (n < ARRAY_SIZE(dead) && server_gone(vm)) {
 			kref_get(&vm->ref);
 			dead[n++] = vm;

@@ -38,29 +38,38 @@ MAX_SHARE_ERR=${MAX_SHARE_ERR:-10}
 
 attached="--foreground --pvh --pidfile /run/dm.ready"
 busy="wl_store=8 wl_blit=1 wl_ptchurn=2 trap_n=100 busy_ms=60000"
+w1=(--step w1 --vgpu "64 384 4 1" --dm kernel --dm-args pvh
+	--guest i915 --guest-cmdline "$busy" --dm-stop destroy)
+w2=(--step w2 --vgpu "64 384 4 2" --dm xengt --dm-args "$attached"
+	--guest i915 --guest-cmdline "$busy" --dm-stop destroy)
+w4=(--step w4 --vgpu "64 384 4 4" --dm kernel --dm-args pvh
+	--guest i915 --guest-cmdline "$busy" --dm-stop destroy)
+bad=(--step bad --vgpu "64 384 4 4" --dm kernel --dm-args pvh
+	--guest i915 --guest-cmdline "hostile_submit=1" --dm-stop destroy)
+rt=(--step rt_kernel --vgpu xengt_8 --dm kernel --dm-args pvh
+	--guest baseline --guest-cmdline "trap_n=1000"
+	--step rt_dm --vgpu xengt_8 --dm xengt --dm-args "$attached"
+	--guest baseline --guest-cmdline "trap_n=1000"
+	--step rt_null --dm null --guest baseline --guest-cmdline "trap_n=1000")
+# SHARED_GUESTS=2: only w1 (in-kernel) and w2 (xengt-dm) at once, the
+# hostile guest after them: what this set-up runs without the dom0
+# corruption that three or more guests at once cause (README.md).
+if [ "${SHARED_GUESTS:-3}" = 2 ]; then
+	steps=(--parallel 2 "${w1[@]}" "${w2[@]}" "${bad[@]}" "${rt[@]}")
+	nbusy=2
+else
+	steps=(--parallel 4 "${w1[@]}" "${w2[@]}" "${w4[@]}" "${bad[@]}" "${rt[@]}")
+	nbusy=3
+fi
 rc=0
 "$here/run.sh" --out "$out" --timeout 420 --guest-timeout 200 \
 	--extra "$KO:/lib/modules/xengt.ko" \
-	--parallel 4 --share-delay 25 --share-seconds 15 \
-	--step w1 --vgpu "64 384 4 1" --dm kernel --dm-args pvh \
-	--guest i915 --guest-cmdline "$busy" --dm-stop destroy \
-	--step w2 --vgpu "64 384 4 2" --dm xengt --dm-args "$attached" \
-	--guest i915 --guest-cmdline "$busy" --dm-stop destroy \
-	--step w4 --vgpu "64 384 4 4" --dm kernel --dm-args pvh \
-	--guest i915 --guest-cmdline "$busy" --dm-stop destroy \
-	--step bad --vgpu "64 384 4 4" --dm kernel --dm-args pvh \
-	--guest i915 --guest-cmdline "hostile_submit=1" --dm-stop destroy \
-	--step rt_kernel --vgpu xengt_8 --dm kernel --dm-args pvh \
-	--guest baseline --guest-cmdline "trap_n=1000" \
-	--step rt_dm --vgpu xengt_8 --dm xengt --dm-args "$attached" \
-	--guest baseline --guest-cmdline "trap_n=1000" \
-	--step rt_null --dm null --guest baseline --guest-cmdline "trap_n=1000" \
-	"$@" || rc=$?
+	--share-delay 25 --share-seconds 15 "${steps[@]}" "$@" || rc=$?
 [ "$rc" = 0 ] || exit "$rc"
 report=$out/latest/report.txt
 
 # Shares: gpu_ticks gained between the two samples by the busy guests.
-awk -v max="$MAX_SHARE_ERR" '
+awk -v max="$MAX_SHARE_ERR" -v nbusy="$nbusy" '
 	$1 == "VGPU" {
 		split($3, d, "="); name[d[2]] = $2
 	}
@@ -72,23 +81,23 @@ awk -v max="$MAX_SHARE_ERR" '
 		dom[id] = f["domid"]
 	}
 	$1 == "KMOD_GPU" && $2 == "foreign" { foreign = $3 }
+	$1 == "VGPU_END" && $2 == "bad" { badstate = $5 }
 	END {
 		bad = 0
+		if (badstate != "state=failsafe") {
+			printf "hostile guest vGPU ended %s, not failsafe\n", badstate
+			bad = 1
+		}
 		for (id in t1) {
 			n = name[dom[id]]
-			if (n == "bad") {
-				if (st[id] != "failsafe") {
-					printf "hostile guest vGPU %s is %s, not failsafe\n", id, st[id]
-					bad = 1
-				}
+			if (n == "bad")
 				continue
-			}
 			if (st[id] == "failsafe") {
 				printf "guest %s (vGPU %s) is failsafe\n", n, id; bad = 1
 			}
 			d[id] = t1[id] - t0[id]; sum += d[id]; wsum += w[id]; nb++
 		}
-		if (nb != 3 || sum <= 0) { print "no GPU-time samples of the three busy guests"; exit 1 }
+		if (nb != nbusy || sum <= 0) { printf "no GPU-time samples of the %d busy guests\n", nbusy; exit 1 }
 		err = 0
 		for (id in d) {
 			share = d[id] / sum; want = w[id] / wsum
@@ -97,7 +106,8 @@ awk -v max="$MAX_SHARE_ERR" '
 			printf "share %s: weight %d, %.1f%% of GPU time (wants %.1f%%), %d ticks\n",
 				name[dom[id]], w[id], 100 * share, 100 * want, d[id]
 		}
-		printf "XEN_E2E_SHARED guests=%d foreign=%s share_err=%.1f%%\n", nb + 1, foreign, 100 * err
+		printf "XEN_E2E_SHARED guests=%d foreign=%s share_err=%.1f%%%s\n", nb + 1, foreign, 100 * err,
+			nb == 2 ? " (2 busy at once, the hostile one after: SHARED_GUESTS=2)" : ""
 		if (foreign != "0") bad = 1
 		if (100 * err > max) { printf "shares deviate by more than %d%% from the weights\n", max; bad = 1 }
 		exit bad

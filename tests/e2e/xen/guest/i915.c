@@ -661,8 +661,7 @@ static bool busy_keep_going(void *ctx)
 static void run_busy(unsigned long ms, uint32_t tsc_khz)
 {
 	static struct i915pv_pages pages;
-	struct i915pv_busy b = { .keep_going = busy_keep_going,
-				 .seed = 0xb5 };
+	struct i915pv_busy b = { .keep_going = busy_keep_going, .seed = 0xb5 };
 
 	if (!tsc_khz)
 		result_fail("busy_ms needs the TSC frequency");
@@ -694,7 +693,8 @@ static void run_hostile_submit(void)
 	ret = i915pv_workload_run(&dev, &pages, &wl);
 	dev.wait_us = 0;
 	if (!ret)
-		result_fail("a batch with MI_LOAD_REGISTER_IMM completed: the host ran it");
+		result_fail(
+			"a batch with MI_LOAD_REGISTER_IMM completed: the host ran it");
 	result_printf("HOSTILE refused: %s", dev.error ? dev.error : "?");
 	result_pass();
 }
