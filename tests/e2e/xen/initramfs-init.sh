@@ -389,6 +389,8 @@ sample_shares() {
 		done
 		echo "SHARE_TIME $round $(uptime_s)" >>$REPORT
 	done
+	# For a stalled GPU: the blocked tasks' stacks go to the console.
+	[ -w /proc/sysrq-trigger ] && echo w >/proc/sysrq-trigger
 }
 
 # The first NPAR steps at once: every domain created (paused) and served
