@@ -222,6 +222,39 @@ static void elsp_submit(struct i915pv_context *c)
 	e->submissions++;
 }
 
+/* Remember a completion of context @id (for whoever waits for it). */
+static void credit_done(struct i915pv_engine *e, uint32_t id)
+{
+	uint32_t i, free = I915PV_ENGINE_CTXS;
+
+	for (i = 0; i < I915PV_ENGINE_CTXS; i++) {
+		if (e->done_count[i] && e->done_id[i] == id) {
+			e->done_count[i]++;
+			return;
+		}
+		if (!e->done_count[i] && free == I915PV_ENGINE_CTXS)
+			free = i;
+	}
+	if (free < I915PV_ENGINE_CTXS) {
+		e->done_id[free] = id;
+		e->done_count[free] = 1;
+	}
+}
+
+/* Take one remembered completion of context @id, if there is one. */
+static bool take_done(struct i915pv_engine *e, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < I915PV_ENGINE_CTXS; i++) {
+		if (e->done_count[i] && e->done_id[i] == id) {
+			e->done_count[i]--;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Consume CSB events until @c's context completes; -1 if it never does. */
 static int wait_csb(struct i915pv_context *c)
 {
@@ -251,10 +284,10 @@ static int wait_csb(struct i915pv_context *c)
 							  2 * h + 1);
 
 			e->csb_head = h;
-			if ((status & GEN8_CTX_STATUS_COMPLETED_MASK) &&
-			    id == c->ctx_id)
-				done = true;
+			if (status & GEN8_CTX_STATUS_COMPLETED_MASK)
+				credit_done(e, id);
 		}
+		done = take_done(e, c->ctx_id);
 		if (done)
 			return 0;
 		if (io->relax)

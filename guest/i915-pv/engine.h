@@ -17,6 +17,7 @@ enum i915pv_engine_id {
 };
 
 #define I915PV_RING_PAGES 4 /* 16 KiB, as i915's default ring */
+#define I915PV_ENGINE_CTXS 4 /* contexts in flight on one engine, at most */
 
 struct i915pv_engine {
 	struct i915pv_dev *dev;
@@ -25,6 +26,12 @@ struct i915pv_engine {
 	uint32_t base;
 	struct i915pv_gobj hwsp;
 	uint32_t csb_head; /* last CSB entry consumed */
+	/*
+	 * Completions seen in the CSB but not yet waited for, per context
+	 * id: a wait consumes every event up to the write pointer, including
+	 * another in-flight context's completion, which must not be lost.
+	 */
+	uint32_t done_id[I915PV_ENGINE_CTXS], done_count[I915PV_ENGINE_CTXS];
 	uint64_t submissions;
 	uint64_t polls;
 };

@@ -38,16 +38,25 @@ void xengt_module_vgpu_created(struct vgpu *vgpu)
 ssize_t xengt_module_gpu_show(char *buf)
 {
 	const struct sim_gpu_stats *st = &xengt_sim_gpu->stats;
+	struct xengt_engine_info ei;
 	u64 mapped, protected;
-	u32 domains;
+	u32 domains, e;
+	ssize_t n;
 
 	xkvm_counts(&mapped, &protected, &domains);
-	return sysfs_emit(
+	n = sysfs_emit(
 		buf,
 		"gpu sim\naccesses %llu\nfaults %llu\nhost %llu\nforeign %llu\n"
 		"xen_domains %u\nguest_pages_mapped %llu\nguest_pages_protected %llu\n",
 		st->accesses, st->faults, st->host, st->foreign, domains,
 		mapped, protected);
+	for (e = 0; !xengt_gvt_engine_info(xengt_gvt, e, &ei); e++)
+		n += sysfs_emit_at(
+			buf, n,
+			"engine%u inflight=%u paused=%u submits=%llu queued=%u busy=%u done_pending=%u\n",
+			e, ei.inflight, ei.paused, ei.submits, ei.queued,
+			ei.busy, ei.done_pending);
+	return n;
 }
 
 static int __init xengt_init(void)

@@ -138,6 +138,36 @@ const char *xengt_vgpu_state_name(enum xengt_vgpu_state state)
 	return "?";
 }
 
+int xengt_gvt_engine_info(struct xengt_gvt *gvt, u32 engine,
+			  struct xengt_engine_info *out)
+{
+	struct xengt_engine *pe;
+	u32 i;
+
+	if (engine >= XENGT_NR_ENGINES)
+		return -EINVAL;
+	pe = &gvt->engine[engine];
+	os_memset(out, 0, sizeof(*out));
+	os_mutex_lock(&gvt->lock);
+	os_mutex_lock(&pe->lock);
+	out->inflight = pe->inflight != NULL;
+	out->paused = __atomic_load_n(&pe->paused, __ATOMIC_ACQUIRE);
+	out->submits = pe->submits;
+	os_mutex_unlock(&pe->lock);
+	for (i = 0; i < XENGT_MAX_VGPUS; i++) {
+		struct vgpu *v = gvt->vgpus[i];
+
+		if (!v)
+			continue;
+		out->queued += os_atomic32_read(&v->wl.q[engine].count);
+		out->busy += os_atomic32_read(&v->wl.busy);
+		if (__atomic_load_n(&v->wl.done, __ATOMIC_ACQUIRE))
+			out->done_pending++;
+	}
+	os_mutex_unlock(&gvt->lock);
+	return 0;
+}
+
 void xengt_vgpu_snapshot(struct vgpu *vgpu, struct xengt_vgpu_info *in)
 {
 	const struct vgpu_stats *st = &vgpu->stats;

@@ -388,9 +388,10 @@ sample_shares() {
 			echo "SHARE $round vgpu=${d##*vgpu} domid=$(cat "$d/domid") weight=$(cat "$d/weight") trap=$(cat "$d/trap") state=$(cat "$d/state") gpu_ticks=$(sed -n 's/^gpu_ticks //p' "$d/stats")" >>$REPORT
 		done
 		echo "SHARE_TIME $round $(uptime_s)" >>$REPORT
+		sed "s/^/GPUSTATE $round /" /sys/kernel/xengt/control/gpu >>$REPORT
 	done
 	# For a stalled GPU: the blocked tasks' stacks go to the console.
-	[ -w /proc/sysrq-trigger ] && echo w >/proc/sysrq-trigger
+	[ -w /proc/sysrq-trigger ] && { echo w >/proc/sysrq-trigger; echo l >/proc/sysrq-trigger; }
 }
 
 # The first NPAR steps at once: every domain created (paused) and served

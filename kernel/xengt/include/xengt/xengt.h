@@ -66,6 +66,20 @@ struct xengt_resources {
 
 void xengt_gvt_resources(struct xengt_gvt *gvt, struct xengt_resources *r);
 
+/* One engine's dispatch state, for diagnosing a stalled GPU. */
+struct xengt_engine_info {
+	bool inflight; /* a workload is on the GPU */
+	bool paused;
+	u64 submits;
+	u32 queued; /* workloads waiting, all vGPUs */
+	u32 busy; /* queued + on the GPU + done-pending, all vGPUs */
+	u32 done_pending; /* vGPUs with completions waiting for their lock */
+};
+
+/* Snapshot engine @engine (< XENGT_NR_ENGINES); -EINVAL else.  Sleeps. */
+int xengt_gvt_engine_info(struct xengt_gvt *gvt, u32 engine,
+			  struct xengt_engine_info *out);
+
 /* ---- the GVT: one per physical GPU -------------------------------------- */
 
 /*
