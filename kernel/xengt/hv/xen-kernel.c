@@ -721,6 +721,13 @@ static irqreturn_t ioreq_event(int irq, void *dev_id)
 {
 	struct xkvm_vcpu *vc = dev_id;
 
+	/*
+	 * Xen raises the port as it is bound (evtchn_bind_interdomain), so
+	 * this can run before bind_ports() has stored the irq: the worker
+	 * must not EOI irq 0 and leave ours masked for good (seen: a guest
+	 * hung at its first trap, "1 events, 1 spurious, 0 ioreqs").
+	 */
+	WRITE_ONCE(vc->irq, irq);
 	atomic64_inc(&vc->vm->nr_events);
 	queue_work(xkvm_wq, &vc->work);
 	return IRQ_HANDLED;
