@@ -43,7 +43,6 @@ struct ioreq_device_ops {
 	void (*wp_write)(void *dev, uint64_t gpa, uint32_t size, uint64_t val);
 };
 
-
 /* Priorities as syslog's (LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG). */
 typedef void (*ioreq_log_fn)(int priority, const char *msg);
 

@@ -263,8 +263,8 @@ static void print_summary(const struct ndm *d, const char *why)
 	struct timespec now;
 	double secs;
 	unsigned long long total = s->cfg_read + s->cfg_write + s->mmio_read +
-			 s->mmio_write + s->pio_read + s->pio_write +
-			 s->invalidate;
+				   s->mmio_write + s->pio_read + s->pio_write +
+				   s->invalidate;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	secs = (now.tv_sec - d->t_start.tv_sec) +
