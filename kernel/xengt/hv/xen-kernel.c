@@ -564,7 +564,8 @@ static int xkvm_inject_msi(struct hv_vm *hvm, u64 addr, u32 data)
 	return dm_op(to_xkvm(hvm), &op);
 }
 
-static const struct hv_ops xkvm_kernel_ops = {
+/* One table for both ioreq sources: the services are the module's. */
+static const struct hv_ops xkvm_ops = {
 	.name = "xen-kernel",
 	.gfn_to_dma = xkvm_gfn_to_dma,
 	.read_gpa = xkvm_read_gpa,
@@ -574,16 +575,6 @@ static const struct hv_ops xkvm_kernel_ops = {
 	.inject_msi = xkvm_inject_msi,
 };
 
-/* The same services; only the name differs, for the logs. */
-static const struct hv_ops xkvm_dm_ops = {
-	.name = "xen-kernel (ioreqs from xengt-dm)",
-	.gfn_to_dma = xkvm_gfn_to_dma,
-	.read_gpa = xkvm_read_gpa,
-	.write_gpa = xkvm_write_gpa,
-	.map_mmio = xkvm_map_mmio,
-	.set_wp = xkvm_set_wp,
-	.inject_msi = xkvm_inject_msi,
-};
 
 /* ---- what the decoder reaches (ioreq-decode.h) ------------------------------ */
 
@@ -1039,7 +1030,7 @@ static struct xkvm *xkvm_alloc(struct vgpu *vgpu, bool kernel_path, u32 sbdf)
 		return NULL;
 	kref_init(&vm->ref);
 	INIT_LIST_HEAD(&vm->node);
-	vm->base.ops = kernel_path ? &xkvm_kernel_ops : &xkvm_dm_ops;
+	vm->base.ops = &xkvm_ops;
 	vm->base.domid = xengt_vgpu_domid(vgpu);
 	vm->vgpu = vgpu;
 	vm->kernel_path = kernel_path;
