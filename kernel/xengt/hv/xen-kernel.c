@@ -690,16 +690,6 @@ static void serve_slot(struct xkvm_vcpu *vc)
 out:
 	mutex_unlock(&vm->serve_lock);
 	xen_irq_lateeoi(vc->irq, eoi);
-	/*
-	 * Look again once the channel is unmasked: a request posted while it
-	 * was masked (after a spurious event) was seen to raise no second
-	 * interrupt in the real-Xen test, and its guest then waited forever.
-	 * Posted after this look, its event arrives unmasked.
-	 */
-	if (((volatile struct xengt_ioreq *)req)->state ==
-		    XENGT_STATE_IOREQ_READY &&
-	    !READ_ONCE(vm->gone))
-		queue_work(xkvm_wq, &vc->work);
 }
 
 static void serve_work(struct work_struct *work)
