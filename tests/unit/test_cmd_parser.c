@@ -287,9 +287,57 @@ static void test_copies(void **state)
 	assert_int_equal(c->g.v->cmd.shadow_pages_now, 3);
 	os_mutex_lock(&c->g.v->lock);
 	cmd_shadow_release(c->g.v, &c->sh);
-	os_mutex_unlock(&c->g.v->lock);
+	/* One-page copies stay mapped in the vGPU's cache for its next work. */
 	assert_int_equal(c->g.v->cmd.shadow_pages_now, 0);
+	assert_int_equal(c->g.v->cmd_cache.nr, 3);
+	assert_int_not_equal(c->g.w->gpu.ggtt[r->gm >> 12], 0);
+	cmd_shadow_cache_drain(c->g.v);
+	os_mutex_unlock(&c->g.v->lock);
+	assert_int_equal(c->g.v->cmd_cache.nr, 0);
 	assert_int_equal(c->g.w->gpu.ggtt[r->gm >> 12], 0);
+}
+
+/*
+ * The cache of one-page copies: the next workload reuses them (same
+ * pages, no new host frame), and cached pages count against the vGPU's
+ * quota, giving way when a workload needs the room.
+ */
+static void test_shadow_cache(void **state)
+{
+	struct ct *c = *state;
+	struct vgpu *v = c->g.v;
+	u64 gm, free0;
+
+	assert_int_equal(scan(c, XENGT_RCS, (u32[]){ MI_NOOP, MI_NOOP }, 2), 0);
+	gm = c->sh.buf[0].gm;
+	free0 = sim_machine_free_frames(&c->g.w->machine);
+	/* scan() releases the last copy first: it goes to the cache... */
+	assert_int_equal(scan(c, XENGT_RCS, (u32[]){ MI_NOOP, MI_NOOP }, 2), 0);
+	/* ...and the new ring copy is that very page. */
+	assert_int_equal(c->sh.buf[0].gm, gm);
+	assert_int_equal(v->cmd_cache.nr, 0);
+	assert_int_equal(sim_machine_free_frames(&c->g.w->machine), free0);
+
+	/*
+	 * Pages held plus cached never exceed the quota: with other work
+	 * holding all but one page, the cached page is freed and the copy
+	 * takes a fresh one.
+	 */
+	os_mutex_lock(&v->lock);
+	cmd_shadow_release(v, &c->sh);
+	assert_int_equal(v->cmd_cache.nr, 1);
+	v->cmd.shadow_pages_now = CMD_SHADOW_VGPU_QUOTA - 1;
+	os_mutex_unlock(&v->lock);
+	assert_int_equal(scan(c, XENGT_RCS, (u32[]){ MI_NOOP, MI_NOOP }, 2), 0);
+	assert_int_equal(v->cmd_cache.nr, 0);
+	assert_int_equal(v->cmd.shadow_pages_now, CMD_SHADOW_VGPU_QUOTA);
+	assert_int_equal(sim_machine_free_frames(&c->g.w->machine), free0);
+	os_mutex_lock(&v->lock);
+	cmd_shadow_release(v, &c->sh);
+	v->cmd.shadow_pages_now = 0;
+	cmd_shadow_cache_drain(v);
+	os_mutex_unlock(&v->lock);
+	assert_int_equal(sim_machine_free_frames(&c->g.w->machine), free0 + 1);
 }
 
 /*
@@ -340,6 +388,11 @@ static void test_shadow_budget(void **state)
 	os_mutex_lock(&c->g.v->lock);
 	cmd_shadow_release(c->g.v, &c->sh);
 	os_mutex_unlock(&c->g.v->lock);
+	/* The ring copy went back to the cache, the batches to the host. */
+	assert_int_equal(sim_machine_free_frames(&c->g.w->machine), free0);
+	os_mutex_lock(&c->g.v->lock);
+	cmd_shadow_cache_drain(c->g.v);
+	os_mutex_unlock(&c->g.v->lock);
 	assert_int_equal(sim_machine_free_frames(&c->g.w->machine),
 			 free0 + 1); /* + the copy of an earlier scan */
 }
@@ -348,6 +401,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_allowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shadow_cache, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -187,8 +187,10 @@ static void test_destroy_while_in_flight(void **state)
 	xengt_gvt_drain(s->w->gvt);
 	assert_int_equal(wl_ram32(&s->g[1], s->data_gpa[1])[0], 77);
 	assert_int_equal(wl_foreign(s->w), 0);
+	/* The other's spare context and its cached command copies. */
 	assert_int_equal(core_gm_mapped(&s->w->gvt->core_gm),
-			 EXECLIST_CTX_PAGES); /* the other's spare context */
+			 EXECLIST_CTX_PAGES + s->g[1].v->cmd_cache.nr);
+	assert_int_equal(s->g[1].v->cmd_cache.nr, 1);
 }
 
 static int refusing_submit(struct xengt_gpu __always_unused *gpu,

@@ -199,6 +199,10 @@ static int cmd_shadow_alloc(struct cmd_scanner *sc, u32 off, u32 bytes,
 		vgpu->cmd.rejected++;
 		return -E2BIG;
 	}
+	/* Cached pages first give way to what a workload needs now. */
+	if (vgpu->cmd.shadow_pages_now + vgpu->cmd_cache.nr + n >
+	    CMD_SHADOW_VGPU_QUOTA)
+		cmd_shadow_cache_drain(vgpu);
 	if (vgpu->cmd.shadow_pages_now + n > CMD_SHADOW_VGPU_QUOTA) {
 		os_snprintf(
 			sc->reason, sc->reason_len,
@@ -207,8 +211,19 @@ static int cmd_shadow_alloc(struct cmd_scanner *sc, u32 off, u32 bytes,
 		vgpu->cmd.rejected++;
 		return -ENOSPC;
 	}
-	ret = core_gm_alloc(&gvt->core_gm, gvt->gpu, n, &sh->cpu[sh->nr_pages],
-			    &sh->dma[sh->nr_pages], &gm);
+	if (n == 1 && vgpu->cmd_cache.nr) {
+		const struct cmd_shadow_page *c =
+			&vgpu->cmd_cache.page[--vgpu->cmd_cache.nr];
+
+		sh->cpu[sh->nr_pages] = c->cpu;
+		sh->dma[sh->nr_pages] = c->dma;
+		gm = c->gm;
+		ret = 0;
+	} else {
+		ret = core_gm_alloc(&gvt->core_gm, gvt->gpu, n,
+				    &sh->cpu[sh->nr_pages],
+				    &sh->dma[sh->nr_pages], &gm);
+	}
 	if (ret) {
 		os_snprintf(sc->reason, sc->reason_len,
 			    "no host memory for %u pages of shadow commands",
@@ -663,18 +678,40 @@ static int cmd_shadow_batch(struct cmd_scanner *sc, bool ppgtt, u64 addr)
 
 void cmd_shadow_release(struct vgpu *vgpu, struct cmd_shadow *sh)
 {
+	struct cmd_shadow_cache *cache = &vgpu->cmd_cache;
 	struct xengt_gvt *gvt = vgpu->gvt;
 	u32 i;
 
 	for (i = 0; i < sh->nr_bufs; i++) {
 		struct cmd_shadow_buf *b = &sh->buf[i];
 
+		if (b->nr_pages == 1 && cache->nr < CMD_SHADOW_CACHE_PAGES) {
+			cache->page[cache->nr++] = (struct cmd_shadow_page){
+				.cpu = sh->cpu[b->first],
+				.dma = sh->dma[b->first],
+				.gm = b->gm,
+			};
+			continue;
+		}
 		core_gm_free(&gvt->core_gm, gvt->gpu, b->gm, b->nr_pages,
 			     &sh->cpu[b->first], &sh->dma[b->first]);
 	}
 	vgpu->cmd.shadow_pages_now -= sh->nr_pages;
 	sh->nr_bufs = 0;
 	sh->nr_pages = 0;
+}
+
+void cmd_shadow_cache_drain(struct vgpu *vgpu)
+{
+	struct cmd_shadow_cache *cache = &vgpu->cmd_cache;
+	struct xengt_gvt *gvt = vgpu->gvt;
+
+	while (cache->nr) {
+		struct cmd_shadow_page *c = &cache->page[--cache->nr];
+
+		core_gm_free(&gvt->core_gm, gvt->gpu, c->gm, 1, &c->cpu,
+			     &c->dma);
+	}
 }
 
 /* Say where a copy ran short: the guest changed the batch under the copy. */

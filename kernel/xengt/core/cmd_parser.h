@@ -95,6 +95,24 @@ struct cmd_shadow {
 	u64 dma[CMD_SHADOW_MAX_PAGES];
 };
 
+/*
+ * One-page shadow copies (a ring slice, a small batch: nearly every
+ * workload) go back to a small per-vGPU cache when released, still mapped
+ * in the core's graphics memory, and the next workload of that vGPU takes
+ * them from there: no allocator lock, no GGTT write on the common path.
+ * Cached pages count against the vGPU's quota, so the core's graphics
+ * memory is still never overcommitted.  Under vgpu->lock.
+ */
+#define CMD_SHADOW_CACHE_PAGES 8U
+
+struct cmd_shadow_cache {
+	u32 nr;
+	struct cmd_shadow_page {
+		void *cpu;
+		u64 dma, gm;
+	} page[CMD_SHADOW_CACHE_PAGES];
+};
+
 struct cmd_stats {
 	u64 scanned_dwords;
 	u64 batches;
@@ -118,6 +136,8 @@ int cmd_scan(struct vgpu *vgpu, struct cmd_workload *w, struct cmd_shadow *sh,
  * owns the vGPU (reset, destroy).
  */
 void cmd_shadow_release(struct vgpu *vgpu, struct cmd_shadow *sh);
+/* Free the vGPU's cached shadow pages.  Same callers as above. */
+void cmd_shadow_cache_drain(struct vgpu *vgpu);
 
 /* True if a register write (LRI, LRR destination) to @reg is allowed. */
 bool cmd_reg_writable(u32 engine, u32 reg);

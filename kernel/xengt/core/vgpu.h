@@ -94,6 +94,7 @@ struct vgpu {
 	struct vgpu_workloads wl;
 	struct vgpu_sched sched; /* under the engines' locks */
 	struct cmd_stats cmd;
+	struct cmd_shadow_cache cmd_cache;
 	u8 *scan_buf; /* one page: the scanner's window on guest commands */
 	bool blocked; /* being reset or destroyed: ELSP writes are ignored */
 };

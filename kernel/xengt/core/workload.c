@@ -641,6 +641,7 @@ void workload_vgpu_fini(struct vgpu *vgpu)
 {
 	u32 e;
 
+	cmd_shadow_cache_drain(vgpu);
 	for (e = 0; e < XENGT_NR_ENGINES; e++) {
 		if (vgpu->wl.spare[e])
 			workload_free(vgpu->wl.spare[e]);
