@@ -125,10 +125,9 @@ static int sim_engine_run(struct sim_engine *e, u64 desc, u16 requester)
 	int ret, wb;
 
 	e->stats.contexts++;
-	os_atomic_inc(&g->stats.contexts_by_requester[slot]);
+	sim_stat_add(&g->stats.contexts_by_requester[slot], 1);
 	e->ticks += SIM_TICKS_CTX;
-	__atomic_add_fetch(&g->stats.ticks_by_requester[slot], SIM_TICKS_CTX,
-			   __ATOMIC_RELAXED);
+	sim_stat_add(&g->stats.ticks_by_requester[slot], SIM_TICKS_CTX);
 	sim_as_init(&e->as, g, requester, false, 0);
 	if (sim_as_read(&e->as, SIM_GGTT, state, img, sizeof(img)))
 		return sim_engine_ctx_fail(e, -EFAULT,
@@ -158,8 +157,7 @@ static int sim_engine_run(struct sim_engine *e, u64 desc, u16 requester)
 	sim_engine_wr(e, RING_TAIL, run.tail);
 	ret = sim_cs_execute(e, &run);
 	e->stats.commands += run.commands;
-	__atomic_add_fetch(&g->stats.ticks_by_requester[slot], run.ticks,
-			   __ATOMIC_RELAXED);
+	sim_stat_add(&g->stats.ticks_by_requester[slot], run.ticks);
 
 	/*
 	 * Save: the ring is consumed up to the tail even when the context

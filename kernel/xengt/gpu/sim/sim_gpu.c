@@ -18,14 +18,14 @@ void sim_gpu_record(struct sim_gpu *g, u16 requester, u16 owner)
 {
 	u32 r = sim_gpu_requester_slot(requester);
 
-	os_atomic_inc(&g->stats.accesses);
-	os_atomic_inc(&g->stats.by_requester[r]);
+	sim_stat_add(&g->stats.accesses, 1);
+	sim_stat_add(&g->stats.by_requester[r], 1);
 	/* The core's own structures (shadow tables, contexts) are the host's. */
 	if (owner == SIM_OWNER_HOST && requester != SIM_OWNER_HOST) {
-		os_atomic_inc(&g->stats.host);
+		sim_stat_add(&g->stats.host, 1);
 	} else if (owner != requester) {
-		os_atomic_inc(&g->stats.foreign);
-		os_atomic_inc(&g->stats.foreign_by_requester[r]);
+		sim_stat_add(&g->stats.foreign, 1);
+		sim_stat_add(&g->stats.foreign_by_requester[r], 1);
 	}
 }
 
@@ -269,6 +269,18 @@ void sim_gpu_reg_write(struct sim_gpu *g, u32 offset, u32 val)
 	sim_gpu_deliver_irq(g);
 }
 
+void sim_gpu_reg_write_seq(struct sim_gpu *g, u32 offset, const u32 *vals,
+			   u32 n)
+{
+	u32 i;
+
+	os_mutex_lock(&g->exec_lock);
+	for (i = 0; i < n; i++)
+		sim_reg_write_locked(g, offset, vals[i], false);
+	os_mutex_unlock(&g->exec_lock);
+	sim_gpu_deliver_irq(g);
+}
+
 int sim_gpu_cs_reg_write(struct sim_gpu *g, u32 offset, u32 val)
 {
 	return sim_reg_write_locked(g, offset, val, true);
@@ -345,6 +357,7 @@ int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 	u8 *p = buf;
 	int ret = 0;
 
+	os_mutex_lock(&g->exec_lock);
 	sim_as_init(&as, g, requester, false, 0);
 	/* Page by page, so one hole does not hide the rest (tests rely on it). */
 	while (len) {
@@ -360,6 +373,7 @@ int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 		p += n;
 		len -= n;
 	}
+	os_mutex_unlock(&g->exec_lock);
 	return ret;
 }
 

@@ -79,6 +79,19 @@
 #define SIM_GPU_WATCHDOG_TICKS (1ULL << 26)
 #define SIM_GPU_WATCHDOG_BB_STARTS 4096U
 
+/*
+ * Written only by the holder of exec_lock (memory accesses are made by the
+ * one command streamer running, or by sim_gpu_gm_access() under the same
+ * lock), read at any time with os_atomic_read().  Counting is a plain add,
+ * not a locked one: each memory access of the GPU counts twice or more,
+ * and locked adds were the costliest part of the software GPU's run.
+ */
+static inline void sim_stat_add(u64 *p, u64 n)
+{
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
+
 struct sim_gpu_stats {
 	u64 accesses; /* page-sized or smaller memory accesses */
 	u64 faults; /* not-present GGTT/PPGTT entry or no frame behind it */
@@ -155,6 +168,7 @@ void sim_gpu_set_watchdog(struct sim_gpu *g, u64 ticks, u32 bb_starts);
  * Read or write @len bytes of graphics memory at @gm through the GGTT on
  * behalf of domain @requester, recording the owner of every frame touched.
  * Returns 0 or -EFAULT (some page not mapped; the rest is still done).
+ * Takes exec_lock (as a command streamer would hold the memory path).
  */
 int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 		      u32 len, bool write);
@@ -168,6 +182,13 @@ u32 sim_gpu_reg_read(struct sim_gpu *g, u32 offset);
 /* The same from inside the device (exec_lock held). */
 u32 sim_gpu_reg_read_locked(struct sim_gpu *g, u32 offset);
 void sim_gpu_reg_write(struct sim_gpu *g, u32 offset, u32 val);
+/*
+ * @n writes to the one register @offset, in order, as back-to-back MMIO
+ * writes (the four ELSP dwords of a submission): interrupts are delivered
+ * after the last.
+ */
+void sim_gpu_reg_write_seq(struct sim_gpu *g, u32 offset, const u32 *vals,
+			   u32 n);
 
 /* Internal to gpu/sim: interrupts, accounting, LRI (-EINVAL if refused). */
 int sim_gpu_cs_reg_write(struct sim_gpu *g, u32 offset, u32 val);

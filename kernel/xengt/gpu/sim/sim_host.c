@@ -163,26 +163,26 @@ static int sim_host_submit(struct xengt_gpu *gpu, u32 engine,
 {
 	struct sim_gpu *g = to_sim_gpu(gpu);
 	struct sim_host_engine *h;
-	u32 base, lo;
+	u32 elsp[4];
 
 	if (engine >= XENGT_NR_ENGINES || !g->client)
 		return -EINVAL;
 	h = &g->host[engine];
 	if (__atomic_load_n(&h->busy, __ATOMIC_ACQUIRE))
 		return -EBUSY;
-	base = sim_host_hw(g, engine)->base;
-	lo = (u32)ctx->lrca | GEN8_CTX_VALID | GEN8_CTX_FORCE_PD_RESTORE |
-	     GEN8_CTX_FORCE_RESTORE |
-	     INTEL_LEGACY_64B_CONTEXT << GEN8_CTX_ADDRESSING_MODE_SHIFT |
-	     GEN8_CTX_PRIVILEGE;
+	/* Element 1 empty, element 0 last: its low dword submits. */
+	elsp[0] = 0;
+	elsp[1] = 0;
+	elsp[2] = ctx->ctx_id;
+	elsp[3] = (u32)ctx->lrca | GEN8_CTX_VALID | GEN8_CTX_FORCE_PD_RESTORE |
+		  GEN8_CTX_FORCE_RESTORE |
+		  INTEL_LEGACY_64B_CONTEXT << GEN8_CTX_ADDRESSING_MODE_SHIFT |
+		  GEN8_CTX_PRIVILEGE;
 	h->ctx_id = ctx->ctx_id;
 	h->cookie = ctx->cookie;
 	__atomic_store_n(&h->busy, true, __ATOMIC_RELEASE);
-	/* Element 1 empty, element 0 last: its low dword submits. */
-	sim_gpu_reg_write(g, base + RING_ELSP, 0);
-	sim_gpu_reg_write(g, base + RING_ELSP, 0);
-	sim_gpu_reg_write(g, base + RING_ELSP, ctx->ctx_id);
-	sim_gpu_reg_write(g, base + RING_ELSP, lo);
+	sim_gpu_reg_write_seq(g, sim_host_hw(g, engine)->base + RING_ELSP, elsp,
+			      4);
 	return 0;
 }
 

@@ -66,7 +66,7 @@ int sim_ppgtt_walk(struct sim_gpu *g, u16 requester, u64 pml4, u64 va,
 static u8 *sim_as_fault(struct sim_as *as, enum sim_space space, u64 addr,
 			int err)
 {
-	os_atomic_inc(&as->g->stats.faults);
+	sim_stat_add(&as->g->stats.faults, 1);
 	as->fault_addr = addr;
 	as->fault_space = space;
 	as->fault_err = err;
