@@ -120,10 +120,14 @@ static bool os_work_wait(struct os_work *w)
 	       os_work_now_ns() < until)
 		sched_yield();
 	pthread_mutex_lock(&w->m);
-	w->sleeping = 1;
-	while (!w->stop && !__atomic_load_n(&w->pending, __ATOMIC_ACQUIRE))
+	/*
+	 * Sequentially consistent with os_work_queue(): either it sees
+	 * sleeping set and signals, or we see its pending.
+	 */
+	__atomic_store_n(&w->sleeping, 1, __ATOMIC_SEQ_CST);
+	while (!w->stop && !__atomic_load_n(&w->pending, __ATOMIC_SEQ_CST))
 		pthread_cond_wait(&w->c, &w->m);
-	w->sleeping = 0;
+	__atomic_store_n(&w->sleeping, 0, __ATOMIC_RELAXED);
 	go = !w->stop || __atomic_load_n(&w->pending, __ATOMIC_ACQUIRE);
 	pthread_mutex_unlock(&w->m);
 	return go;
@@ -137,11 +141,13 @@ static void *os_work_thread(void *arg)
 		__atomic_store_n(&w->running, 1, __ATOMIC_RELEASE);
 		while (__atomic_exchange_n(&w->pending, 0, __ATOMIC_ACQ_REL))
 			w->fn(w);
-		__atomic_store_n(&w->running, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&w->running, 0, __ATOMIC_SEQ_CST);
 		/* A flusher waits for running == 0 with pending == 0. */
-		pthread_mutex_lock(&w->m);
-		pthread_cond_broadcast(&w->c);
-		pthread_mutex_unlock(&w->m);
+		if (__atomic_load_n(&w->flushers, __ATOMIC_SEQ_CST)) {
+			pthread_mutex_lock(&w->m);
+			pthread_cond_broadcast(&w->c);
+			pthread_mutex_unlock(&w->m);
+		}
 	}
 	return NULL;
 }
@@ -168,16 +174,19 @@ int os_work_init(struct os_work *w, const char *name,
 
 void os_work_queue(struct os_work *w)
 {
-	if (__atomic_exchange_n(&w->pending, 1, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&w->pending, 1, __ATOMIC_SEQ_CST))
 		return; /* already pending: the worker will see it */
+	/* A spinning worker sees pending: no lock shared by every queuer. */
+	if (!__atomic_load_n(&w->sleeping, __ATOMIC_SEQ_CST))
+		return;
 	pthread_mutex_lock(&w->m);
-	if (w->sleeping)
-		pthread_cond_broadcast(&w->c);
+	pthread_cond_broadcast(&w->c);
 	pthread_mutex_unlock(&w->m);
 }
 
 void os_work_flush(struct os_work *w)
 {
+	__atomic_add_fetch(&w->flushers, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&w->m);
 	while (__atomic_load_n(&w->pending, __ATOMIC_ACQUIRE) ||
 	       __atomic_load_n(&w->running, __ATOMIC_ACQUIRE)) {
@@ -193,6 +202,7 @@ void os_work_flush(struct os_work *w)
 		pthread_cond_timedwait(&w->c, &w->m, &ts);
 	}
 	pthread_mutex_unlock(&w->m);
+	__atomic_sub_fetch(&w->flushers, 1, __ATOMIC_RELAXED);
 }
 
 void os_work_fini(struct os_work *w)

@@ -111,7 +111,8 @@ struct os_work {
 	pthread_cond_t c;
 	int pending; /* atomic: run fn (again) */
 	int running; /* atomic: fn is running */
-	int sleeping; /* under m: the worker waits on c */
+	int sleeping; /* atomic, set under m: the worker waits on c */
+	int flushers; /* atomic: os_work_flush() callers waiting on c */
 	int stop; /* under m */
 	char name[16];
 };
