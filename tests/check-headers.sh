@@ -3,7 +3,8 @@
 # The layering, checked (DESIGN.md): the core includes no OS, libc or Xen
 # header; nothing outside the core includes a private core header (only
 # include/xengt/xengt.h and the backend contracts core/gpu.h, core/hv.h);
-# the core's own white-box tests (tests/unit, tests/integration) excepted.
+# the core's own white-box tests (tests/unit, tests/integration) excepted;
+# no hypervisor backend implements the software GPU's memory bus.
 set -eu
 top=${XENGT_SRCDIR:?}
 k=$top/kernel/xengt
@@ -35,6 +36,15 @@ done
 if [ -n "$leaks" ]; then
 	echo "private core headers included outside the core (use xengt/xengt.h):"
 	echo "$leaks"
+	fail=1
+fi
+# The memory bus the software GPU does DMA on is the platform's (the
+# simulated machine, xengt-dm's own DMA space, kbus.c), never a
+# hypervisor backend's: hv/ translates guest frames and nothing more.
+bus=$(grep -ln 'sim_bus_ops\|struct sim_bus bus' "$k"/hv/*.c "$k"/hv/*.h || true)
+if [ -n "$bus" ]; then
+	echo "a hypervisor backend implements a memory bus:"
+	echo "$bus"
 	fail=1
 fi
 [ "$fail" = 0 ] && echo "headers: the core is self-contained and its private headers stay private"

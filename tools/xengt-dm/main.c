@@ -17,6 +17,7 @@
 #include "xengt/xengt.h"
 #include "sim_gpu.h"
 #include "xen-user.h"
+#include "dm_bus.h"
 #include "log.h"
 
 struct options {
@@ -410,6 +411,7 @@ out_report:
 int main(int argc, char **argv)
 {
 	static struct sim_gpu gpu;
+	static struct dm_bus bus; /* 32 KiB of page pointers */
 	static struct hv_ops hv; /* xen-user's, or with a test fault */
 	struct xengt_vgpu_params p = { 0 };
 	struct xengt_gvt *gvt;
@@ -418,6 +420,7 @@ int main(int argc, char **argv)
 	struct xen_vm *vm;
 	struct vgpu *vgpu;
 	int report_fd = -1, ret;
+	u32 leaked;
 
 	if (parse_args(argc, argv, &o))
 		return 2;
@@ -446,7 +449,8 @@ int main(int argc, char **argv)
 	ret = xen_vm_open(o.domid, o.sbdf, o.pvh, ioreq_log, &vm);
 	if (ret)
 		goto out_report;
-	ret = sim_gpu_init(&gpu, &vm->bus);
+	dm_bus_init(&bus, vm);
+	ret = sim_gpu_init(&gpu, &bus.bus);
 	if (ret) {
 		dm_err("software GPU: %s", strerror(-ret));
 		goto out_vm;
@@ -503,6 +507,13 @@ out_gvt:
 	xengt_gvt_destroy(gvt);
 out_gpu:
 	sim_gpu_fini(&gpu);
+	leaked = dm_bus_fini(&bus);
+	if (leaked) {
+		dm_err("domain %u: the vGPU left %u host pages allocated",
+		       o.domid, leaked);
+		if (!ret)
+			ret = -EBUSY;
+	}
 out_vm:
 	if (xen_vm_close(vm) && !ret)
 		ret = -EBUSY;

@@ -19,26 +19,10 @@
 
 #include "os.h"
 #include "../core/hv.h"
-#include "../gpu/sim/sim_bus.h"
+#include "../gpu/sim/sim_machine.h"
 
 #define SIM_VGPU_DEVFN 0x10 /* 00:02.0 */
 #define SIM_MMIO_HOLE 0xc0000000ULL /* guest MMIO window: [3 GiB, 4 GiB) */
-
-/* Machine memory: frames with an owner each. */
-struct sim_machine {
-	struct sim_bus bus;
-	u8 *mem;
-	u16 *owner;
-	u64 nr_frames;
-	u64 *free_frames; /* shuffled stack, so VM RAM is scattered */
-	u64 nr_free;
-	struct os_mutex lock;
-};
-
-int sim_machine_init(struct sim_machine *m, u64 nr_frames, u32 seed);
-void sim_machine_fini(struct sim_machine *m);
-/* Frames not owned by anyone: a leak check for tests. */
-u64 sim_machine_free_frames(struct sim_machine *m);
 
 struct sim_trap_stats {
 	u64 cfg;

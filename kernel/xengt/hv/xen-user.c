@@ -13,69 +13,6 @@
 #include "xengt/xengt.h"
 #include "xengt/xengt-ioctl.h"
 
-static struct xen_vm *bus_vm(struct sim_bus *bus)
-{
-	return (struct xen_vm *)((u8 *)bus -
-				 __builtin_offsetof(struct xen_vm, bus));
-}
-
-/* --- the software GPU's view of memory ---------------------------------- */
-
-static u8 *xen_bus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
-{
-	struct xen_vm *vm = bus_vm(bus);
-	u8 *page = NULL;
-
-	*owner = SIM_OWNER_NONE;
-	if (pfn < XEN_DM_HOST_PFN_BASE) {
-		page = guestmem_page(vm->mem, pfn);
-		if (page)
-			*owner = vm->base.domid;
-	} else if (pfn - XEN_DM_HOST_PFN_BASE < XEN_DM_HOST_PAGES) {
-		page = vm->host_pages[pfn - XEN_DM_HOST_PFN_BASE];
-		if (page)
-			*owner = SIM_OWNER_HOST;
-	}
-	return page;
-}
-
-static u8 *xen_bus_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
-{
-	struct xen_vm *vm = bus_vm(bus);
-	u32 i;
-
-	for (i = 0; i < XEN_DM_HOST_PAGES; i++) {
-		if (vm->host_pages[i])
-			continue;
-		vm->host_pages[i] = calloc(1, XENGT_PAGE_SIZE);
-		if (!vm->host_pages[i])
-			return NULL;
-		vm->nr_host_pages++;
-		*pfn = XEN_DM_HOST_PFN_BASE + i;
-		return vm->host_pages[i];
-	}
-	return NULL;
-}
-
-static void xen_bus_free_host_frame(struct sim_bus *bus, u64 pfn)
-{
-	struct xen_vm *vm = bus_vm(bus);
-	u64 i = pfn - XEN_DM_HOST_PFN_BASE;
-
-	if (pfn < XEN_DM_HOST_PFN_BASE || i >= XEN_DM_HOST_PAGES ||
-	    !vm->host_pages[i])
-		return;
-	free(vm->host_pages[i]);
-	vm->host_pages[i] = NULL;
-	vm->nr_host_pages--;
-}
-
-static const struct sim_bus_ops xen_bus_ops = {
-	.frame = xen_bus_frame,
-	.alloc_host_frame = xen_bus_alloc_host_frame,
-	.free_host_frame = xen_bus_free_host_frame,
-};
-
 /* --- the core's view of the hypervisor ---------------------------------- */
 
 static struct xen_vm *to_xen_vm(struct hv_vm *hvm)
@@ -266,7 +203,6 @@ static int vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 	vm->devfd = devfd;
 	vm->base.ops = &xen_user_hv_ops;
 	vm->base.domid = domid;
-	vm->bus.ops = &xen_bus_ops;
 	ret = ioreq_server_open(&p, &vm->server);
 	if (ret) {
 		free(vm);
@@ -319,20 +255,17 @@ int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 
 int xen_vm_close(struct xen_vm *vm)
 {
-	u32 i, leaked_wp = ioreq_server_nr_wp(vm->server);
-	u32 leaked_pages = vm->nr_host_pages;
+	u32 leaked_wp = ioreq_server_nr_wp(vm->server);
 
 	/* Detach from xengt.ko first: it still needs our ioreq server. */
 	if (vm->devfd >= 0)
 		close(vm->devfd);
 	/* The ioreq server releases what is still protected; say so. */
 	ioreq_server_close(vm->server);
-	for (i = 0; i < XEN_DM_HOST_PAGES; i++)
-		free(vm->host_pages[i]);
 	free(vm);
-	if (leaked_wp || leaked_pages) {
-		gvt_err("domain teardown: %u write-protected guest pages and %u host pages were still held after the vGPU was destroyed",
-			leaked_wp, leaked_pages);
+	if (leaked_wp) {
+		gvt_err("domain teardown: %u write-protected guest pages were still held after the vGPU was destroyed",
+			leaked_wp);
 		return -EBUSY;
 	}
 	return 0;

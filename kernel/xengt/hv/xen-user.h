@@ -6,23 +6,25 @@
  *
  * Faithfulness: everything a vGPU needs from Xen is real here (traps,
  * BAR moves, guest memory, write-protected page-table pages through
- * HVMMEM_ioreq_server, MSIs through XEN_DMOP_inject_msi).  What a user-space device model cannot have is
- * machine frames: with the software GPU it hands out "DMA" addresses in its
- * own space instead — guest frame g is DMA page g, host pages live above
- * XEN_DM_HOST_PFN_BASE — and the software GPU reaches both through the
- * mapping cache (struct sim_bus).  A real GPU needs the in-kernel backend.
+ * HVMMEM_ioreq_server, MSIs through XEN_DMOP_inject_msi).  What a
+ * user-space device model cannot have is machine frames: gfn_to_dma()
+ * answers guest frame g with DMA page g, an address space of the device
+ * model's own that its software GPU decodes (tools/xengt-dm/dm_bus.h);
+ * this backend has no memory bus of its own.  A real GPU needs the
+ * in-kernel backend.
  */
 #ifndef XENGT_HV_XEN_USER_H
 #define XENGT_HV_XEN_USER_H
 
 #include "os.h"
 #include "../core/hv.h"
-#include "../gpu/sim/sim_bus.h"
 #include "xen-ioreq.h"
 
-/* 2^26 pages of guest RAM (256 GiB) fit below the host pages. */
+/*
+ * Guest frames this backend translates: 2^26 (256 GiB of guest RAM); DMA
+ * pages from here up are the device model's host pages (dm_bus.h).
+ */
 #define XEN_DM_HOST_PFN_BASE (1ULL << 26)
-#define XEN_DM_HOST_PAGES 4096
 
 struct xen_vm {
 	struct hv_vm base; /* the vGPU is NULL until attached: all-ones */
@@ -31,9 +33,6 @@ struct xen_vm {
 	/* The GPU's dispatch stops while mappings go (standalone mode). */
 	struct xengt_gvt *gvt;
 	u64 bar0_base; /* claimed BAR0 range, 0 = none */
-	struct sim_bus bus;
-	u8 *host_pages[XEN_DM_HOST_PAGES];
-	u32 nr_host_pages;
 	/* Attached to xengt.ko: /dev/xengt, else -1 (standalone). */
 	int devfd;
 	bool detached; /* the module destroyed the vGPU: stop serving */
@@ -52,16 +51,16 @@ extern const struct hv_ops xen_user_hv_ops;
 int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 		struct xen_vm **out);
 /*
- * The vGPU must have been destroyed first.  Returns -EBUSY (logged) if
- * the vGPU left guest pages protected or host pages allocated: a leak.
- */
-/*
  * Serve domain @domid's vGPU that lives in xengt.ko (created through
  * /sys/kernel/xengt): ioreqs go to the module through /dev/xengt; no GVT
  * or GPU in this process.
  */
 int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 			 struct xen_vm **out);
+/*
+ * The vGPU must have been destroyed first.  Returns -EBUSY (logged) if
+ * the vGPU left guest pages protected: a leak.
+ */
 int xen_vm_close(struct xen_vm *vm);
 /* Serve until *stop or the domain dies (1); see ioreq_server_run(). */
 int xen_vm_run(struct xen_vm *vm, volatile sig_atomic_t *stop,
