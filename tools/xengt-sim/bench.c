@@ -24,7 +24,8 @@ struct bench_row {
 	bool native_ok, mediated_ok;
 	double native_ops_s;
 	double mediated_ops_s; /* one VM's mean */
-	double aggregate_ops_s; /* all VMs together */
+	/* all VMs together: ops over first start to last end */
+	double aggregate_ops_s;
 	double traps_per_op;
 	double jain; /* of GPU time per VM */
 	double jain_weighted; /* of GPU time / weight: 1 = shares follow weights */
@@ -87,7 +88,7 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 	static struct world w;
 	unsigned long long ticks[WORLD_MAX_VMS], per_weight[WORLD_MAX_VMS];
 	struct xengt_vgpu_info info;
-	u64 done = 0, traps = 0, max_ns = 0, sum_ns = 0;
+	u64 done = 0, traps = 0, sum_ns = 0, first = ~0ULL, last = 0;
 	int ret;
 	u32 i;
 
@@ -127,8 +128,11 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 		done += r->wl.done;
 		traps += r->traps;
 		sum_ns += r->ns;
-		if (r->ns > max_ns)
-			max_ns = r->ns;
+		/* From the first VM's start to the last VM's end. */
+		if (r->start_ns < first)
+			first = r->start_ns;
+		if (r->start_ns + r->ns > last)
+			last = r->start_ns + r->ns;
 		ticks[i] = w.first_done_ticks[i];
 		/* Scaled so integer division keeps the precision. */
 		xengt_vgpu_snapshot(v->vgpu, &info);
@@ -145,7 +149,8 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 			sum_ns ? (double)done / w.nr_vms * 1e9 /
 					 ((double)sum_ns / w.nr_vms) :
 				 0;
-		row->aggregate_ops_s = max_ns ? done * 1e9 / max_ns : 0;
+		row->aggregate_ops_s =
+			last > first ? done * 1e9 / (last - first) : 0;
 		row->traps_per_op = done ? (double)traps / done : 0;
 		row->jain = bench_jain(ticks, w.nr_vms);
 		row->jain_weighted = bench_jain(per_weight, w.nr_vms);

@@ -210,6 +210,7 @@ int world_run_workload(struct i915pv_dev *dev, struct i915pv_pages *pages,
 
 	dev->error = NULL;
 	ret = i915pv_workload_run(dev, pages, &r->wl);
+	r->start_ns = start;
 	r->ns = world_now_ns() - start;
 	r->gpu_ticks =
 		os_atomic_read(&gpu->stats.ticks_by_requester[slot]) - g0;
@@ -268,26 +269,43 @@ struct guest_arg {
 	u32 index;
 };
 
-static void *guest_main(void *arg)
+/* Probe, balloon, GGTT job: 0, or -1 with the VM failed. */
+static int guest_setup(struct world_vm *v)
 {
-	struct guest_arg *ga = arg;
-	struct world_vm *v = &ga->w->vms[ga->index];
-
-	v->ok = true;
 	if (i915pv_probe(&v->dev, &v->io, SIM_MMIO_HOLE)) {
 		vm_fail(v, "probe", v->dev.error);
-		return NULL;
+		return -1;
 	}
 	if (i915pv_balloon(&v->dev)) {
 		vm_fail(v, "balloon", v->dev.error);
-		return NULL;
+		return -1;
 	}
 	v->ggtt_entries = i915pv_ggtt_job_run(&v->dev, &v->job);
 	if (v->ggtt_entries < 0) {
 		vm_fail(v, "ggtt job", v->dev.error);
-		return NULL;
+		return -1;
 	}
-	if (ga->w->plan.nr)
+	return 0;
+}
+
+/* Wait until every VM's guest is set up (or failed trying). */
+static void world_start_line(struct world *w)
+{
+	__atomic_add_fetch(&w->at_start, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&w->at_start, __ATOMIC_ACQUIRE) < w->nr_vms)
+		sched_yield();
+}
+
+static void *guest_main(void *arg)
+{
+	struct guest_arg *ga = arg;
+	struct world_vm *v = &ga->w->vms[ga->index];
+	int ret;
+
+	v->ok = true;
+	ret = guest_setup(v);
+	world_start_line(ga->w);
+	if (!ret && ga->w->plan.nr)
 		run_plan(ga->w, v, ga->index);
 	return NULL;
 }
@@ -302,6 +320,7 @@ int world_run_guests(struct world *w, u32 pages)
 	if (job_end > (w->plan.nr ? WORLD_WL_RAM : WORLD_VM_RAM))
 		return -EINVAL;
 	w->first_done = 0;
+	w->at_start = 0;
 	for (i = 0; i < w->nr_vms; i++) {
 		w->vms[i].job = (struct i915pv_ggtt_job){
 			.ram_gpa = WORLD_JOB_RAM,
@@ -310,6 +329,9 @@ int world_run_guests(struct world *w, u32 pages)
 		};
 		args[i] = (struct guest_arg){ .w = w, .index = i };
 		if (pthread_create(&threads[i], NULL, guest_main, &args[i])) {
+			/* The started ones must not wait for the rest. */
+			__atomic_add_fetch(&w->at_start, w->nr_vms - i,
+					   __ATOMIC_ACQ_REL);
 			while (i--)
 				pthread_join(threads[i], NULL);
 			return -EAGAIN;

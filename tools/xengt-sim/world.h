@@ -24,6 +24,7 @@
 struct world_wl_result {
 	struct i915pv_workload wl;
 	bool ran, ok;
+	u64 start_ns; /* when it began (monotonic) */
 	u64 ns; /* wall time */
 	u64 traps; /* config, MMIO and write-protect traps it caused */
 	u64 gpu_ticks; /* GPU time it used (software GPU clock) */
@@ -64,6 +65,7 @@ struct world {
 	/* GPU time per VM when the first VM finished its workloads. */
 	u64 first_done_ticks[WORLD_MAX_VMS];
 	int first_done; /* set once */
+	u32 at_start; /* atomic: VMs at the start line (world_run_guests) */
 };
 
 /* Machine and GPU with room for @max_vms VMs; no VMs yet. */
@@ -75,7 +77,11 @@ int world_add_vm(struct world *w, const char *type);
 void world_list_item(const char *list, u32 i, char *out, size_t len);
 /* Guest I/O accessors bound to a simulated VM. */
 void world_vm_bind_io(struct world_vm *v);
-/* Run the guest job of every VM, one thread each. */
+/*
+ * Run the guest job of every VM, one thread each: probe, balloon and the
+ * GGTT job, then (once every VM is set up, so that their workloads
+ * overlap from the start) the plan's workloads.
+ */
 int world_run_guests(struct world *w, u32 pages);
 /* Have the GPU read every page the guests mapped and compare. */
 void world_verify(struct world *w);
