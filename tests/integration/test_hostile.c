@@ -148,6 +148,43 @@ static void test_batch_outside_partition(void **state)
 	attack_ring(h, XENGT_RCS, cmd, 3, "cannot be read");
 }
 
+/*
+ * A post-sync qword write aimed at the last dword of the attacker's
+ * graphics memory, whose next page is a neighbour's.  The scanner checks
+ * the qword at the address rounded down to 8; the GPU must write exactly
+ * that qword (both dwords in the attacker's page), never 4 bytes into the
+ * neighbour.
+ */
+static void test_post_sync_qword_at_partition_end(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u64 end = a->v->low_gm_base + a->v->low_gm_size;
+	u64 gpa = wl_page(a), at = end - 4;
+	u32 cmd[6] = { GFX_OP_PIPE_CONTROL(6),
+		       PIPE_CONTROL_WRITE_IMMEDIATE |
+			       PIPE_CONTROL_GLOBAL_GTT_IVB,
+		       (u32)at,
+		       (u32)(at >> 32),
+		       0x0bad0001,
+		       0x0bad0002 };
+	u32 *page = wl_ram32(a, gpa), i;
+	bool neighbour = false;
+
+	for (i = 1; i < 3; i++)
+		neighbour |= h->g[i].v->low_gm_base == end;
+	assert_true(neighbour); /* the attack needs a partition right after */
+	victims(h);
+	/* The attacker's last page of low graphics memory: its own RAM. */
+	fx_wr64(a->v, VGPU_GGTT_OFFSET + ((end >> 12) - 1) * 8, gpa | 1);
+	wl_emit(a, XENGT_RCS, cmd, 6);
+	wl_submit(a, XENGT_RCS);
+	assert_int_equal(wl_foreign(h->w), 0);
+	assert_int_equal(page[1022], 0x0bad0001);
+	assert_int_equal(page[1023], 0x0bad0002);
+	victims(h);
+}
+
 static void test_lri_not_whitelisted(void **state)
 {
 	struct hs *h = *state;
@@ -462,6 +499,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_batch_outside_partition,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_post_sync_qword_at_partition_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lri_not_whitelisted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_endless_chain, setup,

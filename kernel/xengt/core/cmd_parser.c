@@ -453,6 +453,7 @@ static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 			return 0;
 		if (d[1] & PIPE_CONTROL_STORE_DATA_INDEX)
 			return cmd_store_index(sc, "PIPE_CONTROL");
+		/* Every post-sync op of a 6-dword PIPE_CONTROL writes a qword. */
 		if (!cmd_range_ok(
 			    sc, f->priv && (d[1] & PIPE_CONTROL_GLOBAL_GTT_IVB),
 			    cmd_addr(d[2] & ~7U, d[3]), 8))

@@ -277,12 +277,6 @@ static int cs_pipe_control(struct sim_cs *cs, u32 total)
 	if (total < 5)
 		return cs_fail(cs, -EINVAL,
 			       "PIPE_CONTROL post-sync without data");
-	addr = cs_addr(cmd[2], cmd[3], 3);
-	space = cs_data_space(cs, flags & PIPE_CONTROL_GLOBAL_GTT_IVB);
-	if (flags & PIPE_CONTROL_STORE_DATA_INDEX) {
-		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
-		space = SIM_GGTT;
-	}
 	if (op == PIPE_CONTROL_WRITE_IMMEDIATE) {
 		data = cmd[4];
 		if (total >= 6)
@@ -292,6 +286,18 @@ static int cs_pipe_control(struct sim_cs *cs, u32 total)
 	} else if (op == PIPE_CONTROL_WRITE_TIMESTAMP) {
 		data = cs->e->ticks;
 	} /* else depth count: no 3D pipeline ran, so 0 */
+	/*
+	 * A qword write goes to the qword the address is in (address bits
+	 * [2:0] ignored), a dword write to its dword: exactly what the
+	 * scanner approves (cmd_parser.c).  Writing 8 bytes from a dword
+	 * address put 4 of them past the partition's end.
+	 */
+	addr = cs_addr(cmd[2], cmd[3], len == 8 ? 7 : 3);
+	space = cs_data_space(cs, flags & PIPE_CONTROL_GLOBAL_GTT_IVB);
+	if (flags & PIPE_CONTROL_STORE_DATA_INDEX) {
+		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
+		space = SIM_GGTT;
+	}
 	return cs_store(cs, space, addr, &data, len,
 			"PIPE_CONTROL post-sync write fault");
 }
