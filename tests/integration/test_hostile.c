@@ -185,6 +185,137 @@ static void test_post_sync_qword_at_partition_end(void **state)
 	victims(h);
 }
 
+/* Commands with a memory effect, each aimed at a GGTT address. */
+enum edge_kind {
+	EDGE_SDI_DW,
+	EDGE_SDI_QW,
+	EDGE_SRM,
+	EDGE_FLUSH_DW_DW,
+	EDGE_FLUSH_DW_QW,
+	EDGE_PC_IMMEDIATE,
+	EDGE_PC_DEPTH,
+	EDGE_PC_TIMESTAMP,
+	EDGE_KINDS
+};
+
+static const char *const edge_name[EDGE_KINDS] = {
+	"MI_STORE_DATA_IMM dword", "MI_STORE_DATA_IMM qword",
+	"MI_STORE_REGISTER_MEM",   "MI_FLUSH_DW dword",
+	"MI_FLUSH_DW qword",	   "PIPE_CONTROL immediate",
+	"PIPE_CONTROL depth",	   "PIPE_CONTROL timestamp",
+};
+
+/* Build command @k writing at GGTT @at into @c; its length and engine. */
+static u32 edge_cmd(enum edge_kind k, u64 at, u32 *c, u32 *engine)
+{
+	static const u32 pc_op[] = { PIPE_CONTROL_WRITE_IMMEDIATE,
+				     PIPE_CONTROL_WRITE_DEPTH_COUNT,
+				     PIPE_CONTROL_WRITE_TIMESTAMP };
+	u32 lo = (u32)at, hi = (u32)(at >> 32);
+
+	*engine = XENGT_RCS;
+	switch (k) {
+	case EDGE_SDI_DW:
+	case EDGE_SDI_QW:
+		c[0] = MI_INSTR(0x20, k == EDGE_SDI_QW ? 3 : 2) | MI_USE_GGTT;
+		c[1] = lo;
+		c[2] = hi;
+		c[3] = 0x0bad0001;
+		c[4] = 0x0bad0002;
+		return k == EDGE_SDI_QW ? 5 : 4;
+	case EDGE_SRM:
+		c[0] = MI_STORE_REGISTER_MEM_GEN8 | MI_SRM_LRM_GLOBAL_GTT;
+		c[1] = GEN9_RCS_BASE + RING_TIMESTAMP;
+		c[2] = lo;
+		c[3] = hi;
+		return 4;
+	case EDGE_FLUSH_DW_DW:
+	case EDGE_FLUSH_DW_QW:
+		*engine = XENGT_BCS;
+		c[0] = MI_INSTR(0x26, k == EDGE_FLUSH_DW_QW ? 3 : 2) |
+		       MI_FLUSH_DW_OP_STOREDW;
+		c[1] = (lo & ~7U) | MI_FLUSH_DW_USE_GTT;
+		c[2] = hi;
+		c[3] = 0x0bad0003;
+		c[4] = 0x0bad0004;
+		return k == EDGE_FLUSH_DW_QW ? 5 : 4;
+	default:
+		c[0] = GFX_OP_PIPE_CONTROL(6);
+		c[1] = pc_op[k - EDGE_PC_IMMEDIATE] |
+		       PIPE_CONTROL_GLOBAL_GTT_IVB;
+		c[2] = lo;
+		c[3] = hi;
+		c[4] = 0x0bad0005;
+		c[5] = 0x0bad0006;
+		return 6;
+	}
+}
+
+/*
+ * The range the scanner approves is the range the GPU touches: every
+ * command with a memory effect, at every byte offset from 16 before to 4
+ * after the end of the attacker's low and high graphics memory (each
+ * followed by a neighbour's mapped page), is either refused or runs
+ * without one foreign access.
+ */
+static void test_edges_every_alignment(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u64 ends[2] = { a->v->low_gm_base + a->v->low_gm_size,
+			a->v->high_gm_base + a->v->high_gm_size };
+	u64 gpa = wl_page(a);
+	u32 e, i, k, cmd[6], engine, n, runs = 0, refusals = 0;
+	s32 d;
+
+	victims(h);
+	for (e = 0; e < 2; e++) {
+		bool neighbour = false;
+
+		for (i = 1; i < 3; i++) {
+			struct vgpu *v = h->g[i].v;
+			u64 base = e ? v->high_gm_base : v->low_gm_base;
+
+			if (base != ends[e])
+				continue;
+			neighbour = true;
+			fx_wr64(v, VGPU_GGTT_OFFSET + (base >> 12) * 8,
+				wl_page(&h->g[i]) | 1);
+		}
+		assert_true(neighbour);
+		for (k = 0; k < EDGE_KINDS; k++) {
+			for (d = -16; d <= 4; d++) {
+				u64 at = ends[e] + (u64)(s64)d, foreign;
+
+				vgpu_reset(a->v);
+				wl_reinit(a);
+				fx_wr64(a->v,
+					VGPU_GGTT_OFFSET +
+						((ends[e] >> 12) - 1) * 8,
+					gpa | 1);
+				foreign = wl_foreign(h->w);
+				n = edge_cmd(k, at, cmd, &engine);
+				wl_emit(a, engine, cmd, n);
+				wl_submit(a, engine);
+				if (wl_foreign(h->w) != foreign)
+					fail_msg(
+						"%s at %s GM end %+d: the GPU wrote outside the approved range",
+						edge_name[k],
+						e ? "high" : "low", d);
+				if (a->v->failsafe)
+					refusals++;
+				else
+					runs++;
+			}
+		}
+	}
+	/* Both outcomes occurred: inside runs, past the end is refused. */
+	assert_true(runs > 0);
+	assert_true(refusals > 0);
+	vgpu_reset(a->v);
+	victims(h);
+}
+
 static void test_lri_not_whitelisted(void **state)
 {
 	struct hs *h = *state;
@@ -501,6 +632,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_post_sync_qword_at_partition_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edges_every_alignment,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lri_not_whitelisted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_endless_chain, setup,

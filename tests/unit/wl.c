@@ -26,12 +26,17 @@ u64 wl_page(struct wl_guest *g)
 	return gpa;
 }
 
+static void wl_ggtt_set(struct wl_guest *g, u64 gm, u64 gpa)
+{
+	fx_wr64(g->v, VGPU_GGTT_OFFSET + (gm >> 12) * 8, gpa | 1);
+}
+
 u64 wl_map_ggtt(struct wl_guest *g, u64 gpa)
 {
 	u64 gm = g->next_gm;
 
 	g->next_gm += XENGT_PAGE_SIZE;
-	fx_wr64(g->v, VGPU_GGTT_OFFSET + (gm >> 12) * 8, gpa | 1);
+	wl_ggtt_set(g, gm, gpa);
 	return gm;
 }
 
@@ -109,6 +114,28 @@ static void wl_ctx_init(struct wl_guest *g, u32 engine)
 	fx_wr32(g->v, base + RING_HWS_PGA, (u32)c->hwsp_gm);
 	fx_wr32(g->v, base + RING_MODE_GEN7,
 		MASKED_BIT_ENABLE(GFX_RUN_LIST_ENABLE));
+}
+
+void wl_reinit(struct wl_guest *g)
+{
+	u32 e, i;
+
+	for (e = 0; e < XENGT_NR_ENGINES; e++) {
+		struct wl_ctx *c = &g->ctx[e];
+		u32 base = execlist_engine_base(e);
+
+		for (i = 0; i < EXECLIST_CTX_PAGES; i++)
+			wl_ggtt_set(g, c->ctx_gm + i * 4096ULL, c->ctx_gpa[i]);
+		for (i = 0; i < WL_RING_PAGES; i++)
+			wl_ggtt_set(g, c->ring_gm + i * 4096ULL,
+				    c->ring_gpa[i]);
+		wl_ggtt_set(g, c->hwsp_gm, c->hwsp_gpa);
+		/* Nothing of the slice before the reset is resubmitted. */
+		wl_set_ctx_reg(g, e, CTX_RING_HEAD, c->tail);
+		fx_wr32(g->v, base + RING_HWS_PGA, (u32)c->hwsp_gm);
+		fx_wr32(g->v, base + RING_MODE_GEN7,
+			MASKED_BIT_ENABLE(GFX_RUN_LIST_ENABLE));
+	}
 }
 
 void wl_init(struct wl_guest *g, struct world *w, u32 i)

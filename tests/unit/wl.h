@@ -35,6 +35,13 @@ struct wl_guest {
 
 /* Set up VM @i's guest objects for both engines, with its tag registered. */
 void wl_init(struct wl_guest *g, struct world *w, u32 i);
+/*
+ * What the guest driver does after its vGPU was reset: its GGTT entries
+ * (contexts, rings, status pages; a reset clears them), the engines'
+ * status pages and run-list mode again, ring heads past what was
+ * emitted.  Other GGTT entries and the PPGTT are the caller's.
+ */
+void wl_reinit(struct wl_guest *g);
 /* cmocka fixtures: *state = a guest on a one-VM (xengt_8) world; freed. */
 int wl_setup_one(void **state);
 int wl_teardown(void **state);
