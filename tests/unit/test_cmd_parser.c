@@ -23,6 +23,7 @@ struct ct {
 
 #define BB(i) (WL_DATA_VA + 0x10000 + (u64)(i)*4096)
 #define LONG_BB 0x200000000ULL
+#define ROWS_VA 0x300000000ULL
 
 static int setup(void **state)
 {
@@ -397,11 +398,46 @@ static void test_shadow_budget(void **state)
 			 free0 + 1); /* + the copy of an earlier scan */
 }
 
+/*
+ * A blit whose every row straddles two pages of its own (rows two pages
+ * apart) costs two translations per row to check.  1024 such rows pass; 65535 exceed the
+ * scan budget
+ * and are refused for it, after CMD_MAX_TRANSLATIONS translations,
+ * instead of being checked row by row for as long as the guest likes.
+ */
+static void test_scan_budget(void **state)
+{
+	struct ct *c = *state;
+	u64 page = wl_page(&c->g);
+	u32 k, blit[XY_COLOR_BLT_LEN] = {
+		XY_COLOR_BLT_CMD | BLT_WRITE_RGBA | (XY_COLOR_BLT_LEN - 2),
+		BR13_DEPTH_32 | BLT_ROP_PATCOPY | 8192, /* pitch: two pages */
+		1023, /* x1: the last pixel of a page */
+		1024U << 16 | 1025, /* 2 pixels wide, 1024 rows */
+		(u32)ROWS_VA,
+		(u32)(ROWS_VA >> 32),
+		0,
+	};
+	u64 before = c->g.v->cmd.translations;
+
+	for (k = 0; k <= CMD_MAX_TRANSLATIONS + 1; k++)
+		wl_ppgtt_map(&c->g, ROWS_VA + k * 4096ULL, page);
+	assert_int_equal(scan(c, XENGT_BCS, blit, XY_COLOR_BLT_LEN), 0);
+	assert_int_equal(c->g.v->cmd.translations - before, 2 * 1024);
+	blit[3] = 65535U << 16 | 1025;
+	expect_reject(c, XENGT_BCS, blit, XY_COLOR_BLT_LEN,
+		      "scan budget exceeded");
+	assert_int_equal(c->g.v->cmd.translations - before,
+			 2 * 1024 + CMD_MAX_TRANSLATIONS + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shadow_cache, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_scan_budget, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copies, setup, teardown),

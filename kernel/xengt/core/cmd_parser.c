@@ -53,6 +53,8 @@ struct cmd_scanner {
 	bool page_ppgtt, page_valid;
 	u32 dwords, batches;
 	u32 copied; /* dwords copied so far: the CMD_MAX_DWORDS budget */
+	u32 translations; /* range-check page translations: the budget */
+	bool over_budget; /* a range check ran out of translations */
 	u32 base; /* engine MMIO base */
 	char *reason;
 	u32 reason_len;
@@ -283,9 +285,14 @@ static bool cmd_range_ok(struct cmd_scanner *sc, bool ggtt, u64 addr, u64 len)
 		return ggtt_gm_range_owned(sc->vgpu, addr, len);
 	end = addr + len;
 	for (page = addr & ~(XENGT_PAGE_SIZE - 1); page < end;
-	     page += XENGT_PAGE_SIZE)
+	     page += XENGT_PAGE_SIZE) {
+		if (++sc->translations > CMD_MAX_TRANSLATIONS) {
+			sc->over_budget = true;
+			return false;
+		}
 		if (ppgtt_translate(sc->w->mm, page, &gpa))
 			return false;
+	}
 	return true;
 }
 
@@ -851,6 +858,15 @@ int cmd_scan(struct vgpu *vgpu, struct cmd_workload *w, struct cmd_shadow *sh,
 	}
 	vgpu->cmd.scanned_dwords += sc.dwords;
 	vgpu->cmd.batches += sc.batches;
+	vgpu->cmd.translations += sc.translations;
+	if (ret && sc.over_budget) {
+		/* Whatever the check said, it stopped for the budget. */
+		os_snprintf(
+			reason, reason_len,
+			"scan budget exceeded: more than %u page translations for range checks",
+			CMD_MAX_TRANSLATIONS);
+		return -E2BIG;
+	}
 	if (ret)
 		return cmd_where(&sc, &stack[depth], ret);
 	return 0;

@@ -37,10 +37,23 @@
 struct vgpu;
 struct ppgtt_mm;
 
-/* Bounds that make an endless chain or loop a rejection, not a hang. */
+/*
+ * The cost of scanning one workload is bounded, whatever the guest
+ * builds; past any bound the workload is rejected (its vGPU failsafe'd):
+ *   - CMD_MAX_DWORDS dwords sized, copied and decoded (each at most once
+ *     per pass), in at most CMD_MAX_BATCHES batches, CMD_MAX_DEPTH deep;
+ *   - CMD_SHADOW_MAX_PAGES host pages copied;
+ *   - CMD_MAX_TRANSLATIONS page translations for the range checks of
+ *     PPGTT writes (a blit costs one per page of every row it touches).
+ * So the worst case is about CMD_MAX_DWORDS * (size + copy + decode) +
+ * CMD_MAX_TRANSLATIONS * ppgtt_translate(); `make bench` measures it
+ * ("scan worst_ms").  The scan holds only its own vGPU's locks.
+ */
 #define CMD_MAX_DWORDS (256U * 1024U) /* copied and scanned per workload */
 #define CMD_MAX_BATCHES 64U /* MI_BATCH_BUFFER_STARTs per workload */
 #define CMD_MAX_DEPTH 2U /* ring -> 1st level -> 2nd level */
+/* A 4096x4096 32-bit surface (16K translations) fits several times. */
+#define CMD_MAX_TRANSLATIONS (64U * 1024U)
 /*
  * Host pages the shadow copies of one workload may take: the dword budget
  * (256 pages) plus room for the partial first and last pages of a few
@@ -116,6 +129,7 @@ struct cmd_shadow_cache {
 struct cmd_stats {
 	u64 scanned_dwords;
 	u64 batches;
+	u64 translations; /* page translations of range checks */
 	u64 rejected;
 	u64 shadow_bytes; /* copied into shadow rings and batches */
 	u64 shadow_pages; /* host pages those copies took */
