@@ -446,6 +446,12 @@ static void test_reset_mid_workload(void **state)
 	assert_true(a->v->exec_stats.workloads_dropped > 0);
 	xengt_sched_pause(h->w->gvt, false);
 	xengt_sched_run(h->w->gvt, 0);
+	/*
+	 * Unpaused, the dispatchers run too: the last completion may still
+	 * be finishing when xengt_sched_run() returns (TSan saw the read of
+	 * workloads_done race with it).  Drain waits until it is done.
+	 */
+	xengt_gvt_drain(h->w->gvt);
 	/* Every one of the victim's 40 workloads ran, in order. */
 	assert_int_equal(workload_vgpu_queued(v->v), 0);
 	assert_int_equal(vdata[0x200 / 4], 40);
