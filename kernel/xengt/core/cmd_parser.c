@@ -18,6 +18,7 @@
  */
 #include "vgpu.h"
 #include "cmd_parser.h"
+#include "gen9_mem.h"
 #include "gen9.h"
 
 #define MI_OP_LOAD_REGISTER_REG 0x2a
@@ -434,11 +435,35 @@ static int cmd_blit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 				d[6] & 0xffff, d[6] >> 16, x2 - x1, y2 - y1);
 }
 
+/*
+ * Approve the memory write of the command @d (@len dwords, at most 6
+ * read) exactly as the GPU will make it: gen9_mem.h decodes it for both.
+ */
+static int cmd_mem_write(struct cmd_scanner *sc, const struct cmd_frame *f,
+			 const u32 *d, u32 len, const char *what)
+{
+	struct gen9_mem_write w;
+
+	if (gen9_mem_write_of(d, len, &w))
+		return cmd_reject(sc,
+				  "%s: a form the GPU does not run (0x%08x)",
+				  what, d[0]);
+	if (!w.len)
+		return 0;
+	if (w.store_index)
+		return cmd_store_index(sc, what);
+	if (!cmd_range_ok(sc, f->priv && w.ggtt, w.addr, w.len))
+		return cmd_reject(
+			sc, "%s write to 0x%llx outside the vGPU's memory",
+			what, w.addr);
+	return 0;
+}
+
 /* Audit one non-batch command; 0 if it may run. */
 static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 		     u32 len)
 {
-	u32 engine = sc->w->engine, d[6] = { 0 }, i, op;
+	u32 engine = sc->w->engine, d[6] = { hdr }, i, op;
 
 	for (i = 1; i < len && i < 6; i++)
 		if (cmd_dw(sc, f, i, &d[i]))
@@ -456,19 +481,7 @@ static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 		/* cmd_length() only admits PIPE_CONTROL here. */
 		if (engine != XENGT_RCS || len != 6)
 			goto unknown;
-		if (!(d[1] & PIPE_CONTROL_POST_SYNC_OP_MASK))
-			return 0;
-		if (d[1] & PIPE_CONTROL_STORE_DATA_INDEX)
-			return cmd_store_index(sc, "PIPE_CONTROL");
-		/* Every post-sync op of a 6-dword PIPE_CONTROL writes a qword. */
-		if (!cmd_range_ok(
-			    sc, f->priv && (d[1] & PIPE_CONTROL_GLOBAL_GTT_IVB),
-			    cmd_addr(d[2] & ~7U, d[3]), 8))
-			return cmd_reject(
-				sc,
-				"PIPE_CONTROL write to 0x%llx outside the vGPU's memory",
-				cmd_addr(d[2] & ~7U, d[3]));
-		return 0;
+		return cmd_mem_write(sc, f, d, len, "PIPE_CONTROL");
 	default:
 		goto unknown;
 	}
@@ -482,13 +495,7 @@ static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 	case MI_OP_STORE_DATA_IMM:
 		if (len != 4 && len != 5)
 			break;
-		if (!cmd_range_ok(sc, f->priv && (hdr & MI_USE_GGTT),
-				  cmd_addr(d[1], d[2]), len == 5 ? 8 : 4))
-			return cmd_reject(
-				sc,
-				"MI_STORE_DATA_IMM to 0x%llx outside the vGPU's memory",
-				cmd_addr(d[1], d[2]));
-		return 0;
+		return cmd_mem_write(sc, f, d, len, "MI_STORE_DATA_IMM");
 	case MI_OP_LOAD_REGISTER_IMM:
 		return cmd_lri(sc, f, len);
 	case MI_OP_STORE_REGISTER_MEM:
@@ -499,13 +506,7 @@ static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 				sc,
 				"MI_STORE_REGISTER_MEM of register 0x%x, not whitelisted",
 				d[1] & CMD_REG_MASK);
-		if (!cmd_range_ok(sc, f->priv && (hdr & MI_SRM_LRM_GLOBAL_GTT),
-				  cmd_addr(d[2], d[3]), 4))
-			return cmd_reject(
-				sc,
-				"MI_STORE_REGISTER_MEM to 0x%llx outside the vGPU's memory",
-				cmd_addr(d[2], d[3]));
-		return 0;
+		return cmd_mem_write(sc, f, d, len, "MI_STORE_REGISTER_MEM");
 	case MI_OP_LOAD_REGISTER_REG:
 		if (len != 3)
 			break;
@@ -521,17 +522,7 @@ static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 			goto unknown;
 		if (len != 4 && len != 5)
 			break;
-		if (!(hdr & MI_FLUSH_DW_OP_MASK))
-			return 0;
-		if (hdr & MI_FLUSH_DW_STORE_INDEX)
-			return cmd_store_index(sc, "MI_FLUSH_DW");
-		if (!cmd_range_ok(sc, f->priv && (d[1] & MI_FLUSH_DW_USE_GTT),
-				  cmd_addr(d[1] & ~7U, d[2]), len == 5 ? 8 : 4))
-			return cmd_reject(
-				sc,
-				"MI_FLUSH_DW write to 0x%llx outside the vGPU's memory",
-				cmd_addr(d[1] & ~7U, d[2]));
-		return 0;
+		return cmd_mem_write(sc, f, d, len, "MI_FLUSH_DW");
 	default:
 		goto unknown;
 	}

@@ -3,6 +3,7 @@
  * The command streamer of the software GPU (see sim_cs.h).
  */
 #include "sim_gpu.h"
+#include "gen9_mem.h"
 #include "sim_cs.h"
 
 #define SIM_CS_LEVELS 3 /* ring, 1st-level batch, 2nd-level batch */
@@ -118,6 +119,30 @@ static u64 cs_hwsp(struct sim_cs *cs)
 	       ~(u64)(XENGT_PAGE_SIZE - 1);
 }
 
+/*
+ * Make the memory write gen9_mem.h describes for the command in cmd[0..n)
+ * (the range the scanner approved), with @data.
+ */
+static int cs_mem_write(struct sim_cs *cs, u32 n, const void *data,
+			const char *what)
+{
+	struct gen9_mem_write w;
+	enum sim_space space;
+	u64 addr;
+
+	if (gen9_mem_write_of(cs->e->cmd, n, &w))
+		return cs_fail(cs, -EINVAL, what);
+	if (!w.len)
+		return 0;
+	addr = w.addr;
+	space = cs_data_space(cs, w.ggtt);
+	if (w.store_index) {
+		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
+		space = SIM_GGTT;
+	}
+	return cs_store(cs, space, addr, data, w.len, what);
+}
+
 static int cs_bb_start(struct sim_cs *cs, u32 dw0)
 {
 	struct sim_cs_run *run = cs->run;
@@ -184,8 +209,6 @@ static int cs_flush_dw(struct sim_cs *cs, u32 dw0)
 {
 	u32 total = (dw0 & 0x3f) + 2;
 	u32 *cmd = cs->e->cmd;
-	enum sim_space space;
-	u64 addr;
 	int ret;
 
 	if (cs->e->id == SIM_RCS)
@@ -193,23 +216,17 @@ static int cs_flush_dw(struct sim_cs *cs, u32 dw0)
 	if (total < 4)
 		return cs_fail(cs, -EINVAL, "MI_FLUSH_DW length");
 	ret = cs_fetch_rest(cs, total);
-	if (ret || (dw0 & MI_FLUSH_DW_OP_MASK) != MI_FLUSH_DW_OP_STOREDW)
+	if (ret)
 		return ret;
-	addr = cs_addr(cmd[1], cmd[2], 7);
-	space = cs_data_space(cs, cmd[1] & MI_FLUSH_DW_USE_GTT);
-	if (dw0 & MI_FLUSH_DW_STORE_INDEX) {
-		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
-		space = SIM_GGTT;
-	}
-	return cs_store(cs, space, addr, &cmd[3], total >= 5 ? 8 : 4,
-			"MI_FLUSH_DW post-sync store fault");
+	return cs_mem_write(cs, total, &cmd[3],
+			    "MI_FLUSH_DW post-sync store fault");
 }
 
 static int cs_mi(struct sim_cs *cs, u32 dw0)
 {
 	u32 *cmd = cs->e->cmd;
 	u32 total;
-	u64 addr, val;
+	u64 val;
 	int ret;
 
 	switch (MI_OPCODE(dw0)) {
@@ -238,9 +255,8 @@ static int cs_mi(struct sim_cs *cs, u32 dw0)
 		ret = cs_fetch_rest(cs, total);
 		if (ret)
 			return ret;
-		return cs_store(cs, cs_data_space(cs, dw0 & MI_USE_GGTT),
-				cs_addr(cmd[1], cmd[2], 3), &cmd[3],
-				(total - 3) * 4, "MI_STORE_DATA_IMM fault");
+		return cs_mem_write(cs, total, &cmd[3],
+				    "MI_STORE_DATA_IMM fault");
 	case MI_OP_LOAD_REGISTER_IMM:
 		return cs_lri(cs, dw0);
 	case MI_OP_STORE_REGISTER_MEM:
@@ -251,10 +267,7 @@ static int cs_mi(struct sim_cs *cs, u32 dw0)
 		if (ret)
 			return ret;
 		val = sim_gpu_reg_read_locked(cs->g, cmd[1] & 0x7ffffc);
-		addr = cs_addr(cmd[2], cmd[3], 3);
-		return cs_store(cs,
-				cs_data_space(cs, dw0 & MI_SRM_LRM_GLOBAL_GTT),
-				addr, &val, 4, "MI_STORE_REGISTER_MEM fault");
+		return cs_mem_write(cs, 4, &val, "MI_STORE_REGISTER_MEM fault");
 	case MI_OP_FLUSH_DW:
 		return cs_flush_dw(cs, dw0);
 	default:
@@ -266,40 +279,19 @@ static int cs_pipe_control(struct sim_cs *cs, u32 total)
 {
 	u32 *cmd = cs->e->cmd;
 	u32 flags = cmd[1], op = flags & PIPE_CONTROL_POST_SYNC_OP_MASK;
-	enum sim_space space;
-	u64 addr, data = 0;
-	u32 len = 8;
+	u64 data = 0;
 
 	if (flags & PIPE_CONTROL_NOTIFY)
 		cs->e->user_irq = true;
-	if (!op)
-		return 0;
-	if (total < 5)
-		return cs_fail(cs, -EINVAL,
-			       "PIPE_CONTROL post-sync without data");
-	if (op == PIPE_CONTROL_WRITE_IMMEDIATE) {
+	if (op == PIPE_CONTROL_WRITE_IMMEDIATE && total >= 5) {
 		data = cmd[4];
 		if (total >= 6)
 			data |= (u64)cmd[5] << 32;
-		else
-			len = 4;
 	} else if (op == PIPE_CONTROL_WRITE_TIMESTAMP) {
 		data = cs->e->ticks;
 	} /* else depth count: no 3D pipeline ran, so 0 */
-	/*
-	 * A qword write goes to the qword the address is in (address bits
-	 * [2:0] ignored), a dword write to its dword: exactly what the
-	 * scanner approves (cmd_parser.c).  Writing 8 bytes from a dword
-	 * address put 4 of them past the partition's end.
-	 */
-	addr = cs_addr(cmd[2], cmd[3], len == 8 ? 7 : 3);
-	space = cs_data_space(cs, flags & PIPE_CONTROL_GLOBAL_GTT_IVB);
-	if (flags & PIPE_CONTROL_STORE_DATA_INDEX) {
-		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
-		space = SIM_GGTT;
-	}
-	return cs_store(cs, space, addr, &data, len,
-			"PIPE_CONTROL post-sync write fault");
+	return cs_mem_write(cs, total, &data,
+			    "PIPE_CONTROL post-sync write fault");
 }
 
 static int cs_render(struct sim_cs *cs, u32 dw0)

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Where a Gen9 command writes memory: decoded once, here, for both sides
+ * of the isolation boundary.  The GVT core's command scanner approves the
+ * range (core/cmd_parser.c) and the software GPU's command streamer writes
+ * it (gpu/sim/sim_cs.c) from the same description, so the range approved
+ * is the range touched by construction, not by two decoders agreeing.
+ *
+ * Covered: the post-sync and store commands (MI_STORE_DATA_IMM,
+ * MI_STORE_REGISTER_MEM, MI_FLUSH_DW, PIPE_CONTROL).  Blits have rows and
+ * pitches and are checked by tests/integration/test_hostile.c instead.
+ *
+ * Addresses: the command's address dwords with the low bits the command
+ * ignores cleared: a qword write goes to the qword the address is in, a
+ * dword write to its dword (i915 always aligns them; hardware ignores the
+ * bits).  Graphics addresses are 48-bit.
+ */
+#ifndef XENGT_GEN9_MEM_H
+#define XENGT_GEN9_MEM_H
+
+#include "os.h"
+#include "gen9.h"
+
+struct gen9_mem_write {
+	u64 addr; /* first byte written */
+	u32 len; /* bytes written; 0: this command writes no memory */
+	bool ggtt; /* the command asks for the GGTT (honoured if privileged) */
+	bool store_index; /* addr is an offset in the engine's status page */
+};
+
+static inline u64 gen9_mem_addr(u32 lo, u32 hi, u32 len)
+{
+	return (lo & ~(len == 8 ? 7U : 3U)) | (u64)(hi & 0xffff) << 32;
+}
+
+/*
+ * The memory write of the command @d of @n dwords (its decoded length;
+ * d[0..n) all present).  Returns 0 with *w set (len 0 for none), or
+ * -EINVAL for a form neither side models (a bad length, an unknown
+ * post-sync operation): the scanner refuses it, the GPU faults on it.
+ */
+static inline int gen9_mem_write_of(const u32 *d, u32 n,
+				    struct gen9_mem_write *w)
+{
+	u32 op;
+
+	*w = (struct gen9_mem_write){ 0 };
+	if ((d[0] & PIPE_CONTROL_OPCODE_MASK) == PIPE_CONTROL_OPCODE &&
+	    d[0] >> INSTR_CLIENT_SHIFT == INSTR_RC_CLIENT) {
+		if (n < 2)
+			return -EINVAL;
+		op = d[1] & PIPE_CONTROL_POST_SYNC_OP_MASK;
+		if (!op)
+			return 0;
+		if (n < 5)
+			return -EINVAL; /* a post-sync op without its data */
+		/* Immediate data is a qword when both data dwords are there. */
+		w->len = op == PIPE_CONTROL_WRITE_IMMEDIATE && n < 6 ? 4 : 8;
+		w->addr = gen9_mem_addr(d[2], d[3], w->len);
+		w->ggtt = d[1] & PIPE_CONTROL_GLOBAL_GTT_IVB;
+		w->store_index = d[1] & PIPE_CONTROL_STORE_DATA_INDEX;
+		return 0;
+	}
+	if (d[0] >> INSTR_CLIENT_SHIFT != INSTR_MI_CLIENT)
+		return 0;
+	switch (MI_OPCODE(d[0])) {
+	case MI_OP_STORE_DATA_IMM:
+		if (n < 4)
+			return -EINVAL;
+		w->len = (n - 3) * 4;
+		w->addr = gen9_mem_addr(d[1], d[2], w->len == 8 ? 8 : 4);
+		w->ggtt = d[0] & MI_USE_GGTT;
+		return 0;
+	case MI_OP_STORE_REGISTER_MEM:
+		if (n != 4)
+			return -EINVAL;
+		w->len = 4;
+		w->addr = gen9_mem_addr(d[2], d[3], 4);
+		w->ggtt = d[0] & MI_SRM_LRM_GLOBAL_GTT;
+		return 0;
+	case MI_OP_FLUSH_DW:
+		if (n < 4)
+			return -EINVAL;
+		op = d[0] & MI_FLUSH_DW_OP_MASK;
+		if (!op)
+			return 0;
+		if (op != MI_FLUSH_DW_OP_STOREDW)
+			return -EINVAL;
+		w->len = n >= 5 ? 8 : 4;
+		/* The low bits of the address dword are flags: qword aligned. */
+		w->addr = gen9_mem_addr(d[1], d[2], 8);
+		w->ggtt = d[1] & MI_FLUSH_DW_USE_GTT;
+		w->store_index = d[0] & MI_FLUSH_DW_STORE_INDEX;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+#endif /* XENGT_GEN9_MEM_H */
