@@ -575,7 +575,6 @@ static const struct hv_ops xkvm_ops = {
 	.inject_msi = xkvm_inject_msi,
 };
 
-
 /* ---- what the decoder reaches (ioreq-decode.h) ------------------------------ */
 
 static u32 tgt_cfg_read(void *dev, u32 reg, u32 size)
