@@ -367,20 +367,23 @@ static int cmd_lri(struct cmd_scanner *sc, const struct cmd_frame *f, u32 len)
 	return 0;
 }
 
-/* Check one blit surface: rows [y1, y2) of [x1, x2) pixels. */
-static int cmd_blit_surface(struct cmd_scanner *sc, const char *what, u64 base,
-			    u32 pitch_dw, u32 bpp, u32 x1, u32 y1, u32 w, u32 h)
+/*
+ * Check one surface of blit @b: each of its h rows, w * bpp bytes at
+ * gen9_blit_row(), the very addresses the GPU uses (gen9_mem.h).
+ */
+static int cmd_blit_surface(struct cmd_scanner *sc, const char *what,
+			    const struct gen9_blit *b,
+			    const struct gen9_blit_surface *s)
 {
-	/* A signed 16-bit field. */
-	s32 pitch = (s32)(pitch_dw << 16) >> 16;
-	u64 row_bytes = (u64)w * bpp, last_page = ~0ULL, y;
+	u64 row_bytes = (u64)b->w * b->bpp, last_page = ~0ULL;
+	u32 y;
 
-	if (pitch < 0)
+	if (s->pitch < 0)
 		return cmd_reject(sc, "blit %s with negative pitch", what);
-	if ((u64)pitch >= row_bytes || h == 1) {
+	if ((u64)s->pitch >= row_bytes || b->h == 1) {
 		/* Rows are disjoint: check each row's pages once. */
-		for (y = y1; y < (u64)y1 + h; y++) {
-			u64 start = base + y * pitch + (u64)x1 * bpp;
+		for (y = 0; y < b->h; y++) {
+			u64 start = gen9_blit_row(b, s, y);
 			u64 end = start + row_bytes;
 			u64 p = start & ~(XENGT_PAGE_SIZE - 1);
 
@@ -395,44 +398,39 @@ static int cmd_blit_surface(struct cmd_scanner *sc, const char *what, u64 base,
 		return 0;
 	}
 	/* Overlapping rows: the whole span. */
-	if (!cmd_range_ok(sc, false, base + (u64)y1 * pitch + (u64)x1 * bpp,
-			  (u64)(h - 1) * pitch + row_bytes))
+	if (!cmd_range_ok(sc, false, gen9_blit_row(b, s, 0),
+			  (u64)(b->h - 1) * (u64)s->pitch + row_bytes))
 		goto bad;
 	return 0;
 bad:
 	return cmd_reject(sc, "blit %s at 0x%llx outside the vGPU's memory",
-			  what, base);
+			  what, s->base);
 }
 
 static int cmd_blit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 		    u32 len)
 {
-	static const u32 bpp_of[4] = { 1, 2, 2, 4 };
-	u32 d[XY_SRC_COPY_BLT_LEN], i, bpp, x1, y1, x2, y2;
-	bool copy = BLT_OPCODE(hdr) == BLT_OP_XY_SRC_COPY;
+	u32 d[XY_SRC_COPY_BLT_LEN] = { hdr }, i;
+	struct gen9_blit b;
 	int ret;
 
-	if (len != (copy ? XY_SRC_COPY_BLT_LEN : XY_COLOR_BLT_LEN))
+	if (len != XY_SRC_COPY_BLT_LEN && len != XY_COLOR_BLT_LEN)
 		return cmd_reject(sc, "blit 0x%08x with bad length %u", hdr,
 				  len);
-	if (hdr & (XY_DST_TILED | (copy ? XY_SRC_TILED : 0)))
-		return cmd_reject(sc, "tiled blit 0x%08x not supported", hdr);
 	for (i = 1; i < len; i++)
 		if (cmd_dw(sc, f, i, &d[i]))
 			return -ERANGE;
-	bpp = bpp_of[(d[1] & BR13_DEPTH_MASK) >> BR13_DEPTH_SHIFT];
-	x1 = d[2] & 0xffff;
-	y1 = d[2] >> 16;
-	x2 = d[3] & 0xffff;
-	y2 = d[3] >> 16;
-	if (x2 <= x1 || y2 <= y1)
+	if (gen9_blit_of(d, len, &b))
+		return cmd_reject(sc, "blit 0x%08x with bad length %u", hdr,
+				  len);
+	if (hdr & (XY_DST_TILED | (b.copy ? XY_SRC_TILED : 0)))
+		return cmd_reject(sc, "tiled blit 0x%08x not supported", hdr);
+	if (!b.w || !b.h)
 		return 0; /* empty: nothing is touched */
-	ret = cmd_blit_surface(sc, "destination", cmd_addr(d[4], d[5]), d[1],
-			       bpp, x1, y1, x2 - x1, y2 - y1);
-	if (ret || !copy)
+	ret = cmd_blit_surface(sc, "destination", &b, &b.dst);
+	if (ret || !b.copy)
 		return ret;
-	return cmd_blit_surface(sc, "source", cmd_addr(d[8], d[9]), d[7], bpp,
-				d[6] & 0xffff, d[6] >> 16, x2 - x1, y2 - y1);
+	return cmd_blit_surface(sc, "source", &b, &b.src);
 }
 
 /*

@@ -7,8 +7,9 @@
  * is the range touched by construction, not by two decoders agreeing.
  *
  * Covered: the post-sync and store commands (MI_STORE_DATA_IMM,
- * MI_STORE_REGISTER_MEM, MI_FLUSH_DW, PIPE_CONTROL).  Blits have rows and
- * pitches and are checked by tests/integration/test_hostile.c instead.
+ * MI_STORE_REGISTER_MEM, MI_FLUSH_DW, PIPE_CONTROL) and the geometry of
+ * the two blits (XY_COLOR_BLT, XY_SRC_COPY_BLT): which bytes of which
+ * rows they touch.
  *
  * Addresses: the command's address dwords with the low bits the command
  * ignores cleared: a qword write goes to the qword the address is in, a
@@ -95,6 +96,74 @@ static inline int gen9_mem_write_of(const u32 *d, u32 n,
 	default:
 		return 0;
 	}
+}
+
+/* One surface of a blit: rows of w * bpp bytes, pitch bytes apart. */
+struct gen9_blit_surface {
+	u64 base; /* address of the surface's pixel (0, 0) */
+	s64 pitch; /* signed: a negative pitch walks rows downwards */
+	u32 x1, y1; /* the blit's first pixel in the surface */
+};
+
+struct gen9_blit {
+	bool copy; /* XY_SRC_COPY_BLT: reads src, writes dst */
+	u32 bpp, w, h; /* bytes per pixel; pixels per row; rows */
+	struct gen9_blit_surface dst, src;
+};
+
+static inline u32 gen9_blit_bpp(u32 br13)
+{
+	static const u32 bpp[4] = { 1, 2, 2, 4 }; /* 8, 565, 1555, 8888 */
+
+	return bpp[(br13 & BR13_DEPTH_MASK) >> BR13_DEPTH_SHIFT];
+}
+
+/* BR13/BR11 pitch: a signed 16-bit byte count. */
+static inline s64 gen9_blit_pitch(u32 br)
+{
+	s64 p = br & BR13_PITCH_MASK;
+
+	return p >= 0x8000 ? p - 0x10000 : p;
+}
+
+/*
+ * The geometry of blit @d (@n dwords, all present; the caller checked the
+ * opcode).  -EINVAL for a length the blit cannot have.  An empty blit
+ * (x2 <= x1 or y2 <= y1) has w or h 0 and touches nothing.
+ */
+static inline int gen9_blit_of(const u32 *d, u32 n, struct gen9_blit *b)
+{
+	u32 x2 = d[3] & 0xffff, y2 = d[3] >> 16;
+
+	*b = (struct gen9_blit){ 0 };
+	b->copy = BLT_OPCODE(d[0]) == BLT_OP_XY_SRC_COPY;
+	if (n != (b->copy ? XY_SRC_COPY_BLT_LEN : XY_COLOR_BLT_LEN))
+		return -EINVAL;
+	b->bpp = gen9_blit_bpp(d[1]);
+	b->dst = (struct gen9_blit_surface){
+		.base = d[4] | (u64)(d[5] & 0xffff) << 32,
+		.pitch = gen9_blit_pitch(d[1]),
+		.x1 = d[2] & 0xffff,
+		.y1 = d[2] >> 16,
+	};
+	b->w = x2 > b->dst.x1 ? x2 - b->dst.x1 : 0;
+	b->h = y2 > b->dst.y1 ? y2 - b->dst.y1 : 0;
+	if (b->copy)
+		b->src = (struct gen9_blit_surface){
+			.base = d[8] | (u64)(d[9] & 0xffff) << 32,
+			.pitch = gen9_blit_pitch(d[7]),
+			.x1 = d[6] & 0xffff,
+			.y1 = d[6] >> 16,
+		};
+	return 0;
+}
+
+/* First byte of row @y (0 = the blit's first) of surface @s. */
+static inline u64 gen9_blit_row(const struct gen9_blit *b,
+				const struct gen9_blit_surface *s, u32 y)
+{
+	return s->base + (u64)((s64)(s->y1 + y) * s->pitch) +
+	       (u64)s->x1 * b->bpp;
 }
 
 #endif /* XENGT_GEN9_MEM_H */

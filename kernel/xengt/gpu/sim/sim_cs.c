@@ -315,46 +315,23 @@ static int cs_render(struct sim_cs *cs, u32 dw0)
 	return 0; /* 3D state: not modelled, skipped by its length */
 }
 
-/* BR13/BR11 pitch: a signed 16-bit byte count. */
-static s64 blt_pitch(u32 br)
-{
-	s64 p = br & BR13_PITCH_MASK;
-
-	return p >= 0x8000 ? p - 0x10000 : p;
-}
-
-static u32 blt_bpp(u32 br13)
-{
-	switch (br13 & BR13_DEPTH_MASK) {
-	case BR13_DEPTH_8:
-		return 1;
-	case BR13_DEPTH_32:
-		return 4;
-	default:
-		return 2;
-	}
-}
-
-/* Shared checks of both blits; sets the geometry. */
-static int blt_setup(struct sim_cs *cs, u32 dw0, u32 rop, u32 *bpp, u32 *width,
-		     u32 *height, u64 *bytes)
+/* Shared checks of both blits; the geometry as gen9_mem.h decodes it. */
+static int blt_setup(struct sim_cs *cs, u32 dw0, u32 rop, u32 total,
+		     struct gen9_blit *b, u64 *bytes)
 {
 	u32 *cmd = cs->e->cmd;
-	u32 x1 = cmd[2] & 0xffff, y1 = cmd[2] >> 16;
-	u32 x2 = cmd[3] & 0xffff, y2 = cmd[3] >> 16;
 
 	if (dw0 & (XY_DST_TILED | XY_SRC_TILED))
 		return cs_fail(cs, -EINVAL, "tiled blit not modelled");
 	if ((cmd[1] & BR13_ROP_MASK) != rop)
 		return cs_fail(cs, -EINVAL,
 			       "blit raster operation not modelled");
-	*bpp = blt_bpp(cmd[1]);
-	if (*bpp == 4 && (dw0 & BLT_WRITE_RGBA) != BLT_WRITE_RGBA)
+	if (gen9_blit_of(cmd, total, b))
+		return cs_fail(cs, -EINVAL, "blit length");
+	if (b->bpp == 4 && (dw0 & BLT_WRITE_RGBA) != BLT_WRITE_RGBA)
 		return cs_fail(cs, -EINVAL,
 			       "partial channel write not modelled");
-	*width = x2 > x1 ? x2 - x1 : 0;
-	*height = y2 > y1 ? y2 - y1 : 0;
-	*bytes = (u64)*width * *bpp * *height;
+	*bytes = (u64)b->w * b->bpp * b->h;
 	return 0;
 }
 
@@ -371,22 +348,22 @@ static int cs_color_blt(struct sim_cs *cs, u32 dw0)
 {
 	u32 *cmd = cs->e->cmd;
 	u8 *row = cs->g->blit_row;
-	u32 bpp, w, h, n, i, y;
-	s64 pitch = blt_pitch(cmd[1]);
 	enum sim_space space = cs_data_space(cs, false);
-	u64 bytes, addr;
+	struct gen9_blit b;
+	u32 n, i, y;
+	u64 bytes;
 	int ret;
 
-	ret = blt_setup(cs, dw0, BLT_ROP_PATCOPY, &bpp, &w, &h, &bytes);
+	ret = blt_setup(cs, dw0, BLT_ROP_PATCOPY, XY_COLOR_BLT_LEN, &b, &bytes);
 	if (ret || !bytes)
 		return ret;
 	ret = blt_budget(cs, bytes / SIM_BLT_FILL_BYTES_PER_TICK);
 	if (ret)
 		return ret;
-	n = w * bpp;
-	if (bpp == 1) {
+	n = b.w * b.bpp;
+	if (b.bpp == 1) {
 		os_memset(row, cmd[6] & 0xff, n);
-	} else if (bpp == 2) {
+	} else if (b.bpp == 2) {
 		u16 c = cmd[6] & 0xffff;
 
 		for (i = 0; i < n; i += 2)
@@ -395,10 +372,9 @@ static int cs_color_blt(struct sim_cs *cs, u32 dw0)
 		for (i = 0; i < n; i += 4)
 			os_memcpy(row + i, &cmd[6], 4);
 	}
-	addr = cs_addr(cmd[4], cmd[5], 0) + (u64)((s64)(cmd[2] >> 16) * pitch) +
-	       (u64)(cmd[2] & 0xffff) * bpp;
-	for (y = 0; y < h; y++, addr += (u64)pitch) {
-		ret = cs_store(cs, space, addr, row, n, "XY_COLOR_BLT fault");
+	for (y = 0; y < b.h; y++) {
+		ret = cs_store(cs, space, gen9_blit_row(&b, &b.dst, y), row, n,
+			       "XY_COLOR_BLT fault");
 		if (ret)
 			return ret;
 	}
@@ -407,35 +383,28 @@ static int cs_color_blt(struct sim_cs *cs, u32 dw0)
 
 static int cs_src_copy_blt(struct sim_cs *cs, u32 dw0)
 {
-	u32 *cmd = cs->e->cmd;
 	u8 *row = cs->g->blit_row;
-	u32 bpp, w, h, n, y;
-	s64 dpitch = blt_pitch(cmd[1]);
-	s64 spitch = blt_pitch(cmd[7]);
 	enum sim_space space = cs_data_space(cs, false);
+	struct gen9_blit b;
+	u32 n, i, y;
+	bool down;
 	u64 bytes, dst, src;
-	s64 step_d = dpitch, step_s = spitch;
 	int ret;
 
-	ret = blt_setup(cs, dw0, BLT_ROP_SRCCOPY, &bpp, &w, &h, &bytes);
+	ret = blt_setup(cs, dw0, BLT_ROP_SRCCOPY, XY_SRC_COPY_BLT_LEN, &b,
+			&bytes);
 	if (ret || !bytes)
 		return ret;
 	ret = blt_budget(cs, bytes / SIM_BLT_COPY_BYTES_PER_TICK);
 	if (ret)
 		return ret;
-	n = w * bpp;
-	dst = cs_addr(cmd[4], cmd[5], 0) + (u64)((s64)(cmd[2] >> 16) * dpitch) +
-	      (u64)(cmd[2] & 0xffff) * bpp;
-	src = cs_addr(cmd[8], cmd[9], 0) + (u64)((s64)(cmd[6] >> 16) * spitch) +
-	      (u64)(cmd[6] & 0xffff) * bpp;
+	n = b.w * b.bpp;
 	/* Overlapping copies: walk rows away from the destination. */
-	if (dst > src) {
-		dst += (u64)((s64)(h - 1) * dpitch);
-		src += (u64)((s64)(h - 1) * spitch);
-		step_d = -dpitch;
-		step_s = -spitch;
-	}
-	for (y = 0; y < h; y++) {
+	down = gen9_blit_row(&b, &b.dst, 0) > gen9_blit_row(&b, &b.src, 0);
+	for (i = 0; i < b.h; i++) {
+		y = down ? b.h - 1 - i : i;
+		dst = gen9_blit_row(&b, &b.dst, y);
+		src = gen9_blit_row(&b, &b.src, y);
 		ret = sim_as_read(&cs->e->as, space, src, row, n);
 		if (ret)
 			return sim_engine_fail(cs->e, ret,
@@ -445,8 +414,6 @@ static int cs_src_copy_blt(struct sim_cs *cs, u32 dw0)
 			       "XY_SRC_COPY_BLT destination fault");
 		if (ret)
 			return ret;
-		dst += (u64)step_d;
-		src += (u64)step_s;
 	}
 	return 0;
 }
