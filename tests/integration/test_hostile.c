@@ -251,69 +251,111 @@ static u32 edge_cmd(enum edge_kind k, u64 at, u32 *c, u32 *engine)
 	}
 }
 
+/* Map GGTT page @gm of guest @g to a scratch page unless wl mapped it. */
+static void map_unless_used(struct wl_guest *g, u64 gm)
+{
+	if (gm >= g->v->low_gm_base && gm < g->next_gm)
+		return; /* a context, ring or status page of its own */
+	fx_wr64(g->v, VGPU_GGTT_OFFSET + (gm >> 12) * 8, wl_page(g) | 1);
+}
+
+/* The guest whose graphics memory holds page @gm, or NULL. */
+static struct wl_guest *owner_of(struct hs *h, u64 gm)
+{
+	u32 i;
+
+	for (i = 0; i < 3; i++) {
+		struct vgpu *v = h->g[i].v;
+
+		if ((gm >= v->low_gm_base &&
+		     gm < v->low_gm_base + v->low_gm_size) ||
+		    (gm >= v->high_gm_base &&
+		     gm < v->high_gm_base + v->high_gm_size))
+			return &h->g[i];
+	}
+	return NULL;
+}
+
+/*
+ * Every command of edge_cmd() at every byte from 16 inside to 4 outside
+ * the partition edge @edge of attacker @a (@end: the edge ends its range,
+ * else starts it), with the pages on both sides mapped: each is refused
+ * or runs without a foreign access.  Counts the two outcomes.
+ */
+static void sweep_edge(struct hs *h, struct wl_guest *a, u64 edge, bool end,
+		       const char *where, u32 *runs, u32 *refusals)
+{
+	u64 inside = end ? edge - 4096 : edge,
+	    outside = end ? edge : edge - 4096;
+	struct wl_guest *n = owner_of(h, outside);
+	u32 k, cmd[6], engine, len;
+	s32 d;
+
+	if (!n || n == a)
+		return; /* nobody's partition beside this edge */
+	map_unless_used(n, outside);
+	for (k = 0; k < EDGE_KINDS; k++) {
+		for (d = -16; d <= 16; d++) {
+			u64 at = edge + (u64)(s64)d, foreign;
+
+			if (end ? d > 4 : d < -4)
+				continue;
+			vgpu_reset(a->v);
+			wl_reinit(a);
+			map_unless_used(a, inside);
+			foreign = wl_foreign(h->w);
+			len = edge_cmd(k, at, cmd, &engine);
+			wl_emit(a, engine, cmd, len);
+			wl_submit(a, engine);
+			if (wl_foreign(h->w) != foreign)
+				fail_msg(
+					"%s at %s %+d: the GPU wrote outside the approved range",
+					edge_name[k], where, d);
+			if (a->v->failsafe)
+				(*refusals)++;
+			else
+				(*runs)++;
+		}
+	}
+	vgpu_reset(a->v);
+	wl_reinit(a);
+}
+
 /*
  * The range the scanner approves is the range the GPU touches: every
- * command with a memory effect, at every byte offset from 16 before to 4
- * after the end of the attacker's low and high graphics memory (each
- * followed by a neighbour's mapped page), is either refused or runs
- * without one foreign access.
+ * command with a memory effect, at every byte near both edges of the low
+ * and high graphics memory of an attacker at the lowest, the middle and
+ * the highest partition (wherever a neighbour's partition is adjacent),
+ * is either refused or runs without one foreign access.
  */
 static void test_edges_every_alignment(void **state)
 {
 	struct hs *h = *state;
-	struct wl_guest *a = &h->g[0];
-	u64 ends[2] = { a->v->low_gm_base + a->v->low_gm_size,
-			a->v->high_gm_base + a->v->high_gm_size };
-	u64 gpa = wl_page(a);
-	u32 e, i, k, cmd[6], engine, n, runs = 0, refusals = 0;
-	s32 d;
+	u32 i, runs = 0, refusals = 0, edges = 0;
 
 	victims(h);
-	for (e = 0; e < 2; e++) {
-		bool neighbour = false;
+	for (i = 0; i < 3; i++) {
+		struct wl_guest *a = &h->g[i];
+		struct vgpu *v = a->v;
+		u32 before = runs + refusals;
 
-		for (i = 1; i < 3; i++) {
-			struct vgpu *v = h->g[i].v;
-			u64 base = e ? v->high_gm_base : v->low_gm_base;
-
-			if (base != ends[e])
-				continue;
-			neighbour = true;
-			fx_wr64(v, VGPU_GGTT_OFFSET + (base >> 12) * 8,
-				wl_page(&h->g[i]) | 1);
-		}
-		assert_true(neighbour);
-		for (k = 0; k < EDGE_KINDS; k++) {
-			for (d = -16; d <= 4; d++) {
-				u64 at = ends[e] + (u64)(s64)d, foreign;
-
-				vgpu_reset(a->v);
-				wl_reinit(a);
-				fx_wr64(a->v,
-					VGPU_GGTT_OFFSET +
-						((ends[e] >> 12) - 1) * 8,
-					gpa | 1);
-				foreign = wl_foreign(h->w);
-				n = edge_cmd(k, at, cmd, &engine);
-				wl_emit(a, engine, cmd, n);
-				wl_submit(a, engine);
-				if (wl_foreign(h->w) != foreign)
-					fail_msg(
-						"%s at %s GM end %+d: the GPU wrote outside the approved range",
-						edge_name[k],
-						e ? "high" : "low", d);
-				if (a->v->failsafe)
-					refusals++;
-				else
-					runs++;
-			}
-		}
+		sweep_edge(h, a, v->low_gm_base, false, "low GM start", &runs,
+			   &refusals);
+		sweep_edge(h, a, v->low_gm_base + v->low_gm_size, true,
+			   "low GM end", &runs, &refusals);
+		sweep_edge(h, a, v->high_gm_base, false, "high GM start", &runs,
+			   &refusals);
+		sweep_edge(h, a, v->high_gm_base + v->high_gm_size, true,
+			   "high GM end", &runs, &refusals);
+		edges += (runs + refusals - before) / (EDGE_KINDS * 21);
 	}
-	/* Both outcomes occurred: inside runs, past the end is refused. */
+	/* Every attacker had a neighbour; both outcomes occurred. */
+	assert_true(edges >= 4);
 	assert_true(runs > 0);
 	assert_true(refusals > 0);
-	vgpu_reset(a->v);
-	victims(h);
+	for (i = 0; i < 3; i++)
+		victim_work(h, i);
+	assert_int_equal(wl_foreign(h->w), 0);
 }
 
 static void test_lri_not_whitelisted(void **state)
