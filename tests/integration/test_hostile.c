@@ -358,6 +358,82 @@ static void test_edges_every_alignment(void **state)
 	assert_int_equal(wl_foreign(h->w), 0);
 }
 
+#define BLIT_EDGE_VA 0x500000000ULL /* two mapped pages, then nothing */
+
+/*
+ * Blits through the PPGTT near the end of what the guest mapped: fills
+ * and copies (as destination and as source), one row and several rows a
+ * page apart, ending anywhere from 16 bytes before to 4 after the last
+ * mapped byte.  Each is refused or runs without a single GPU fault: a
+ * fault after approval would be the GPU touching a page the scanner did
+ * not approve (the shadow PPGTT maps only the guest's own frames, so the
+ * PPGTT variant of the mismatch shows as a fault, not a foreign write).
+ */
+static void test_blit_edges_ppgtt(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u64 end = BLIT_EDGE_VA + 2 * 4096, faults;
+	u32 cmd[XY_SRC_COPY_BLT_LEN], rows, kind, runs = 0, refusals = 0;
+	s32 d;
+
+	wl_ppgtt_map(a, BLIT_EDGE_VA, wl_page(a));
+	wl_ppgtt_map(a, BLIT_EDGE_VA + 4096, wl_page(a));
+	victims(h);
+	for (kind = 0; kind < 3; kind++) {
+		for (rows = 1; rows <= 2; rows++) {
+			for (d = -16; d <= 4; d++) {
+				/* 2 pixels of 4 bytes; the last row ends at end + d. */
+				u64 last = end + (u64)(s64)d - 8;
+				u64 base = last - (u64)(rows - 1) * 4096;
+				u64 far = BLIT_EDGE_VA; /* the other surface */
+				bool copy = kind != 0;
+				u64 dst = kind == 2 ? far : base;
+				u64 src = kind == 2 ? base : far;
+
+				vgpu_reset(a->v);
+				wl_reinit(a);
+				cmd[0] = (copy ? XY_SRC_COPY_BLT_CMD :
+						 XY_COLOR_BLT_CMD) |
+					 BLT_WRITE_RGBA |
+					 ((copy ? XY_SRC_COPY_BLT_LEN :
+						  XY_COLOR_BLT_LEN) -
+					  2);
+				cmd[1] = BR13_DEPTH_32 | 4096 |
+					 (copy ? BLT_ROP_SRCCOPY :
+						 BLT_ROP_PATCOPY);
+				cmd[2] = 0;
+				cmd[3] = rows << 16 | 2;
+				cmd[4] = (u32)dst;
+				cmd[5] = (u32)(dst >> 32);
+				cmd[6] = copy ? 0 : 0x0badb1d0;
+				cmd[7] = 4096;
+				cmd[8] = (u32)src;
+				cmd[9] = (u32)(src >> 32);
+				faults = h->w->gpu.stats.faults;
+				wl_emit(a, XENGT_BCS, cmd,
+					copy ? XY_SRC_COPY_BLT_LEN :
+					       XY_COLOR_BLT_LEN);
+				wl_submit(a, XENGT_BCS);
+				if (!a->v->failsafe &&
+				    h->w->gpu.stats.faults != faults)
+					fail_msg(
+						"blit kind %u, %u rows, end %+d: approved, then the GPU faulted",
+						kind, rows, d);
+				if (a->v->failsafe)
+					refusals++;
+				else
+					runs++;
+			}
+		}
+	}
+	assert_true(runs > 0);
+	assert_true(refusals > 0);
+	vgpu_reset(a->v);
+	wl_reinit(a);
+	victims(h);
+}
+
 static void test_lri_not_whitelisted(void **state)
 {
 	struct hs *h = *state;
@@ -682,6 +758,8 @@ int main(void)
 			test_post_sync_qword_at_partition_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edges_every_alignment,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blit_edges_ppgtt, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_lri_not_whitelisted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_endless_chain, setup,
