@@ -24,7 +24,9 @@ static u8 *dm_bus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 		if (page)
 			*owner = b->domid;
 	} else if (pfn - XEN_DM_HOST_PFN_BASE < DM_BUS_HOST_PAGES) {
+		os_mutex_lock(&b->lock);
 		page = b->host_pages[pfn - XEN_DM_HOST_PFN_BASE];
+		os_mutex_unlock(&b->lock);
 		if (page)
 			*owner = SIM_OWNER_HOST;
 	}
@@ -34,18 +36,23 @@ static u8 *dm_bus_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 static u8 *dm_bus_alloc_host_frame(struct sim_bus *bus, u64 *pfn)
 {
 	struct dm_bus *b = to_dm_bus(bus);
+	u8 *page = calloc(1, XENGT_PAGE_SIZE);
 	u32 i;
 
+	if (!page)
+		return NULL;
+	os_mutex_lock(&b->lock);
 	for (i = 0; i < DM_BUS_HOST_PAGES; i++) {
 		if (b->host_pages[i])
 			continue;
-		b->host_pages[i] = calloc(1, XENGT_PAGE_SIZE);
-		if (!b->host_pages[i])
-			return NULL;
+		b->host_pages[i] = page;
 		b->nr_host_pages++;
+		os_mutex_unlock(&b->lock);
 		*pfn = XEN_DM_HOST_PFN_BASE + i;
-		return b->host_pages[i];
+		return page;
 	}
+	os_mutex_unlock(&b->lock);
+	free(page);
 	return NULL;
 }
 
@@ -53,13 +60,17 @@ static void dm_bus_free_host_frame(struct sim_bus *bus, u64 pfn)
 {
 	struct dm_bus *b = to_dm_bus(bus);
 	u64 i = pfn - XEN_DM_HOST_PFN_BASE;
+	u8 *page;
 
-	if (pfn < XEN_DM_HOST_PFN_BASE || i >= DM_BUS_HOST_PAGES ||
-	    !b->host_pages[i])
+	if (pfn < XEN_DM_HOST_PFN_BASE || i >= DM_BUS_HOST_PAGES)
 		return;
-	free(b->host_pages[i]);
+	os_mutex_lock(&b->lock);
+	page = b->host_pages[i];
 	b->host_pages[i] = NULL;
-	b->nr_host_pages--;
+	if (page)
+		b->nr_host_pages--;
+	os_mutex_unlock(&b->lock);
+	free(page);
 }
 
 static const struct sim_bus_ops dm_bus_ops = {
@@ -75,6 +86,7 @@ void dm_bus_init(struct dm_bus *b, struct xen_vm *vm)
 		.mem = vm->mem,
 		.domid = vm->base.domid,
 	};
+	os_mutex_init(&b->lock);
 }
 
 u32 dm_bus_fini(struct dm_bus *b)
@@ -84,5 +96,6 @@ u32 dm_bus_fini(struct dm_bus *b)
 	for (i = 0; i < DM_BUS_HOST_PAGES; i++)
 		free(b->host_pages[i]);
 	b->nr_host_pages = 0;
+	os_mutex_destroy(&b->lock);
 	return leaked;
 }

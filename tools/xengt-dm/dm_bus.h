@@ -11,9 +11,10 @@
  * knows nothing of this: it only translates guest frames.  The in-kernel
  * path has real machine frames instead (kernel/xengt/kbus.c).
  *
- * One domain per bus, used from the device model's threads: the software
- * GPU serialises its own accesses; host pages are allocated and freed by
- * the core under its own locks.
+ * One domain per bus.  Host pages are allocated on the trapping thread
+ * (shadow copies, tables) and freed on the dispatchers' (completions), at
+ * the same time: the page table is under the bus's lock.  frame() takes
+ * it too (a completion may free a page the other engine's run looks up).
  */
 #ifndef XENGT_DM_BUS_H
 #define XENGT_DM_BUS_H
@@ -27,6 +28,7 @@ struct dm_bus {
 	struct sim_bus bus; /* what sim_gpu_init() takes */
 	struct guestmem *mem;
 	u16 domid;
+	struct os_mutex lock; /* host_pages, nr_host_pages */
 	u8 *host_pages[DM_BUS_HOST_PAGES];
 	u32 nr_host_pages;
 };
