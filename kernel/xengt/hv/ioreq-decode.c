@@ -103,7 +103,8 @@ static void handle_move(struct ioreq_decoder *d, struct xengt_ioreq *req)
 	u32 i;
 	u64 tmp;
 
-	if (req->size == 0 || req->size > 8 || req->count == 0) {
+	if (req->size == 0 || req->size > 8 || req->count == 0 ||
+	    req->count > IOREQ_MAX_REPS) {
 		d->stats.bad++;
 		if (req->dir == XENGT_IOREQ_READ && !req->data_is_ptr)
 			req->data = ~0ULL;

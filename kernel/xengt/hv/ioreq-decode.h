@@ -17,6 +17,14 @@
 #include "ioreq-abi.h"
 
 #define IOREQ_CF8_PORT 0xcf8
+/*
+ * Most repetitions one ioreq may ask for.  Xen clips the reps of an
+ * emulated string instruction to 4096 (x86/hvm/emulate.c, so that reps
+ * times size cannot overflow), so more is a corrupt request: without this
+ * bound one ioreq made the server loop for up to 2^32 accesses while its
+ * vCPU, and the device model's loop, waited (found by fuzz_ioreq).
+ */
+#define IOREQ_MAX_REPS 4096U
 
 struct ioreq_stats {
 	u64 cfg_read, cfg_write; /* IOREQ_TYPE_PCI_CONFIG */
