@@ -235,7 +235,6 @@ void regs_vgpu_init(struct vgpu *vgpu)
 {
 	u32 i, off;
 
-	os_memset(vgpu->vreg, 0, VGPU_MMIO_SIZE);
 	for (i = 0; i < xengt_array_size(reg_table); i++) {
 		const struct vgpu_reg *r = &reg_table[i];
 

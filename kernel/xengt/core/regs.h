@@ -36,7 +36,12 @@ struct vgpu_reg {
 
 /* Descriptor covering @offset, or NULL.  O(log n), no locks. */
 const struct vgpu_reg *regs_lookup(u32 offset);
-/* Load every register's power-on value into the vreg file. */
+/*
+ * Load every register's power-on value into the vreg file, which must be
+ * all zeroes (fresh from os_vzalloc(), or cleared by vgpu_reset()): a
+ * second pass over its 2 MiB on create touched every page of it, the
+ * largest cost of creating a vGPU.
+ */
 void regs_vgpu_init(struct vgpu *vgpu);
 /* For tests: the table, sorted by offset. */
 const struct vgpu_reg *regs_table(u32 *count);

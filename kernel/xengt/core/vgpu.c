@@ -334,6 +334,7 @@ void vgpu_reset(struct vgpu *vgpu)
 	u32 dropped = vgpu_stop_work_locked(vgpu), e;
 
 	execlist_vgpu_reset(vgpu);
+	os_memset(vgpu->vreg, 0, VGPU_MMIO_SIZE);
 	regs_vgpu_init(vgpu);
 	ggtt_vgpu_reset(vgpu);
 	fence_vgpu_clear(vgpu);
