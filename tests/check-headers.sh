@@ -3,7 +3,8 @@
 # The layering, checked (DESIGN.md): the core includes no OS, libc or Xen
 # header; nothing outside the core includes a private core header (only
 # include/xengt/xengt.h and the backend contracts core/gpu.h, core/hv.h);
-# the core's own white-box tests (tests/unit, tests/integration) excepted;
+# the core's own white-box tests (tests/unit, tests/integration, tests/fuzz)
+# excepted;
 # no hypervisor backend implements the software GPU's memory bus.
 set -eu
 top=${XENGT_SRCDIR:?}
@@ -21,7 +22,7 @@ private=$(cd "$k/core" && ls *.h | grep -vxE 'gpu\.h|hv\.h')
 pattern=$(printf '%s\n' $private | sed 's/\./\\./' | paste -sd'|')
 outside=$(find "$k" "$top/tools" "$top/guest" "$top/tests" \
 	\( -path "$k/core" -o -path "$top/tests/unit" -o \
-	-path "$top/tests/integration" \) -prune -o \
+	-path "$top/tests/integration" -o -path "$top/tests/fuzz" \) -prune -o \
 	-type f \( -name '*.c' -o -name '*.h' \) -print)
 # A quoted include resolves next to the including file first: a header of
 # the same name there (the guest's own ppgtt.h) is not the core's.

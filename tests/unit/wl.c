@@ -8,7 +8,16 @@
 
 #include "wl.h"
 
+/*
+ * Guest RAM below this is the guest "kernel"'s; the fixture's objects go
+ * above (a quarter of RAM in small VMs, as the fuzzers make).
+ */
 #define WL_FIRST_GPA 0x800000ULL
+
+static u64 wl_ram_size(const struct wl_guest *g)
+{
+	return g->wv->vm->nr_pages << XENGT_PAGE_SHIFT;
+}
 
 u32 *wl_ram32(struct wl_guest *g, u64 gpa)
 {
@@ -20,7 +29,7 @@ u64 wl_page(struct wl_guest *g)
 	u64 gpa = g->next_gpa;
 
 	g->next_gpa += XENGT_PAGE_SIZE;
-	if (g->next_gpa > WORLD_VM_RAM)
+	if (g->next_gpa > wl_ram_size(g))
 		abort();
 	memset(sim_vm_ram(g->wv->vm, gpa), 0, XENGT_PAGE_SIZE);
 	return gpa;
@@ -144,7 +153,8 @@ void wl_init(struct wl_guest *g, struct world *w, u32 i)
 	g->w = w;
 	g->wv = &w->vms[i];
 	g->v = w->vms[i].vgpu;
-	g->next_gpa = WL_FIRST_GPA;
+	g->next_gpa = wl_ram_size(g) > 2 * WL_FIRST_GPA ? WL_FIRST_GPA :
+							  wl_ram_size(g) / 4;
 	g->next_gm = g->v->low_gm_base;
 	sim_gpu_set_tag_owner(&w->gpu, g->v->id, g->wv->vm->base.domid);
 	g->pml4_gpa = wl_page(g);

@@ -57,20 +57,31 @@ void world_fini(struct world *w)
 
 int world_add_vm(struct world *w, const char *type)
 {
-	struct world_vm *v;
 	struct xengt_vgpu_params p = { 0 };
 	int ret;
 
-	if (w->nr_vms >= WORLD_MAX_VMS)
-		return -ENOSPC;
-	v = &w->vms[w->nr_vms];
-	memset(v, 0, sizeof(*v));
 	ret = xengt_vgpu_params_from_type(&p, type);
 	if (ret) {
 		fprintf(stderr, "xengt-sim: unknown vGPU type '%s'\n", type);
 		return ret;
 	}
-	ret = sim_vm_create(&w->machine, w->nr_vms + 1, WORLD_VM_RAM, &v->vm);
+	return world_add_vm_params(w, &p, WORLD_VM_RAM);
+}
+
+int world_add_vm_params(struct world *w, const struct xengt_vgpu_params *params,
+			u64 ram_bytes)
+{
+	struct xengt_vgpu_params p = *params;
+	struct world_vm *v;
+	int ret;
+
+	if (w->nr_vms >= WORLD_MAX_VMS)
+		return -ENOSPC;
+	if (ram_bytes > WORLD_VM_RAM)
+		return -EINVAL;
+	v = &w->vms[w->nr_vms];
+	memset(v, 0, sizeof(*v));
+	ret = sim_vm_create(&w->machine, w->nr_vms + 1, ram_bytes, &v->vm);
 	if (ret)
 		return ret;
 	p.domid = w->nr_vms + 1;

@@ -73,6 +73,12 @@ int world_init(struct world *w, u32 max_vms);
 void world_fini(struct world *w);
 /* A VM (domid = index + 1) with a vGPU of @type; message on failure. */
 int world_add_vm(struct world *w, const char *type);
+/*
+ * The same with explicit vGPU parameters (domid ignored) and @ram_bytes
+ * of guest RAM (at most WORLD_VM_RAM: world_init() sized the machine).
+ */
+int world_add_vm_params(struct world *w, const struct xengt_vgpu_params *params,
+			u64 ram_bytes);
 /* Item @i (cycled) of the comma-separated @list, into @out. */
 void world_list_item(const char *list, u32 i, char *out, size_t len);
 /* Guest I/O accessors bound to a simulated VM. */
