@@ -54,11 +54,14 @@ void wl_pt_write(struct wl_guest *g, u64 gpa, u64 val)
 	sim_vm_mmio_write(g->wv->vm, gpa, 8, val);
 }
 
+/* A table entry; a table outside guest RAM (a fuzzer's) reads as empty. */
 static u64 wl_pt_read(struct wl_guest *g, u64 gpa)
 {
-	u64 v;
+	const u8 *p = sim_vm_ram(g->wv->vm, gpa);
+	u64 v = 0;
 
-	memcpy(&v, sim_vm_ram(g->wv->vm, gpa), 8);
+	if (p)
+		memcpy(&v, p, 8);
 	return v;
 }
 
