@@ -227,6 +227,24 @@ static void test_cf8_latch_bytewise(void **state)
 	assert_int_equal(r.data, 0xffff); /* straddles the latch: refused */
 }
 
+/*
+ * A port so high that port + size wraps: refused, not shifted by 2^64 -
+ * 0xcf8 bits (UBSan; found by fuzz_ioreq).
+ */
+static void test_cf8_port_wraps(void **state)
+{
+	struct t *t = *state;
+	struct xengt_ioreq r = rq(XENGT_IOREQ_TYPE_PIO, XENGT_IOREQ_WRITE,
+				  ~0ULL - 1, 4, 0x80001000);
+
+	ioreq_decode(&t->d, &r);
+	assert_int_equal(t->d.cf8, 0);
+	r = rq(XENGT_IOREQ_TYPE_PIO, XENGT_IOREQ_READ, ~0ULL - 2, 4, 0);
+	ioreq_decode(&t->d, &r);
+	assert_int_equal(r.data, 0xffffffffULL);
+	assert_int_equal(t->d.stats.bad, 2);
+}
+
 static void test_rep_through_guest_memory(void **state)
 {
 	struct t *t = *state;
@@ -328,6 +346,7 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_bar0_by_range, setup),
 		cmocka_unit_test_setup(test_cf8_latch_bytewise, setup),
+		cmocka_unit_test_setup(test_cf8_port_wraps, setup),
 		cmocka_unit_test_setup(test_rep_through_guest_memory, setup),
 		cmocka_unit_test_setup(test_rep_count_bounded, setup),
 		cmocka_unit_test_setup(test_write_protected_pages, setup),

@@ -20,7 +20,8 @@ static bool in_mmio(const struct ioreq_decoder *d, u64 addr, u32 size)
 /* The 0xcf8 latch, byte-granular as a chipset's CONFIG_ADDRESS. */
 static u64 cf8_read(struct ioreq_decoder *d, u64 port, u32 size)
 {
-	if (port >= IOREQ_CF8_PORT && port + size <= IOREQ_CF8_PORT + 4)
+	/* Compared as an offset: port + size may wrap around. */
+	if (port >= IOREQ_CF8_PORT && port - IOREQ_CF8_PORT <= 4 - size)
 		return (d->cf8 >> (8 * (port - IOREQ_CF8_PORT))) &
 		       size_mask(size);
 	d->stats.bad++;
@@ -31,7 +32,7 @@ static void cf8_write(struct ioreq_decoder *d, u64 port, u32 size, u64 val)
 {
 	u32 i;
 
-	if (port < IOREQ_CF8_PORT || port + size > IOREQ_CF8_PORT + 4) {
+	if (port < IOREQ_CF8_PORT || port - IOREQ_CF8_PORT > 4 - size) {
 		d->stats.bad++;
 		return;
 	}
