@@ -2,7 +2,8 @@
 /*
  * Hostile input sweeps: MMIO at every register offset and size (aligned or
  * not), config writes at every offset, GGTT writes with boundary and random
- * bit patterns.  Nothing may crash and nothing outside the attacking vGPU
+ * bit patterns, and an engine-register sweep between submissions that the
+ * GPU runs.  Nothing may crash and nothing outside the attacking vGPU
  * may change: not the other vGPU's registers, config space or GGTT view,
  * not the physical GGTT outside the partition, not other physical fences.
  */
@@ -12,7 +13,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 
-#include "fixture.h"
+#include "wl.h"
 #include "fence.h"
 
 static const char *const two[] = { "xengt_8", "xengt_4", NULL };
@@ -24,12 +25,29 @@ struct snapshot {
 	size_t victim_ggtt_bytes;
 	u64 *phys_ggtt;
 	u32 *phys_regs;
+	bool gpu_ran; /* the host driver programmed engines meanwhile */
 };
+
+/*
+ * Registers the host driver itself writes when it runs work (engine pages,
+ * interrupt registers): they change with a submission, not with a trap.
+ */
+static bool host_driver_reg(u32 off)
+{
+	u32 e;
+
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		if (off >= execlist_engine_base(e) &&
+		    off < execlist_engine_base(e) + 0x1000)
+			return true;
+	return off >= 0x44000 && off < 0x45000;
+}
 
 static void snap(struct world *w, struct snapshot *s)
 {
 	struct vgpu *victim = w->vms[1].vgpu;
 
+	s->gpu_ran = false;
 	s->victim_vreg = malloc(VGPU_MMIO_SIZE);
 	memcpy(s->victim_vreg, victim->vreg, VGPU_MMIO_SIZE);
 	memcpy(s->victim_cfg, victim->cfg.space, VGPU_CFG_SIZE);
@@ -69,6 +87,19 @@ static void check_isolated(struct world *w, struct snapshot *s)
 			}
 			continue;
 		}
+		if (s->gpu_ran && i - (w->gvt->core_gm.base >> 12) <
+					  w->gvt->core_gm.pages.nr_units) {
+			/* The core's shadow copies: host frames only. */
+			if (pte & 1) {
+				u16 owner;
+
+				assert_non_null(w->machine.bus.ops->frame(
+					&w->machine.bus, pte >> 12 & 0x7ffffff,
+					&owner));
+				assert_int_equal(owner, SIM_OWNER_HOST);
+			}
+			continue;
+		}
 		if (pte != s->phys_ggtt[i])
 			fail_msg(
 				"physical GGTT entry %u outside the partition changed",
@@ -81,6 +112,8 @@ static void check_isolated(struct world *w, struct snapshot *s)
 			off < FENCE_REG_GEN6_BASE +
 					8 * (bad->fence_base + bad->fence_num);
 
+		if (s->gpu_ran && host_driver_reg(off))
+			continue;
 		if (!own_fence && w->gpu.regs[i] != s->phys_regs[i])
 			fail_msg("physical register 0x%x changed", off);
 	}
@@ -125,6 +158,59 @@ static void test_mmio_every_offset_and_size(void **state)
 	/* At worst its own vGPU is wedged: a reset brings it back. */
 	vgpu_reset(bad);
 	assert_int_equal(fx_rd64(bad, VGT_PVINFO_PAGE), VGT_MAGIC);
+	fx_world_free(w);
+}
+
+/*
+ * The attacker has live contexts (as i915 leaves them), so ELSP writes
+ * with valid descriptors reach the scheduler and the GPU: every offset and
+ * size of both engines' register pages written with random values, and
+ * after every 64th offset a submission of a store.  Some must run (the
+ * sweep reaches ELSP), none may touch another VM's memory, and nothing
+ * outside the attacker's slice changes.
+ */
+static void test_engine_regs_between_submissions(void **state)
+{
+	struct world *w = fx_world(two);
+	struct wl_guest g;
+	static const u32 sizes[] = { 1, 2, 4, 8 };
+	struct snapshot s;
+	u64 rnd = 7, data, submits, data_gpa;
+	u32 e, off, i, cmd[4], stores = 0;
+
+	(void)state;
+	fx_log_capture();
+	wl_init(&g, w, 0);
+	data_gpa = wl_page(&g);
+	wl_ppgtt_map(&g, WL_DATA_VA, data_gpa);
+	snap(w, &s);
+	submits = wl_phys_submits(w);
+	for (e = 0; e < XENGT_NR_ENGINES; e++) {
+		u32 base = execlist_engine_base(e);
+
+		for (off = 0; off < 0x1000; off++) {
+			for (i = 0; i < xengt_array_size(sizes); i++) {
+				data = fx_rand(&rnd);
+				vgpu_mmio_write(g.v, base + off, sizes[i],
+						&data);
+			}
+			if (off % 64 != 63)
+				continue;
+			if (g.v->failsafe) {
+				vgpu_reset(g.v);
+				wl_reinit(&g);
+			}
+			wl_sdi(cmd, WL_DATA_VA, ++stores);
+			wl_emit(&g, XENGT_RCS, cmd, 4);
+			wl_submit(&g, XENGT_RCS);
+		}
+	}
+	xengt_gvt_drain(w->gvt);
+	if (wl_phys_submits(w) == submits)
+		fail_msg("no submission of the sweep reached the GPU");
+	assert_int_equal(wl_foreign(w), 0);
+	s.gpu_ran = true;
+	check_isolated(w, &s);
 	fx_world_free(w);
 }
 
@@ -217,6 +303,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mmio_every_offset_and_size),
+		cmocka_unit_test(test_engine_regs_between_submissions),
 		cmocka_unit_test(test_config_every_offset),
 		cmocka_unit_test(test_ggtt_bit_patterns),
 	};
