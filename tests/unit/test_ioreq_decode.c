@@ -243,6 +243,15 @@ static void test_cf8_port_wraps(void **state)
 	ioreq_decode(&t->d, &r);
 	assert_int_equal(r.data, 0xffffffffULL);
 	assert_int_equal(t->d.stats.bad, 2);
+	/* 8 bytes at the latch: more than it has (4 - size wrapped once). */
+	r = rq(XENGT_IOREQ_TYPE_PIO, XENGT_IOREQ_WRITE, IOREQ_CF8_PORT, 8,
+	       ~0ULL);
+	ioreq_decode(&t->d, &r);
+	assert_int_equal(t->d.cf8, 0);
+	r = rq(XENGT_IOREQ_TYPE_PIO, XENGT_IOREQ_READ, IOREQ_CF8_PORT, 8, 0);
+	ioreq_decode(&t->d, &r);
+	assert_int_equal(r.data, ~0ULL);
+	assert_int_equal(t->d.stats.bad, 4);
 }
 
 static void test_rep_through_guest_memory(void **state)

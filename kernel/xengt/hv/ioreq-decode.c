@@ -17,11 +17,21 @@ static bool in_mmio(const struct ioreq_decoder *d, u64 addr, u32 size)
 	       addr - d->mmio_start <= d->mmio_size - size;
 }
 
+/*
+ * Is [port, port + size) inside the latch's four bytes?  Compared as an
+ * offset, with the size bounded first: port + size may wrap, and so may
+ * 4 - size (a PIO ioreq may say 8).
+ */
+static bool cf8_covers(u64 port, u32 size)
+{
+	return size <= 4 && port >= IOREQ_CF8_PORT &&
+	       port - IOREQ_CF8_PORT <= 4 - size;
+}
+
 /* The 0xcf8 latch, byte-granular as a chipset's CONFIG_ADDRESS. */
 static u64 cf8_read(struct ioreq_decoder *d, u64 port, u32 size)
 {
-	/* Compared as an offset: port + size may wrap around. */
-	if (port >= IOREQ_CF8_PORT && port - IOREQ_CF8_PORT <= 4 - size)
+	if (cf8_covers(port, size))
 		return (d->cf8 >> (8 * (port - IOREQ_CF8_PORT))) &
 		       size_mask(size);
 	d->stats.bad++;
@@ -32,7 +42,7 @@ static void cf8_write(struct ioreq_decoder *d, u64 port, u32 size, u64 val)
 {
 	u32 i;
 
-	if (port < IOREQ_CF8_PORT || port - IOREQ_CF8_PORT > 4 - size) {
+	if (!cf8_covers(port, size)) {
 		d->stats.bad++;
 		return;
 	}
