@@ -54,7 +54,8 @@ struct soak {
 	u64 deadline;
 	int stop; /* atomic */
 	u64 seed;
-	struct os_mutex gvt_ops; /* create/destroy of vGPUs, one at a time */
+	/* held to create/destroy a vGPU, or to read another VM's vgpu */
+	struct os_mutex gvt_ops;
 };
 
 /* Half the GM of the smallest type, so that all XENGT_MAX_VGPUS fit. */
@@ -227,27 +228,36 @@ static void soak_honest_op(struct soak_vm *sv)
 	}
 }
 
-/* An address a hostile guest aims at: some partition's edge, or raw. */
+/*
+ * An address a hostile guest aims at: some partition's edge, or raw.
+ * Another guest's thread may destroy and recreate the vGPU it reads the
+ * edges of, so they are read under gvt_ops (what soak_recreate holds).
+ */
 static u64 soak_hostile_addr(struct soak_vm *sv)
 {
-	struct world *w = sv->s->w;
-	const struct vgpu *v = w->vms[soak_rand(sv) % w->nr_vms].vgpu;
+	struct soak *s = sv->s;
+	struct world *w = s->w;
+	u32 which = soak_rand(sv) % w->nr_vms, kind = soak_rand(sv) % 5;
 	s64 delta = (s64)(soak_rand(sv) % 64) - 32;
+	const struct vgpu *v;
+	u64 a;
 
-	if (!v)
-		return soak_rand(sv);
-	switch (soak_rand(sv) % 5) {
-	case 0:
-		return v->low_gm_base + delta;
-	case 1:
-		return v->low_gm_base + v->low_gm_size + delta;
-	case 2:
-		return v->high_gm_base + v->high_gm_size + delta;
-	case 3:
+	if (kind == 3)
 		return WL_DATA_VA + (soak_rand(sv) % 0x3000);
-	default:
+	if (kind == 4)
 		return soak_rand(sv) & 0xffffffffffffULL;
-	}
+	os_mutex_lock(&s->gvt_ops);
+	v = w->vms[which].vgpu;
+	if (!v)
+		a = soak_rand(sv);
+	else if (kind == 0)
+		a = v->low_gm_base + delta;
+	else if (kind == 1)
+		a = v->low_gm_base + v->low_gm_size + delta;
+	else
+		a = v->high_gm_base + v->high_gm_size + delta;
+	os_mutex_unlock(&s->gvt_ops);
+	return a;
 }
 
 static void soak_hostile_op(struct soak_vm *sv)
