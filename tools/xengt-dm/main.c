@@ -18,7 +18,9 @@
 #include "sim_gpu.h"
 #include "xen-user.h"
 #include "dm_bus.h"
+#include "deprivilege.h"
 #include "log.h"
+#include "monitor.h"
 
 struct options {
 	u32 domid;
@@ -26,7 +28,10 @@ struct options {
 	u32 low_gm_mb, high_gm_mb, fences, weight;
 	u32 sbdf;
 	bool pvh, foreground, verbose, standalone;
-	const char *pidfile;
+	bool no_restrict;
+	struct dm_runas runas;
+	const char *chroot_dir;
+	char *pidfile; /* absolute */
 	const char *fault; /* --inject-fault: a test aid, see usage() */
 };
 
@@ -41,7 +46,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: xengt-dm --domain ID [--bdf BB:DD.F] [--pvh] [--foreground]\n"
-		"                [--pidfile FILE] [-v]\n"
+		"                [--pidfile FILE] [--runas USER[:GROUP]] [--chroot DIR]\n"
+		"                [--no-restrict] [-v]\n"
 		"       xengt-dm --standalone --domain ID (--type NAME | --low-gm MB\n"
 		"                --high-gm MB --fences N) [--weight W] [options above]\n"
 		"Serves the guest's traps for the vGPU that xengt.ko has for it (create it\n"
@@ -59,12 +65,21 @@ static void usage(FILE *f)
 		"  --pvh           the guest is PVH: also answer port 0xcf8\n"
 		"  --foreground    do not daemonize; log to stderr\n"
 		"  --pidfile FILE  write the pid to FILE once the guest can be served\n"
+		"  --runas USER[:GROUP], --runas UID:GID\n"
+		"                  after set-up, drop root for this user (best: one per domain)\n"
+		"  --chroot DIR    after set-up, enter DIR (absolute, empty, root's, mode 0755)\n"
+		"  --no-restrict   keep dom0's full Xen privileges (debugging only): by default\n"
+		"                  every Xen handle is restricted to the domain after set-up,\n"
+		"                  xenstore is closed and a monitor process watches for the\n"
+		"                  domain's death\n"
 		"  -v              debug messages\n"
 		"Test aid (never for production; standalone only):\n"
-		"  --inject-fault pvinfo-magic|msi-drop\n"
+		"  --inject-fault pvinfo-magic|msi-drop|no-restrict\n"
 		"                  break this vGPU on purpose so that end-to-end tests can\n"
 		"                  show they fail: a wrong PVINFO magic right after creation,\n"
-		"                  or every MSI lost on its way to Xen\n"
+		"                  every MSI lost on its way to Xen, or the Xen handles left\n"
+		"                  unrestricted (the restriction's self-check must then refuse\n"
+		"                  to serve)\n"
 		"SIGTERM, SIGINT, SIGHUP or the domain's death: the ioreq server is\n"
 		"removed and xengt-dm exits 0; the module's vGPU stays (detached) unless\n"
 		"the domain died, a standalone vGPU is destroyed.\n");
@@ -104,6 +119,31 @@ static int parse_bdf(const char *s, u32 *sbdf)
 	return 0;
 }
 
+/*
+ * The pid file is written after daemonize() changed to / and removed by
+ * the monitor: a relative name is taken relative to where the admin was.
+ */
+static char *absolute_path(const char *path)
+{
+	char cwd[4096], *abs;
+
+	if (!*path) {
+		fprintf(stderr, "xengt-dm: --pidfile: empty file name\n");
+		return NULL;
+	}
+	if (path[0] == '/')
+		return strdup(path);
+	if (!getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "xengt-dm: --pidfile %s: getcwd: %s\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	abs = malloc(strlen(cwd) + strlen(path) + 2);
+	if (abs)
+		sprintf(abs, "%s/%s", cwd, path);
+	return abs;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -118,6 +158,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "standalone", no_argument, NULL, 'S' },
 		{ "foreground", no_argument, NULL, 'F' },
 		{ "pidfile", required_argument, NULL, 'P' },
+		{ "runas", required_argument, NULL, 'U' },
+		{ "chroot", required_argument, NULL, 'C' },
+		{ "no-restrict", no_argument, NULL, 'N' },
 		{ "inject-fault", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -170,13 +213,29 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->standalone = true;
 			break;
 		case 'P':
-			o->pidfile = optarg;
+			free(o->pidfile);
+			o->pidfile = absolute_path(optarg);
+			if (!o->pidfile)
+				return -1;
+			break;
+		case 'U':
+			if (dm_parse_runas(optarg, &o->runas))
+				return -1;
+			break;
+		case 'C':
+			if (dm_check_chroot(optarg))
+				return -1;
+			o->chroot_dir = optarg;
+			break;
+		case 'N':
+			o->no_restrict = true;
 			break;
 		case 'X':
 			if (strcmp(optarg, "pvinfo-magic") &&
-			    strcmp(optarg, "msi-drop")) {
+			    strcmp(optarg, "msi-drop") &&
+			    strcmp(optarg, "no-restrict")) {
 				fprintf(stderr,
-					"xengt-dm: --inject-fault: unknown fault '%s' (known: pvinfo-magic msi-drop)\n",
+					"xengt-dm: --inject-fault: unknown fault '%s' (known: pvinfo-magic msi-drop no-restrict)\n",
 					optarg);
 				return -1;
 			}
@@ -201,6 +260,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (!have_domain || o->domid == 0) {
 		fprintf(stderr,
 			"xengt-dm: --domain ID (a guest, not dom0) is required\n");
+		return -1;
+	}
+	if (o->no_restrict && o->fault && !strcmp(o->fault, "no-restrict")) {
+		fprintf(stderr,
+			"xengt-dm: --inject-fault no-restrict tests the restriction: not with --no-restrict\n");
+		return -1;
+	}
+	if (o->no_restrict && (o->runas.set || o->chroot_dir)) {
+		fprintf(stderr,
+			"xengt-dm: --runas and --chroot come after the restriction: not with --no-restrict\n");
 		return -1;
 	}
 	if (!o->standalone) {
@@ -283,15 +352,55 @@ static void report(int *fd, char status)
 	}
 }
 
-static int write_pidfile(const char *path)
+/*
+ * The last step of set-up, for both modes: restrict the Xen handles to the
+ * domain and give up root and the file system, then have the pid file
+ * written (by the monitor, which outlives the chroot): whoever waits for
+ * it may unpause the guest, which must never meet an unrestricted device
+ * model.  @mon is NULL with --no-restrict.
+ */
+static int lock_down(const struct options *o, struct xen_vm *vm,
+		     struct dm_monitor *mon)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f;
+	bool skip;
+	int ret;
 
-	if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
-		dm_err("cannot write pid file %s: %s", path, strerror(errno));
-		return -1;
+	if (!mon) {
+		if (!o->pidfile)
+			return 0;
+		f = fopen(o->pidfile, "w");
+		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
+			dm_err("cannot write pid file %s: %s", o->pidfile,
+			       strerror(errno));
+			return -EIO;
+		}
+		return 0;
 	}
-	return 0;
+	skip = o->fault && !strcmp(o->fault, "no-restrict");
+	if (skip)
+		dm_warn("TEST FAULT INJECTED (no-restrict): the Xen handles stay unrestricted");
+	ret = ioreq_server_restrict(vm->server,
+				    skip ? IOREQ_RESTRICT_TEST_SKIP : 0);
+	if (!ret && (o->runas.set || o->chroot_dir))
+		ret = dm_deprivilege(&o->runas, o->chroot_dir);
+	if (!ret)
+		ret = dm_monitor_serving(mon, o->pidfile);
+	return ret;
+}
+
+/*
+ * Why xen_vm_run() returned 0: a stop signal, or (restricted) the
+ * monitor's SIGTERM for a dead domain, which the ioreq server must then be
+ * told of before teardown.  Returns xen_vm_run()'s convention.
+ */
+static int why_stopped(int ret, struct xen_vm *vm, struct dm_monitor *mon)
+{
+	if (ret == 0 && mon && dm_monitor_domain_gone(mon)) {
+		ioreq_server_set_domain_dead(vm->server);
+		return 1;
+	}
+	return ret;
 }
 
 static void ioreq_log(int priority, const char *msg)
@@ -317,6 +426,8 @@ static int drop_msi(struct hv_vm __always_unused *vm, u64 __always_unused addr,
  */
 static void inject_fault(struct vgpu *vgpu, const char *fault)
 {
+	if (!strcmp(fault, "no-restrict"))
+		return; /* lock_down()'s */
 	if (!strcmp(fault, "msi-drop")) {
 		dm_warn("TEST FAULT INJECTED (%s): vGPU %u loses every MSI",
 			fault, xengt_vgpu_id(vgpu));
@@ -369,7 +480,7 @@ static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
 
 /* The vGPU is xengt.ko's: carry the guest's ioreqs to it. */
 static int serve_attached(const struct options *o, int *report_fd,
-			  const sigset_t *run_mask)
+			  const sigset_t *run_mask, struct dm_monitor *mon)
 {
 	struct xen_vm *vm;
 	int ret;
@@ -377,15 +488,14 @@ static int serve_attached(const struct options *o, int *report_fd,
 	ret = xen_vm_open_attached(o->domid, o->sbdf, o->pvh, ioreq_log, &vm);
 	if (ret)
 		goto out_report;
-	if (o->pidfile && write_pidfile(o->pidfile)) {
-		ret = -EIO;
+	ret = lock_down(o, vm, mon);
+	if (ret)
 		goto out_vm;
-	}
 	dm_info("serving domain %u: xengt.ko's vGPU at %02x:%02x.%x, ioreq server %u, %u vCPU(s)",
 		o->domid, o->sbdf >> 8, (o->sbdf >> 3) & 0x1f, o->sbdf & 7,
 		ioreq_server_id(vm->server), ioreq_server_nr_vcpus(vm->server));
 	report(report_fd, 0);
-	ret = xen_vm_run(vm, &stop, run_mask);
+	ret = why_stopped(xen_vm_run(vm, &stop, run_mask), vm, mon);
 	if (ret == 1)
 		dm_info("domain %u is gone: shutting down", o->domid);
 	else if (vm->detached)
@@ -395,7 +505,7 @@ static int serve_attached(const struct options *o, int *report_fd,
 		dm_info("signal %d: shutting down", (int)stop);
 	log_ioreq_stats(vm);
 	ret = ret < 0 ? ret : 0;
-	if (o->pidfile)
+	if (o->pidfile && !mon) /* else the monitor removes it */
 		unlink(o->pidfile);
 out_vm:
 	if (xen_vm_close(vm) && !ret)
@@ -408,45 +518,32 @@ out_report:
 	return ret ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+/* No xengt.ko: a private GVT core on a private software GPU. */
+static int serve_standalone(const struct options *o, int *report_fd,
+			    const sigset_t *run_mask, struct dm_monitor *mon)
 {
 	static struct sim_gpu gpu;
 	static struct dm_bus bus; /* 32 KiB of page pointers */
 	static struct hv_ops hv; /* xen-user's, or with a test fault */
 	struct xengt_vgpu_params p = { 0 };
 	struct xengt_gvt *gvt;
-	sigset_t run_mask;
-	struct options o;
 	struct xen_vm *vm;
 	struct vgpu *vgpu;
-	int report_fd = -1, ret;
+	int ret;
 	u32 leaked;
 
-	if (parse_args(argc, argv, &o))
-		return 2;
-	dm_log_init("xengt-dm", !o.foreground, o.verbose);
-	if (!o.foreground && daemonize(&report_fd)) {
-		fprintf(stderr, "xengt-dm: cannot daemonize: %s\n",
-			strerror(errno));
-		return 1;
-	}
-	ioreq_stop_signals(on_signal, &run_mask);
-
-	if (!o.standalone)
-		return serve_attached(&o, &report_fd, &run_mask);
-
-	if (o.type)
-		xengt_vgpu_params_from_type(&p, o.type);
+	if (o->type)
+		xengt_vgpu_params_from_type(&p, o->type);
 	else
-		p = (struct xengt_vgpu_params){ .low_gm_mb = o.low_gm_mb,
-						.high_gm_mb = o.high_gm_mb,
-						.fences = o.fences,
+		p = (struct xengt_vgpu_params){ .low_gm_mb = o->low_gm_mb,
+						.high_gm_mb = o->high_gm_mb,
+						.fences = o->fences,
 						.weight = 4 };
-	if (o.weight)
-		p.weight = o.weight;
-	p.domid = o.domid;
+	if (o->weight)
+		p.weight = o->weight;
+	p.domid = o->domid;
 
-	ret = xen_vm_open(o.domid, o.sbdf, o.pvh, ioreq_log, &vm);
+	ret = xen_vm_open(o->domid, o->sbdf, o->pvh, ioreq_log, &vm);
 	if (ret)
 		goto out_report;
 	dm_bus_init(&bus, vm);
@@ -456,7 +553,7 @@ int main(int argc, char **argv)
 		goto out_vm;
 	}
 	hv = xen_user_hv_ops;
-	if (o.fault && !strcmp(o.fault, "msi-drop"))
+	if (o->fault && !strcmp(o->fault, "msi-drop"))
 		hv.inject_msi = drop_msi;
 	vm->base.ops = &hv;
 	ret = xengt_gvt_create(&gpu.base, &gvt);
@@ -467,32 +564,31 @@ int main(int argc, char **argv)
 	vm->gvt = gvt;
 	ret = xengt_vgpu_create(gvt, &p, &vgpu);
 	if (ret) {
-		dm_err("cannot create the vGPU for domain %u: %s", o.domid,
+		dm_err("cannot create the vGPU for domain %u: %s", o->domid,
 		       strerror(-ret));
 		goto out_gvt;
 	}
 	ret = xengt_vgpu_attach(vgpu, &vm->base);
 	if (ret) {
-		dm_err("cannot attach the vGPU to domain %u: %s", o.domid,
+		dm_err("cannot attach the vGPU to domain %u: %s", o->domid,
 		       strerror(-ret));
 		goto out_vgpu;
 	}
-	if (o.fault)
-		inject_fault(vgpu, o.fault);
+	if (o->fault)
+		inject_fault(vgpu, o->fault);
 	/* Last: whoever waits for the pid file may unpause the guest. */
-	if (o.pidfile && write_pidfile(o.pidfile)) {
-		ret = -EIO;
+	ret = lock_down(o, vm, mon);
+	if (ret)
 		goto out_vgpu;
-	}
 	dm_info("serving domain %u: vGPU %u (%s) at %02x:%02x.%x, ioreq server %u, %u vCPU(s)",
-		o.domid, xengt_vgpu_id(vgpu), o.type ? o.type : "custom",
-		o.sbdf >> 8, (o.sbdf >> 3) & 0x1f, o.sbdf & 7,
+		o->domid, xengt_vgpu_id(vgpu), o->type ? o->type : "custom",
+		o->sbdf >> 8, (o->sbdf >> 3) & 0x1f, o->sbdf & 7,
 		ioreq_server_id(vm->server), ioreq_server_nr_vcpus(vm->server));
-	report(&report_fd, 0);
+	report(report_fd, 0);
 
-	ret = xen_vm_run(vm, &stop, &run_mask);
+	ret = why_stopped(xen_vm_run(vm, &stop, run_mask), vm, mon);
 	if (ret == 1)
-		dm_info("domain %u is gone: shutting down", o.domid);
+		dm_info("domain %u is gone: shutting down", o->domid);
 	else if (ret == 0)
 		dm_info("signal %d: shutting down", (int)stop);
 	log_stats(vm, vgpu);
@@ -500,8 +596,8 @@ int main(int argc, char **argv)
 out_vgpu:
 	xengt_vgpu_detach(vgpu);
 	xengt_vgpu_destroy(vgpu);
-	if (o.pidfile)
-		unlink(o.pidfile);
+	if (o->pidfile && !mon) /* else the monitor removes it */
+		unlink(o->pidfile);
 out_gvt:
 	vm->gvt = NULL;
 	xengt_gvt_destroy(gvt);
@@ -510,7 +606,7 @@ out_gpu:
 	leaked = dm_bus_fini(&bus);
 	if (leaked) {
 		dm_err("domain %u: the vGPU left %u host pages allocated",
-		       o.domid, leaked);
+		       o->domid, leaked);
 		if (!ret)
 			ret = -EBUSY;
 	}
@@ -519,8 +615,42 @@ out_vm:
 		ret = -EBUSY;
 	if (!ret)
 		dm_info("domain %u: vGPU destroyed, ioreq server removed",
-			o.domid);
+			o->domid);
 out_report:
-	report(&report_fd, ret ? 1 : 0);
+	report(report_fd, ret ? 1 : 0);
 	return ret ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct dm_monitor monitor = { 0 };
+	sigset_t run_mask;
+	struct options o;
+	int report_fd = -1, ret;
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	dm_log_init("xengt-dm", !o.foreground, o.verbose);
+	if (!o.foreground && daemonize(&report_fd)) {
+		fprintf(stderr, "xengt-dm: cannot daemonize: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	ioreq_stop_signals(on_signal, &run_mask);
+	/* Before any Xen handle exists: a fork would not keep them. */
+	if (!o.no_restrict && dm_monitor_start(o.domid, report_fd, &monitor)) {
+		dm_err("domain %u: cannot start the domain-death monitor",
+		       o.domid);
+		report(&report_fd, 1);
+		return 1;
+	}
+	if (o.standalone)
+		ret = serve_standalone(&o, &report_fd, &run_mask,
+				       o.no_restrict ? NULL : &monitor);
+	else
+		ret = serve_attached(&o, &report_fd, &run_mask,
+				     o.no_restrict ? NULL : &monitor);
+	dm_monitor_stop(&monitor);
+	free(o.pidfile);
+	return ret;
 }

@@ -20,6 +20,7 @@
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
 #include <xenstore.h>
+#include <xentoolcore.h>
 #include <xentoollog.h>
 #include <xen/hvm/dm_op.h>
 #include <xen/hvm/hvm_op.h>
@@ -39,6 +40,7 @@ _Static_assert(sizeof(struct xengt_ioreq) == sizeof(ioreq_t) &&
 #define CF8_PORT IOREQ_CF8_PORT
 #define GUESTMEM_MAX_PAGES 65536 /* 256 MiB of mappings before a trim */
 #define PAGE_SHIFT_4K 12
+#define RESTRICT_PROBES 8 /* other domains the restriction is checked on */
 
 /* The set-up ladder: close() undoes every step reached, in reverse. */
 enum ioreq_step {
@@ -109,6 +111,9 @@ static int fail(struct ioreq_server *s, const char *what)
 /* Teardown: a failure matters only while the domain still exists. */
 static void undo(struct ioreq_server *s, int rc, const char *what)
 {
+	/* Restricted, there is no xenstore to ask: Xen's answer tells. */
+	if (rc && errno == ESRCH)
+		s->dead = true;
 	if (rc && !s->dead)
 		logmsg(s, LOG_WARNING, "domain %u: teardown: %s: %s",
 		       s->p.domid, what, strerror(errno));
@@ -284,7 +289,8 @@ void ioreq_server_close(struct ioreq_server *s)
 		s->dead = true;
 	switch (s->step) {
 	case STEP_WATCH:
-		xs_unwatch(s->xsh, "@releaseDomain", "release");
+		if (s->xsh) /* NULL once restricted */
+			xs_unwatch(s->xsh, "@releaseDomain", "release");
 		/* fall through */
 	case STEP_PORTS:
 		for (v = 0; v < s->nr_vcpus; v++)
@@ -491,6 +497,11 @@ bool ioreq_server_domain_dead(const struct ioreq_server *s)
 	return s->dead;
 }
 
+void ioreq_server_set_domain_dead(struct ioreq_server *s)
+{
+	s->dead = true;
+}
+
 struct guestmem *ioreq_server_guestmem(struct ioreq_server *s)
 {
 	return s->mem;
@@ -659,7 +670,7 @@ int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
 {
 	struct pollfd fds[2] = {
 		{ .fd = xenevtchn_fd(s->xce), .events = POLLIN },
-		{ .fd = xs_fileno(s->xsh), .events = POLLIN },
+		{ .fd = s->xsh ? xs_fileno(s->xsh) : -1, .events = POLLIN },
 	};
 
 	while (!*stop) {
@@ -699,6 +710,95 @@ int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
 			return -EPIPE;
 		}
 	}
+	return 0;
+}
+
+/*
+ * The domains other than ours that the restriction is checked on: dom0
+ * always, then the first others xenstore lists.  Returns how many.
+ */
+static unsigned int other_domains(struct ioreq_server *s, uint32_t *out,
+				  unsigned int max)
+{
+	unsigned int n = 0, nr = 0, i;
+	char **dir = xs_directory(s->xsh, XBT_NULL, "/local/domain", &nr);
+
+	out[n++] = 0;
+	for (i = 0; dir && i < nr && n < max; i++) {
+		char *end;
+		unsigned long d = strtoul(dir[i], &end, 10);
+
+		if (!*end && d && d != s->p.domid && d < DOMID_FIRST_RESERVED)
+			out[n++] = d;
+	}
+	free(dir);
+	return n;
+}
+
+/*
+ * One privileged operation of each kind on domain @d; each must be
+ * refused by the restricted handles (privcmd: EPERM, evtchn: EACCES)
+ * before it reaches Xen.  The probes are harmless if they do reach it:
+ * a read, a read-only mapping undone at once, a bind to the reserved
+ * port 0 that Xen refuses.  Returns what was not refused, or NULL.
+ */
+static const char *probe_restricted(struct ioreq_server *s, uint32_t d)
+{
+	xen_pfn_t gfn = 0;
+	unsigned int nr;
+	int err = 0;
+	void *map;
+
+	errno = 0;
+	if (!xendevicemodel_nr_vcpus(s->dmod, d, &nr) || errno != EPERM)
+		return "dm_op";
+	errno = 0;
+	map = xenforeignmemory_map(s->fmem, d, PROT_READ, 1, &gfn, &err);
+	if (map) {
+		xenforeignmemory_unmap(s->fmem, map, 1);
+		return "foreign mapping";
+	}
+	if (errno != EPERM)
+		return "foreign mapping";
+	errno = 0;
+	if (xenevtchn_bind_interdomain(s->xce, d, 0) >= 0 || errno != EACCES)
+		return "event channel binding";
+	return NULL;
+}
+
+int ioreq_server_restrict(struct ioreq_server *s, unsigned int flags)
+{
+	uint32_t others[RESTRICT_PROBES];
+	unsigned int n, i, len = 0;
+	char list[RESTRICT_PROBES * 6] = "";
+
+	if (s->step != STEP_WATCH || !s->xsh)
+		return -EINVAL;
+	n = other_domains(s, others, RESTRICT_PROBES);
+	/* xentoolcore would neuter it anyway: close it cleanly first. */
+	xs_unwatch(s->xsh, "@releaseDomain", "release");
+	xs_close(s->xsh);
+	s->xsh = NULL;
+	if (!(flags & IOREQ_RESTRICT_TEST_SKIP) &&
+	    xentoolcore_restrict_all(s->p.domid))
+		return fail(
+			s,
+			"restrict the Xen handles to the domain (does dom0's kernel have IOCTL_PRIVCMD_RESTRICT?)");
+	for (i = 0; i < n; i++) {
+		const char *op = probe_restricted(s, others[i]);
+
+		if (op) {
+			logmsg(s, LOG_ERR,
+			       "domain %u: restriction not in force: %s on domain %u was not refused",
+			       s->p.domid, op, others[i]);
+			return -EACCES;
+		}
+		len += snprintf(list + len, sizeof(list) - len, " %u",
+				others[i]);
+	}
+	logmsg(s, LOG_INFO,
+	       "domain %u: Xen handles restricted, xenstore closed; dm_op, foreign mapping and event channel binding refused for domain(s)%s",
+	       s->p.domid, list);
 	return 0;
 }
 

@@ -98,6 +98,21 @@ int ioreq_server_run(struct ioreq_server *s, volatile sig_atomic_t *stop,
 		     const sigset_t *run_mask);
 
 /*
+ * Deprivilege (QEMU's -xen-domid-restrict): close the xenstore connection
+ * and restrict every Xen handle of the process (xentoolcore_restrict_all)
+ * to the server's domain, then prove it: a dm_op, a foreign mapping and an
+ * event-channel bind on dom0 and on up to 7 other domains must each be
+ * refused, else -EACCES (fail closed).  Call once, after
+ * ioreq_server_open() and before serving; afterwards the domain's death is
+ * no longer seen here (ioreq_server_run() returns 1 only unrestricted): who
+ * started the server must stop it then.  @flags: 0, or
+ * IOREQ_RESTRICT_TEST_SKIP (a test aid: skip the restriction, keep the
+ * proof, which must then fail).  Returns 0 or -errno, logged.
+ */
+#define IOREQ_RESTRICT_TEST_SKIP 1U
+int ioreq_server_restrict(struct ioreq_server *s, unsigned int flags);
+
+/*
  * Install @handler for the stop signals (SIGTERM, SIGINT, SIGHUP), block
  * them, and return in @run_mask the mask to pass to ioreq_server_run():
  * one arriving during set-up is then taken in the event loop and shuts
@@ -116,6 +131,12 @@ uint32_t ioreq_server_service_ns(const struct ioreq_server *s, uint32_t *median,
 				 uint32_t *mean);
 
 bool ioreq_server_domain_dead(const struct ioreq_server *s);
+/*
+ * Restricted, the server cannot see its domain die: whoever saw it (the
+ * caller's own watcher) says so here, before teardown, so that releases
+ * Xen now refuses are expected rather than leaks.
+ */
+void ioreq_server_set_domain_dead(struct ioreq_server *s);
 struct guestmem *ioreq_server_guestmem(struct ioreq_server *s);
 const struct ioreq_stats *ioreq_server_stats(const struct ioreq_server *s);
 uint32_t ioreq_server_nr_vcpus(const struct ioreq_server *s);

@@ -36,6 +36,8 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mkdir -p /run/xen /run/xenstored /var/lock
+# An empty root-owned directory for xengt-dm --chroot (checks "restricted").
+mkdir -m 755 /run/xengt-root
 
 . /e2e/config
 [ -f /e2e/kmod-args ] && . /e2e/kmod-args
@@ -213,8 +215,76 @@ vgpu_of() {
 step_vars() {
 	eval "name=\$STEP$1_NAME dm=\$STEP$1_DM dm_args=\$STEP$1_DM_ARGS"
 	eval "gfn=\$STEP$1_GFN how=\$STEP$1_STOP vgpu_spec=\$STEP$1_VGPU"
+	eval "check=\$STEP$1_CHECK"
 	sfx=-$name
 	[ "$NSTEPS" = 1 ] && sfx=
+}
+
+# has_check WORD: the current step (step_vars) asked for this --check
+has_check() {
+	case $check in *,$1,*) return 0 ;; esac
+	return 1
+}
+
+# bystander_start INDEX: a second domain of the step's guest, left paused,
+# so that a restricted DM is probed on a real other guest (STEP<i>_BYSTANDER)
+bystander_start() {
+	sed "s/^name = .*/name = \"e2e-$name-by\"/" "/e2e/guest-$name.cfg" >/run/by.cfg
+	if ! xl create -p /run/by.cfg >/run/xl-create-by.log 2>&1; then
+		cat /run/xl-create-by.log
+		step_fail "$name" "xl create -p of the bystander failed"
+		return 1
+	fi
+	by=$(xl domid "e2e-$name-by")
+	eval "STEP$1_BYSTANDER=$by"
+	echo "BYSTANDER $name domid=$by" >>$REPORT
+}
+
+bystander_stop() { # INDEX
+	eval "by=\$STEP$1_BYSTANDER"
+	[ -n "$by" ] || return 0
+	xl destroy "$by" || step_fail "$name" "xl destroy of the bystander failed"
+	eval "STEP$1_BYSTANDER="
+}
+
+# restricted_check NAME PID DMLOG BYSTANDER: the serving DM runs as a
+# non-root user in a chroot and proved its Xen handles restricted (its log
+# names the domains the proof was run on, the bystander among them)
+restricted_check() {
+	uid=$(awk '$1 == "Uid:" { print $2 "/" $3 "/" $4 "/" $5 }' /proc/$2/status)
+	gid=$(awk '$1 == "Gid:" { print $2 "/" $3 "/" $4 "/" $5 }' /proc/$2/status)
+	root=$(readlink /proc/$2/root)
+	probed=$(sed -n 's/.*refused for domain(s) //p' "$3" | tr ' ' ',')
+	echo "RESTRICT $1 uid=$uid gid=$gid root=$root probed=$probed" >>$REPORT
+	case $uid in 0/* | */0/* | */0) step_fail "$1" "the DM still has uid 0 ($uid)" ;; esac
+	[ -n "$uid" ] || step_fail "$1" "no /proc/$2/status"
+	[ "$root" != / ] || step_fail "$1" "the DM is not in a chroot"
+	[ -n "$probed" ] || step_fail "$1" "the DM logged no proof of its restriction"
+	if [ -n "$4" ]; then
+		case ,$probed, in *,$4,*) ;; *) step_fail "$1" "the restriction was not probed on the bystander (domain $4)" ;; esac
+	fi
+}
+
+# refuse_wait NAME PID DMLOG: the DM must exit non-zero before serving
+refuse_wait() {
+	n=0
+	while kill -0 $2 2>/dev/null; do
+		n=$((n + 1))
+		if [ -e "$XENGT_E2E_READY_FILE" ] || [ $n -gt $((DM_READY_TIMEOUT * 10)) ]; then
+			kill -TERM $2 2>/dev/null
+			wait $2
+			step_fail "$1" "the device model served although it had to refuse"
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait $2
+	rc=$?
+	echo "DM_EXIT $rc" >>$REPORT
+	why=$(grep -m1 -i 'error\|not in force\|cannot' "$3" | tr -s ' \t' '__')
+	echo "DM_REFUSED $1 rc=$rc why=$why" >>$REPORT
+	[ "$rc" != 0 ] || step_fail "$1" "the device model exited 0 instead of refusing"
+	[ ! -e "$XENGT_E2E_READY_FILE" ] || step_fail "$1" "the device model left its ready file"
 }
 
 # step_start INDEX: create the domain paused, its vGPU (if any) and its
@@ -223,7 +293,10 @@ step_start() {
 	step_vars "$1"
 	echo "STEP $name BEGIN $how" >>$REPORT
 	log "step $name: $dm $dm_args (stop: $how)"
-	eval "STEP$1_DOMID= STEP$1_DMPID="
+	eval "STEP$1_DOMID= STEP$1_DMPID= STEP$1_BYSTANDER= STEP$1_REFUSED="
+	if has_check bystander; then
+		bystander_start "$1" || return 1
+	fi
 	if ! xl create -p "/e2e/guest-$name.cfg" >"/run/xl-create$sfx.log" 2>&1; then
 		cat "/run/xl-create$sfx.log"
 		step_fail "$name" "xl create -p failed"
@@ -258,6 +331,12 @@ step_start() {
 	"$dm" --domain "$domid" $(echo $dm_args | sed "s|/run/dm.ready|$XENGT_E2E_READY_FILE|") \
 		>"/run/dm$sfx.log" 2>&1 &
 	dmpid=$!
+	if has_check refuse; then
+		refuse_wait "$name" $dmpid "/run/dm$sfx.log"
+		eval "STEP$1_REFUSED=1"
+		stamp "$name-dm-refused"
+		return 0
+	fi
 	eval "STEP$1_DMPID=$dmpid"
 	n=0
 	while [ ! -e "$XENGT_E2E_READY_FILE" ]; do
@@ -275,6 +354,10 @@ step_start() {
 		fi
 		sleep 0.1
 	done
+	if has_check restricted; then
+		eval "by=\$STEP$1_BYSTANDER"
+		restricted_check "$name" $dmpid "/run/dm$sfx.log" "$by"
+	fi
 	stamp "$name-dm-ready"
 	return 0
 }
@@ -304,6 +387,7 @@ step_report() {
 step_stop() {
 	step_vars "$1"
 	eval "domid=\$STEP$1_DOMID dmpid=\$STEP$1_DMPID"
+	bystander_stop "$1"
 	[ -n "$domid" ] || return 0
 	if [ -n "$vgpu_spec" ] && id=$(vgpu_of "$domid"); then
 		d=/sys/kernel/xengt/vgpu$id
@@ -349,8 +433,12 @@ step_stop() {
 
 run_step() { # INDEX
 	STEP_FAILED=
-	step_start "$1" || return
-	eval "DOMID=\$STEP$1_DOMID DMPID=\$STEP$1_DMPID"
+	step_start "$1" || { bystander_stop "$1"; return; }
+	eval "DOMID=\$STEP$1_DOMID DMPID=\$STEP$1_DMPID refused=\$STEP$1_REFUSED"
+	if [ -n "$refused" ]; then
+		step_stop "$1"
+		return
+	fi
 	xl unpause "$DOMID" || { step_fail "$name" "xl unpause failed"; return; }
 	stamp "$name-unpaused"
 	if [ "$how" = kill ]; then

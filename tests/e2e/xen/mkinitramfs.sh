@@ -43,7 +43,7 @@ S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
 new_step() {
 	S_NAME[NSTEPS]=$1
 	S_GUEST[NSTEPS]= S_DM[NSTEPS]= S_DM_ARGS[NSTEPS]=
-	S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]=
+	S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]= S_CHECK[NSTEPS]=
 	NSTEPS=$((NSTEPS + 1))
 }
 KVER=6.1.0-56-amd64
@@ -63,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--guest-cmdline) [ "$NSTEPS" -gt 0 ] || new_step main; S_CMDLINE[NSTEPS - 1]=$2; shift 2 ;;
 	--dm-stop) [ "$NSTEPS" -gt 0 ] || new_step main; S_STOP[NSTEPS - 1]=$2; shift 2 ;;
 	--vgpu) [ "$NSTEPS" -gt 0 ] || new_step main; S_VGPU[NSTEPS - 1]=$2; shift 2 ;;
+	--check) [ "$NSTEPS" -gt 0 ] || new_step main; S_CHECK[NSTEPS - 1]=$2; shift 2 ;;
 	--parallel) PARALLEL=$2; shift 2 ;;
 	--share-delay) SHARE_DELAY=$2; shift 2 ;;
 	--share-seconds) SHARE_SECONDS=$2; shift 2 ;;
@@ -80,6 +81,9 @@ done
 for ((i = 0; i < NSTEPS; i++)); do
 	n=${S_NAME[i]}
 	case ${S_STOP[i]} in term | destroy | kill) ;; *) die "step $n: --dm-stop must be term, destroy or kill" ;; esac
+	for c in ${S_CHECK[i]//,/ }; do
+		case $c in bystander | restricted | refuse) ;; *) die "step $n: --check: unknown check '$c' (known: bystander restricted refuse)" ;; esac
+	done
 	[ -f "${S_GUEST[i]}" ] || die "step $n: --guest ELF not found: '${S_GUEST[i]}'"
 	[ -n "${S_DM[i]}" ] || die "step $n: --dm is required"
 	[ "${S_DM[i]}" = kernel ] || [ -x "${S_DM[i]}" ] ||
@@ -242,6 +246,7 @@ STEP${i}_VGPU=$(q "${S_VGPU[i]}")
 STEP${i}_DM_ARGS=$(q "${S_DM_ARGS[i]}")
 STEP${i}_GFN=$(result_gfn "${S_GUEST[i]}")
 STEP${i}_STOP=$(q "${S_STOP[i]}")
+STEP${i}_CHECK=$(q ",${S_CHECK[i]},")
 EOF
 done
 

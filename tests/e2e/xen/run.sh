@@ -23,6 +23,13 @@
 #                        i915: guest/i915.c + guest/i915-pv; or an ELF that
 #                        contains e2e_result)
 #   --guest-cmdline "S"  guest command line, e.g. "trap_n=5000 bar0=0xf0000000"
+#   --check WORDS        extra checks, comma-separated: "bystander" (a second,
+#                        paused domain exists during the step, so that a DM's
+#                        restriction is probed on a real other guest),
+#                        "restricted" (once serving, the DM runs as a non-root
+#                        user in a chroot and logged its restriction), "refuse"
+#                        (the DM must exit non-zero before serving; the guest
+#                        is never unpaused)
 #   --dm-stop term|destroy|kill  end the DM with SIGTERM (default), by
 #                        destroying the guest (tests its domain-death path),
 #                        or kill -9 it while the guest runs (see
@@ -67,6 +74,7 @@ S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
 new_step() {
 	S_NAME[NSTEPS]=$1 S_GUEST[NSTEPS]=baseline S_DM[NSTEPS]=null
 	S_DM_ARGS[NSTEPS]= S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]=
+	S_CHECK[NSTEPS]=
 	NSTEPS=$((NSTEPS + 1))
 }
 step_opt() { # ARRAY VALUE: set it for the current step
@@ -96,6 +104,7 @@ while [ $# -gt 0 ]; do
 	--guest-cmdline) step_opt S_CMDLINE "$2"; shift 2 ;;
 	--dm-stop) step_opt S_STOP "$2"; shift 2 ;;
 	--vgpu) step_opt S_VGPU "$2"; shift 2 ;;
+	--check) step_opt S_CHECK "$2"; shift 2 ;;
 	--parallel) RUN_OPTS+=(--parallel "$2"); shift 2 ;;
 	--share-delay) RUN_OPTS+=(--share-delay "$2"); shift 2 ;;
 	--share-seconds) RUN_OPTS+=(--share-seconds "$2"); shift 2 ;;
@@ -149,7 +158,7 @@ say "run dir: $RUN"
 
 # ---- build -------------------------------------------------------------
 CC=${CC:-gcc}
-XEN_PC="xendevicemodel xenforeignmemory xenevtchn xenstore xentoollog"
+XEN_PC="xendevicemodel xenforeignmemory xenevtchn xenstore xentoolcore xentoollog"
 HV=$top/kernel/xengt/hv
 cflags=(-O2 -g -std=gnu11 -Wall -Wextra -Werror)
 # null-dm shares xengt-dm's ioreq server (kernel/xengt/hv/xen-ioreq.c).
@@ -190,7 +199,7 @@ for ((i = 0; i < NSTEPS; i++)); do
 	step_args+=(--step "${S_NAME[i]}" --guest "${S_GUEST[i]}"
 		--dm "${S_DM[i]}" --dm-args "${S_DM_ARGS[i]}"
 		--guest-cmdline "${S_CMDLINE[i]}" --dm-stop "${S_STOP[i]}"
-		--vgpu "${S_VGPU[i]}")
+		--vgpu "${S_VGPU[i]}" --check "${S_CHECK[i]}")
 done
 
 "$here/mkinitramfs.sh" --out "$BUILD/initrd.cpio" --root "$ROOT" \

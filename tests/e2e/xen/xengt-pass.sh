@@ -8,6 +8,16 @@
 #   i915  the i915-pv guest (guest/i915.c + guest/i915-pv) served by
 #       xengt-dm: probe, PVINFO, balloon, GGTT job, hostile pokes, traps
 #       per operation
+#   restricted  the i915-pv guest again, its xengt-dm restricted to the
+#       domain (xentoolcore_restrict_all, xenstore closed), as uid 65534 in
+#       the empty chroot /run/xengt-root, while a paused bystander domain
+#       exists: the DM's own proof (dm_op, foreign mapping and event-channel
+#       bind on dom0 and the bystander refused) must name the bystander,
+#       /proc shows the uid and root; ended by destroying the domain, which
+#       only the DM's monitor process can see
+#   restrict_fault  the same with --inject-fault no-restrict: the handles
+#       stay unrestricted, so the proof must fail and the DM refuse to
+#       serve (the guest is never unpaused)
 # then, with xengt.ko loaded for the rest of the boot (vGPUs created
 # through /sys/kernel/xengt, all on the module's one GVT):
 #   k_i915   the i915-pv guest served by the in-kernel ioreq server
@@ -46,7 +56,11 @@ steps=(--step null_a --dm null "${base[@]}"
 	--step xengt_a "${dm[@]}" "${base[@]}"
 	--step null_b --dm null "${base[@]}"
 	--step xengt_b "${dm[@]}" "${base[@]}"
-	--step i915 "${dm[@]}" --guest i915)
+	--step i915 "${dm[@]}" --guest i915
+	--step restricted --dm xengt --dm-args "${dm[3]} --runas 65534:65534 --chroot /run/xengt-root"
+	--guest i915 --check bystander,restricted --dm-stop destroy
+	--step restrict_fault --dm xengt --dm-args "${dm[3]} --inject-fault no-restrict"
+	--check bystander,refuse)
 if [ ${#kmod[@]} -gt 0 ]; then
 	steps+=(--step k_i915 --vgpu xengt_8 "${kernel[@]}" --guest i915
 		--step dm_i915 --vgpu xengt_8 "${attached[@]}" --guest i915
@@ -89,6 +103,20 @@ if [ ${#kmod[@]} -gt 0 ]; then
 		}
 	' "$out/latest/report.txt" || exit 1
 fi
+
+# The restricted DM: who it ran as, where, which domains it proved it cannot
+# touch; and that without the restriction the proof failed.
+awk '
+	$1 == "BYSTANDER" { by[$2] = $3 }
+	$1 == "RESTRICT" { r = $0 }
+	$1 == "DM_REFUSED" { f = $0 }
+	END {
+		if (r == "" || f == "") { print "no RESTRICT / DM_REFUSED lines"; exit 1 }
+		split(r, a, " "); split(f, b, " ")
+		if (f !~ /restriction_not_in_force/) { print "the unrestricted DM refused for another reason: " f; exit 1 }
+		printf "XEN_E2E_RESTRICT %s %s %s %s bystander_%s refused_without=%s\n", a[3], a[4], a[5], a[6], by["restricted"], b[3]
+	}
+' "$out/latest/report.txt" || exit 1
 
 # Both servers measured with the same guest in the same boot.
 awk '

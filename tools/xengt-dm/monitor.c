@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The domain-death monitor of a restricted xengt-dm (see monitor.h).
+ *
+ * The socket pair carries single bytes.  Monitor to device model:
+ * MSG_WATCHING once the watch is set, MSG_OK / MSG_FAIL in answer to
+ * MSG_SERVING, MSG_GONE just before the SIGTERM for a dead domain.  Device
+ * model to monitor: MSG_SERVING; the end of the device model closes it.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "log.h"
+#include "monitor.h"
+
+enum {
+	MSG_WATCHING = 'W',
+	MSG_SERVING = 'S',
+	MSG_OK = 'K',
+	MSG_FAIL = 'F',
+	MSG_GONE = 'G'
+};
+
+static int watch_domain(uint32_t domid, struct xs_handle **out)
+{
+	struct xs_handle *xsh = xs_open(0);
+
+	if (!xsh) {
+		dm_err("monitor: cannot connect to xenstore: %s",
+		       strerror(errno));
+		return -1;
+	}
+	if (!xs_watch(xsh, "@releaseDomain", "release")) {
+		dm_err("monitor: cannot watch @releaseDomain: %s",
+		       strerror(errno));
+		xs_close(xsh);
+		return -1;
+	}
+	if (!xs_is_domain_introduced(xsh, domid)) {
+		dm_err("monitor: domain %u does not exist", domid);
+		xs_close(xsh);
+		return -1;
+	}
+	*out = xsh;
+	return 0;
+}
+
+/* Written beside and renamed, so that a reader never sees half of it. */
+static bool write_pidfile(const char *path, pid_t pid)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		dm_err("monitor: pid file name too long");
+		return false;
+	}
+	f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%d\n", (int)pid) < 0 || fclose(f) ||
+	    rename(tmp, path)) {
+		dm_err("cannot write pid file %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+static void send_byte(int fd, char c)
+{
+	if (write(fd, &c, 1) != 1)
+		dm_warn("monitor: cannot reach the device model: %s",
+			strerror(errno));
+}
+
+static __attribute__((noreturn)) void monitor_main(uint32_t domid, int fd)
+{
+	pid_t dm = getppid();
+	char *pidfile = NULL;
+	struct xs_handle *xsh;
+	bool told = false;
+	sigset_t none;
+
+	/* Ctrl-C and SIGHUP are the device model's to act on. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (watch_domain(domid, &xsh))
+		_exit(1);
+	send_byte(fd, MSG_WATCHING);
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = fd, .events = POLLIN },
+			{ .fd = xs_fileno(xsh), .events = POLLIN },
+		};
+		char **w, c;
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fds[0].revents) {
+			char path[4096];
+			ssize_t n = read(fd, &c, 1);
+
+			if (n <= 0)
+				break; /* the device model ended */
+			/* MSG_SERVING is followed by the path, NUL-ended. */
+			if (c == MSG_SERVING) {
+				size_t len = 0;
+
+				while (len < sizeof(path) &&
+				       read(fd, &path[len], 1) == 1 &&
+				       path[len])
+					len++;
+				if (len == sizeof(path) || path[len])
+					break;
+				if (!len) {
+					send_byte(fd, MSG_OK);
+					continue;
+				}
+				free(pidfile);
+				pidfile = strdup(path);
+				send_byte(fd, pidfile && write_pidfile(pidfile,
+								       dm) ?
+						      MSG_OK :
+						      MSG_FAIL);
+			}
+			continue;
+		}
+		if (fds[1].revents & (POLLERR | POLLHUP)) {
+			dm_err("monitor: lost xenstore: stopping the device model of domain %u",
+			       domid);
+			kill(dm, SIGTERM);
+			break;
+		}
+		while ((w = xs_check_watch(xsh)))
+			free(w);
+		if (!told && !xs_is_domain_introduced(xsh, domid)) {
+			dm_info("domain %u is gone: stopping its device model (pid %d)",
+				domid, (int)dm);
+			send_byte(fd, MSG_GONE);
+			kill(dm, SIGTERM);
+			told = true;
+		}
+	}
+	/* Wait for the device model's end before the pid file goes. */
+	{
+		char c;
+
+		while (read(fd, &c, 1) > 0)
+			;
+	}
+	if (pidfile && unlink(pidfile) && errno != ENOENT)
+		dm_warn("monitor: cannot remove %s: %s", pidfile,
+			strerror(errno));
+	free(pidfile);
+	xs_close(xsh);
+	_exit(0);
+}
+
+int dm_monitor_start(uint32_t domid, int close_fd, struct dm_monitor *m)
+{
+	int sv[2], err;
+	char c;
+	pid_t pid;
+
+	*m = (struct dm_monitor){ .fd = -1 };
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (!pid) {
+		close(sv[0]);
+		if (close_fd >= 0)
+			close(close_fd);
+		monitor_main(domid, sv[1]);
+	}
+	close(sv[1]);
+	m->pid = pid;
+	m->fd = sv[0];
+	if (read(m->fd, &c, 1) != 1 || c != MSG_WATCHING) {
+		dm_monitor_stop(m);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/* The next answer; a MSG_GONE on the way is remembered. */
+static int read_answer(struct dm_monitor *m)
+{
+	char c;
+
+	while (read(m->fd, &c, 1) == 1) {
+		if (c == MSG_GONE)
+			m->gone = true;
+		else
+			return c;
+	}
+	return -1;
+}
+
+int dm_monitor_serving(struct dm_monitor *m, const char *pidfile)
+{
+	const char *p = pidfile ? pidfile : "";
+	char c = MSG_SERVING;
+
+	if (write(m->fd, &c, 1) != 1 ||
+	    write(m->fd, p, strlen(p) + 1) != (ssize_t)strlen(p) + 1 ||
+	    read_answer(m) != MSG_OK)
+		return -EIO;
+	return 0;
+}
+
+bool dm_monitor_domain_gone(struct dm_monitor *m)
+{
+	struct pollfd p = { .fd = m->fd, .events = POLLIN };
+	char c;
+
+	if (m->fd < 0)
+		return false;
+	/* It is written before the SIGTERM that brought us here. */
+	while (!m->gone && poll(&p, 1, 0) == 1 && (p.revents & POLLIN) &&
+	       read(m->fd, &c, 1) == 1)
+		if (c == MSG_GONE)
+			m->gone = true;
+	return m->gone;
+}
+
+void dm_monitor_stop(struct dm_monitor *m)
+{
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = -1;
+	if (m->pid > 0)
+		while (waitpid(m->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	m->pid = 0;
+}
