@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "wl.h"
+#include "workload.h"
 
 static const char *const three[] = { "xengt_8", "xengt_4", "xengt_8", NULL };
 
@@ -183,6 +184,63 @@ static void test_post_sync_qword_at_partition_end(void **state)
 	assert_int_equal(page[1022], 0x0bad0001);
 	assert_int_equal(page[1023], 0x0bad0002);
 	victims(h);
+}
+
+/*
+ * i915 6.1's flushes write a scratch qword with store-index (PIPE_CONTROL
+ * on rcs0, MI_FLUSH_DW on the others) at LRC_PPHWSP_SCRATCH_ADDR: in
+ * execlist mode that is the running context's per-process HWSP, here page
+ * 0 of the vGPU's own shadow context.  Accepted, and the write lands
+ * there, at the offset within the page whatever else the address holds
+ * (the last qword, garbage above bit 11 and in the high dword): never in
+ * the engine's status page, another vGPU or the guest's partition.
+ */
+static void test_store_index_lands_in_own_pphwsp(void **state)
+{
+	static const u32 offsets[] = { 0xd0, 0xff8, 0xfffffff8 };
+	static const u32 engines[2] = { XENGT_RCS, XENGT_BCS };
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u32 i, k;
+
+	for (i = 0; i < xengt_array_size(offsets); i++) {
+		u32 val = 0x5c0a0000 + i, off = offsets[i] & 0xff8;
+		u32 pc[6] = { GFX_OP_PIPE_CONTROL(6),
+			      PIPE_CONTROL_WRITE_IMMEDIATE |
+				      PIPE_CONTROL_STORE_DATA_INDEX |
+				      PIPE_CONTROL_CS_STALL,
+			      offsets[i],
+			      0xffff,
+			      val,
+			      ~val };
+		u32 flush[4] = { MI_FLUSH_DW_GEN8 | MI_FLUSH_DW_OP_STOREDW |
+					 MI_FLUSH_DW_STORE_INDEX,
+				 offsets[i] | MI_FLUSH_DW_USE_GTT, 0xffff,
+				 val + 0x100 };
+
+		victims(h);
+		wl_emit(a, XENGT_RCS, pc, 6);
+		wl_submit(a, XENGT_RCS);
+		wl_emit(a, XENGT_BCS, flush, 4);
+		wl_submit(a, XENGT_BCS);
+		assert_false(a->v->failsafe);
+		for (k = 0; k < 2; k++) {
+			struct workload *wl = a->v->wl.spare[engines[k]];
+			u32 *pphwsp;
+
+			assert_non_null(wl);
+			pphwsp = wl->ctx_cpu[LRC_PPHWSP_PN];
+			assert_int_equal(wl_csb_last(a, engines[k]),
+					 GEN8_CTX_STATUS_COMPLETE |
+						 GEN8_CTX_STATUS_ACTIVE_IDLE);
+			assert_int_equal(pphwsp[off / 4],
+					 k ? val + 0x100 : val);
+			if (!k)
+				assert_int_equal(pphwsp[off / 4 + 1], ~val);
+		}
+		assert_int_equal(wl_foreign(h->w), 0);
+		victims(h);
+	}
 }
 
 /* Commands with a memory effect, each aimed at a GGTT address. */
@@ -756,6 +814,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_post_sync_qword_at_partition_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_store_index_lands_in_own_pphwsp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edges_every_alignment,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blit_edges_ppgtt, setup,

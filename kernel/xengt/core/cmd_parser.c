@@ -335,16 +335,6 @@ static u32 cmd_length(u32 hdr)
 	}
 }
 
-/*
- * Store-index writes land in the engine's status page, which is the core's
- * own (it holds the physical CSB): never the guest's to write.
- */
-static int cmd_store_index(struct cmd_scanner *sc, const char *what)
-{
-	return cmd_reject(sc, "%s store-index write into the status page",
-			  what);
-}
-
 static int cmd_lri(struct cmd_scanner *sc, const struct cmd_frame *f, u32 len)
 {
 	u32 i, reg;
@@ -448,8 +438,17 @@ static int cmd_mem_write(struct cmd_scanner *sc, const struct cmd_frame *f,
 				  what, d[0]);
 	if (!w.len)
 		return 0;
+	/*
+	 * A store-index write lands in the per-process HWSP of the context
+	 * the GPU runs: page 0 of this workload's shadow context, which is
+	 * the core's and this workload's alone, never the engine's status
+	 * page (the physical CSB) nor another vGPU's memory; the offset
+	 * cannot leave the page (gen9_store_index_offset()).  Safe by
+	 * construction, as i915 needs it (its flushes write a scratch slot
+	 * there).
+	 */
 	if (w.store_index)
-		return cmd_store_index(sc, what);
+		return 0;
 	if (!cmd_range_ok(sc, f->priv && w.ggtt, w.addr, w.len))
 		return cmd_reject(
 			sc, "%s write to 0x%llx outside the vGPU's memory",

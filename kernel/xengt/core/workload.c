@@ -152,10 +152,11 @@ static int workload_shadow(struct vgpu *vgpu, struct workload *wl)
 
 	/*
 	 * Only the register-state dwords the shadow takes are read (into a
-	 * private copy).  The per-process HWSP is not shadowed: the GPU writes
-	 * nothing there (store-index writes are refused by the scanner), so
-	 * the shadow's page 0 stays the core's zeroed page and nothing is
-	 * copied back.
+	 * private copy).  The per-process HWSP is not shadowed: the shadow's
+	 * page 0 is the core's, the GPU's store-index writes land there (the
+	 * scanner lets them: they cannot leave that page) and nothing is
+	 * copied back, as i915 only uses it as a flush scratch slot it never
+	 * reads.
 	 */
 	if (ggtt_gm_read(vgpu, lrca + LRC_STATE_OFFSET, g,
 			 WORKLOAD_STATE_DWORDS * 4)) {

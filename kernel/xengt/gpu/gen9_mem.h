@@ -26,8 +26,23 @@ struct gen9_mem_write {
 	u64 addr; /* first byte written */
 	u32 len; /* bytes written; 0: this command writes no memory */
 	bool ggtt; /* the command asks for the GGTT (honoured if privileged) */
-	bool store_index; /* addr is an offset in the engine's status page */
+	/*
+	 * addr is an offset in the per-process HWSP (page 0 of the running
+	 * context's image: execlist mode, as i915 6.1 uses it for its
+	 * LRC_PPHWSP_SCRATCH flush writes); see gen9_store_index_offset().
+	 */
+	bool store_index;
 };
+
+/*
+ * The byte a store-index write lands at in the per-process HWSP: the
+ * hardware takes the offset within the page, so the write never leaves
+ * it (the address is already aligned to the write's size).
+ */
+static inline u32 gen9_store_index_offset(const struct gen9_mem_write *w)
+{
+	return (u32)(w->addr & (XENGT_PAGE_SIZE - 1));
+}
 
 static inline u64 gen9_mem_addr(u32 lo, u32 hi, u32 len)
 {

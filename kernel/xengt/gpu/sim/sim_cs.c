@@ -113,12 +113,6 @@ static int cs_store(struct sim_cs *cs, enum sim_space space, u64 addr,
 	return ret ? sim_engine_fail(cs->e, ret, what, addr) : 0;
 }
 
-static u64 cs_hwsp(struct sim_cs *cs)
-{
-	return sim_gpu_reg_read_locked(cs->g, cs->e->base + RING_HWS_PGA) &
-	       ~(u64)(XENGT_PAGE_SIZE - 1);
-}
-
 /*
  * Make the memory write gen9_mem.h describes for the command in cmd[0..n)
  * (the range the scanner approved), with @data.
@@ -136,8 +130,9 @@ static int cs_mem_write(struct sim_cs *cs, u32 n, const void *data,
 		return 0;
 	addr = w.addr;
 	space = cs_data_space(cs, w.ggtt);
+	/* Execlist mode: the running context's own status page. */
 	if (w.store_index) {
-		addr = cs_hwsp(cs) + (addr & (XENGT_PAGE_SIZE - 1));
+		addr = cs->run->pphwsp + gen9_store_index_offset(&w);
 		space = SIM_GGTT;
 	}
 	return cs_store(cs, space, addr, data, w.len, what);

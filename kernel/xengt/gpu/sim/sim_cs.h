@@ -51,6 +51,8 @@ struct sim_cs_run {
 	u32 head, tail;
 	u64 max_ticks;
 	u32 max_bb_starts;
+	/* The context's per-process HWSP (its LRCA, GGTT): store-index writes. */
+	u64 pphwsp;
 	/* Out */
 	u64 ticks;
 	u32 bb_starts;

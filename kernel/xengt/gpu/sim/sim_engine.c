@@ -118,6 +118,8 @@ static int sim_engine_run(struct sim_engine *e, u64 desc, u16 requester)
 	struct sim_cs_run run = {
 		.max_ticks = g->watchdog_ticks,
 		.max_bb_starts = g->watchdog_bb_starts,
+		.pphwsp = (desc & GEN8_CTX_LRCA_MASK) +
+			  LRC_PPHWSP_PN * XENGT_PAGE_SIZE,
 	};
 	u16 slot = sim_gpu_requester_slot(requester);
 	u64 pml4;
