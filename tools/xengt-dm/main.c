@@ -80,23 +80,28 @@ static void usage(FILE *f)
 		"                  every MSI lost on its way to Xen, or the Xen handles left\n"
 		"                  unrestricted (the restriction's self-check must then refuse\n"
 		"                  to serve)\n"
-		"SIGTERM, SIGINT, SIGHUP or the domain's death: the ioreq server is\n"
-		"removed and xengt-dm exits 0; the module's vGPU stays (detached) unless\n"
-		"the domain died, a standalone vGPU is destroyed.\n");
+		"SIGTERM, SIGINT or the domain's death: the ioreq server is removed and\n"
+		"xengt-dm exits 0; the module's vGPU stays (detached) unless the domain\n"
+		"died, a standalone vGPU is destroyed.  SIGHUP is ignored: a closed\n"
+		"terminal must not take a running guest's GPU away.\n");
 }
 
-static int parse_num(const char *s, const char *what, unsigned long max,
-		     u32 *out)
+/*
+ * A decimal number in min..max: domain ids are decimal everywhere in Xen's
+ * tools (xl list), so "010" is domain 10, never octal 8.
+ */
+static int parse_num(const char *s, const char *what, unsigned long min,
+		     unsigned long max, u32 *out)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || !*s || *end || *s == '-' || v > max) {
+	v = strtoul(s, &end, 10);
+	if (errno || *s < '0' || *s > '9' || *end || v < min || v > max) {
 		fprintf(stderr,
-			"xengt-dm: %s: '%s' is not a number in 0..%lu\n", what,
-			s, max);
+			"xengt-dm: %s: '%s' is not a decimal number in %lu..%lu\n",
+			what, s, min, max);
 		return -1;
 	}
 	*out = v;
@@ -172,7 +177,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			if (parse_num(optarg, "--domain", 0x7fef, &o->domid))
+			if (parse_num(optarg, "--domain", 1, 0x7fef, &o->domid))
 				return -1;
 			have_domain = true;
 			break;
@@ -181,22 +186,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'l':
 			custom = true;
-			if (parse_num(optarg, "--low-gm", 4096, &o->low_gm_mb))
+			if (parse_num(optarg, "--low-gm", 1, 4096,
+				      &o->low_gm_mb))
 				return -1;
 			break;
 		case 'H':
 			custom = true;
-			if (parse_num(optarg, "--high-gm", 4096,
+			if (parse_num(optarg, "--high-gm", 1, 4096,
 				      &o->high_gm_mb))
 				return -1;
 			break;
 		case 'f':
 			custom = true;
-			if (parse_num(optarg, "--fences", 32, &o->fences))
+			if (parse_num(optarg, "--fences", 1, 32, &o->fences))
 				return -1;
 			break;
 		case 'w':
-			if (parse_num(optarg, "--weight", 16, &o->weight))
+			if (parse_num(optarg, "--weight", 1, 16, &o->weight))
 				return -1;
 			break;
 		case 'b':
@@ -248,7 +254,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
+			/* getopt said what was wrong; one line more. */
+			fprintf(stderr,
+				"usage: xengt-dm --domain ID [options]; try 'xengt-dm --help'\n");
 			return -1;
 		}
 	}
@@ -637,6 +645,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ioreq_stop_signals(on_signal, &run_mask);
+	signal(SIGHUP, SIG_IGN); /* see usage() */
 	/* Before any Xen handle exists: a fork would not keep them. */
 	if (!o.no_restrict && dm_monitor_start(o.domid, report_fd, &monitor)) {
 		dm_err("domain %u: cannot start the domain-death monitor",

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# xengt-dm's command line as an admin meets it, without Xen: each bad
+# flag or value is refused with its message and exit status 2 before
+# anything is touched, and good values are read as written (decimal).
+set -u
+dm=${XENGT_BUILDDIR:?}/tools/xengt-dm/xengt-dm
+rc=0
+
+# expect STATUS TEXT ARGS...: exit STATUS, stderr contains TEXT
+expect() {
+	want=$1 text=$2
+	shift 2
+	err=$("$dm" "$@" 2>&1 >/dev/null)
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL: xengt-dm $*: exit $got, expected $want ($err)"
+		rc=1
+	elif ! printf '%s' "$err" | grep -qF -- "$text"; then
+		echo "FAIL: xengt-dm $*: '$err' lacks '$text'"
+		rc=1
+	else
+		echo "ok: xengt-dm $* -> $want: $text"
+	fi
+}
+
+# Domain ids are decimal: 010 is domain 10 (this host has no xenstore,
+# so the first step that names the domain fails, and says which).
+expect 1 "domain 10:" --domain 010 --foreground
+expect 2 "'0x10' is not a decimal number in 1..32751" --domain 0x10
+expect 2 "'0' is not a decimal number in 1..32751" --domain 0
+expect 2 "'-1' is not a decimal number" --domain -1
+expect 2 "'32752' is not a decimal number in 1..32751" --domain 32752
+expect 2 "--domain ID (a guest, not dom0) is required" --foreground
+# One line of usage, not the whole help, after getopt's own complaint.
+expect 2 "try 'xengt-dm --help'" --domain 5 --bogus
+lines=$("$dm" --domain 5 --bogus 2>&1 | wc -l)
+[ "$lines" -le 2 ] || { echo "FAIL: a bad flag printed $lines lines"; rc=1; }
+# The weight range as the code enforces it.
+expect 2 "--weight: '0' is not a decimal number in 1..16" --standalone --domain 5 --type xengt_8 --weight 0
+expect 2 "--weight: '17' is not a decimal number in 1..16" --standalone --domain 5 --type xengt_8 --weight 17
+expect 2 "unknown vGPU type 'xengt_3'" --standalone --domain 5 --type xengt_3
+expect 2 "need --standalone" --domain 5 --type xengt_8
+expect 2 "not with --no-restrict" --domain 5 --no-restrict --runas nobody
+expect 2 "is root" --domain 5 --runas root
+expect 2 "is not absolute" --domain 5 --chroot var/empty
+expect 2 "--pidfile: empty file name" --domain 5 --pidfile ""
+# --help is the whole usage on stdout, exit 0.
+"$dm" --help | grep -q "SIGHUP is ignored" || { echo "FAIL: --help"; rc=1; }
+exit $rc
