@@ -770,7 +770,7 @@ int ioreq_server_restrict(struct ioreq_server *s, unsigned int flags)
 {
 	uint32_t others[RESTRICT_PROBES];
 	unsigned int n, i, len = 0;
-	char list[RESTRICT_PROBES * 6] = "";
+	char list[RESTRICT_PROBES * 8] = ""; /* " 32751" each, with room */
 
 	if (s->step != STEP_WATCH || !s->xsh)
 		return -EINVAL;
