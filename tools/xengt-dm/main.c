@@ -265,7 +265,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			argv[optind]);
 		return -1;
 	}
-	if (!have_domain || o->domid == 0) {
+	if (!have_domain) { /* parse_num() refused 0 already */
 		fprintf(stderr,
 			"xengt-dm: --domain ID (a guest, not dom0) is required\n");
 		return -1;

@@ -120,13 +120,19 @@ static __attribute__((noreturn)) void monitor_main(uint32_t domid, int fd)
 			/* MSG_SERVING is followed by the path, NUL-ended. */
 			if (c == MSG_SERVING) {
 				size_t len = 0;
+				bool ended = false;
 
+				/* Stop at the NUL, a short read or a full buffer. */
 				while (len < sizeof(path) &&
-				       read(fd, &path[len], 1) == 1 &&
-				       path[len])
+				       read(fd, &path[len], 1) == 1) {
+					if (!path[len]) {
+						ended = true;
+						break;
+					}
 					len++;
-				if (len == sizeof(path) || path[len])
-					break;
+				}
+				if (!ended)
+					break; /* torn message: the DM is gone */
 				if (!len) {
 					send_byte(fd, MSG_OK);
 					continue;
