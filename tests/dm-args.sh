@@ -47,4 +47,5 @@ expect 2 "is not absolute" --domain 5 --chroot var/empty
 expect 2 "--pidfile: empty file name" --domain 5 --pidfile ""
 # --help is the whole usage on stdout, exit 0.
 "$dm" --help | grep -q "SIGHUP is ignored" || { echo "FAIL: --help"; rc=1; }
+"$dm" --help | grep -q "SIGUSR1 logs the" || { echo "FAIL: --help lacks SIGUSR1"; rc=1; }
 exit $rc

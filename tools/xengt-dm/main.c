@@ -42,6 +42,33 @@ static void on_signal(int sig)
 	stop = sig;
 }
 
+/* SIGUSR1: log the counters; a stop signal already seen wins. */
+static void on_stats_signal(int sig)
+{
+	if (!stop)
+		stop = sig;
+}
+
+/*
+ * SIGUSR1 asks for the counters (as an admin's "how is it doing?", and the
+ * e2e test's trap count at a point of the guest's boot).  Its handler runs
+ * only inside the serving loop's ppoll(), with the stop signals blocked.
+ */
+static void stats_signal(sigset_t *run_mask)
+{
+	struct sigaction sa = { .sa_handler = on_stats_signal };
+	sigset_t usr1;
+
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	sigdelset(run_mask, SIGUSR1);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -83,7 +110,8 @@ static void usage(FILE *f)
 		"SIGTERM, SIGINT or the domain's death: the ioreq server is removed and\n"
 		"xengt-dm exits 0; the module's vGPU stays (detached) unless the domain\n"
 		"died, a standalone vGPU is destroyed.  SIGHUP is ignored: a closed\n"
-		"terminal must not take a running guest's GPU away.\n");
+		"terminal must not take a running guest's GPU away.  SIGUSR1 logs the\n"
+		"counters (ioreqs served, service time; standalone also the vGPU's).\n");
 }
 
 /*
@@ -486,6 +514,30 @@ static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
 		in.state == XENGT_VGPU_FAILSAFE ? in.failsafe_reason : "");
 }
 
+/*
+ * Serve until a stop signal or the domain's end (xen_vm_run()'s return
+ * convention).  SIGUSR1 leaves xen_vm_run() only to log the counters; the
+ * signals are blocked outside its ppoll(), so clearing @stop here races
+ * with none of them.  @vgpu is NULL for xengt.ko's vGPU (its counters are
+ * in /sys/kernel/xengt).
+ */
+static int serve(struct xen_vm *vm, struct vgpu *vgpu,
+		 const sigset_t *run_mask)
+{
+	int ret;
+
+	for (;;) {
+		ret = xen_vm_run(vm, &stop, run_mask);
+		if (ret || stop != SIGUSR1)
+			return ret;
+		stop = 0;
+		if (vgpu)
+			log_stats(vm, vgpu);
+		else
+			log_ioreq_stats(vm);
+	}
+}
+
 /* The vGPU is xengt.ko's: carry the guest's ioreqs to it. */
 static int serve_attached(const struct options *o, int *report_fd,
 			  const sigset_t *run_mask, struct dm_monitor *mon)
@@ -503,7 +555,7 @@ static int serve_attached(const struct options *o, int *report_fd,
 		o->domid, o->sbdf >> 8, (o->sbdf >> 3) & 0x1f, o->sbdf & 7,
 		ioreq_server_id(vm->server), ioreq_server_nr_vcpus(vm->server));
 	report(report_fd, 0);
-	ret = why_stopped(xen_vm_run(vm, &stop, run_mask), vm, mon);
+	ret = why_stopped(serve(vm, NULL, run_mask), vm, mon);
 	if (ret == 1)
 		dm_info("domain %u is gone: shutting down", o->domid);
 	else if (vm->detached)
@@ -594,7 +646,7 @@ static int serve_standalone(const struct options *o, int *report_fd,
 		ioreq_server_id(vm->server), ioreq_server_nr_vcpus(vm->server));
 	report(report_fd, 0);
 
-	ret = why_stopped(xen_vm_run(vm, &stop, run_mask), vm, mon);
+	ret = why_stopped(serve(vm, vgpu, run_mask), vm, mon);
 	if (ret == 1)
 		dm_info("domain %u is gone: shutting down", o->domid);
 	else if (ret == 0)
@@ -646,6 +698,7 @@ int main(int argc, char **argv)
 	}
 	ioreq_stop_signals(on_signal, &run_mask);
 	signal(SIGHUP, SIG_IGN); /* see usage() */
+	stats_signal(&run_mask);
 	/* Before any Xen handle exists: a fork would not keep them. */
 	if (!o.no_restrict && dm_monitor_start(o.domid, report_fd, &monitor)) {
 		dm_err("domain %u: cannot start the domain-death monitor",

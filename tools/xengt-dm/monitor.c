@@ -90,9 +90,13 @@ static __attribute__((noreturn)) void monitor_main(uint32_t domid, int fd)
 	bool told = false;
 	sigset_t none;
 
-	/* Ctrl-C and SIGHUP are the device model's to act on. */
+	/*
+	 * Ctrl-C, SIGHUP and SIGUSR1 (pkill -USR1 xengt-dm reaches this
+	 * process too) are the device model's to act on.
+	 */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
