@@ -521,8 +521,7 @@ static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
  * with none of them.  @vgpu is NULL for xengt.ko's vGPU (its counters are
  * in /sys/kernel/xengt).
  */
-static int serve(struct xen_vm *vm, struct vgpu *vgpu,
-		 const sigset_t *run_mask)
+static int serve(struct xen_vm *vm, struct vgpu *vgpu, const sigset_t *run_mask)
 {
 	int ret;
 
