@@ -47,8 +47,10 @@ GUEST_PKGS=(
 )
 
 # Host tools: QEMU, the initramfs, and building the guest and the null DM.
+# qemu-system-xen + seabios: the stock device model of the HVM guest step
+# (same Debian as the extracted Xen tools, so its libraries match).
 HOST_PKGS=(qemu-system-x86 busybox-static cpio libxen-dev gcc binutils
-	   make pkg-config file)
+	   make pkg-config file qemu-system-xen seabios kmod xz-utils)
 
 die() { echo "fetch.sh: error: $*" >&2; exit 1; }
 log() { echo "fetch.sh: $*" >&2; }

@@ -11,9 +11,16 @@
 # usage: mkinitramfs.sh --out FILE --result-tool BIN [--root DIR]
 #                       [--guest-timeout S] [--dm-ready-timeout S]
 #                       [--extra SRC:DEST]...
-#                       [--step NAME] --guest ELF --dm BIN [--dm-args "ARGS"]
+#                       [--step NAME] --guest ELF|CPIO --dm BIN
+#                       [--guest-kind pvh|hvm-linux] [--dm-args "ARGS"]
 #                       [--guest-cmdline "..."] [--dm-stop term|destroy|kill]
 #                       [--step NAME ...]...
+#
+# A guest is a PVH test ELF (kind pvh, the default) or the initramfs of a
+# Linux HVM guest (kind hvm-linux, linux-guest/mkguest.sh): that one boots
+# the pinned Debian kernel through the stock QEMU device model (whose binary,
+# hvmloader and SeaBIOS then go into the initramfs too) and reports on its
+# serial port.
 #
 # Each --step starts a new step (one guest domain served by one DM, one
 # after the other in the same boot); the options after it apply to that
@@ -39,9 +46,9 @@ SHARE_SECONDS=
 SHARE_DELAY=2
 # per step, index 0..NSTEPS-1
 NSTEPS=0
-S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
+S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=() S_KIND=()
 new_step() {
-	S_NAME[NSTEPS]=$1
+	S_NAME[NSTEPS]=$1 S_KIND[NSTEPS]=pvh
 	S_GUEST[NSTEPS]= S_DM[NSTEPS]= S_DM_ARGS[NSTEPS]=
 	S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]= S_CHECK[NSTEPS]=
 	NSTEPS=$((NSTEPS + 1))
@@ -58,6 +65,7 @@ while [ $# -gt 0 ]; do
 		case $2 in *[!a-z0-9_]* | "") die "step names are [a-z0-9_]+, not '$2'" ;; esac
 		new_step "$2"; shift 2 ;;
 	--guest) [ "$NSTEPS" -gt 0 ] || new_step main; S_GUEST[NSTEPS - 1]=$2; shift 2 ;;
+	--guest-kind) [ "$NSTEPS" -gt 0 ] || new_step main; S_KIND[NSTEPS - 1]=$2; shift 2 ;;
 	--dm) [ "$NSTEPS" -gt 0 ] || new_step main; S_DM[NSTEPS - 1]=$2; shift 2 ;;
 	--dm-args) [ "$NSTEPS" -gt 0 ] || new_step main; S_DM_ARGS[NSTEPS - 1]=$2; shift 2 ;;
 	--guest-cmdline) [ "$NSTEPS" -gt 0 ] || new_step main; S_CMDLINE[NSTEPS - 1]=$2; shift 2 ;;
@@ -82,9 +90,10 @@ for ((i = 0; i < NSTEPS; i++)); do
 	n=${S_NAME[i]}
 	case ${S_STOP[i]} in term | destroy | kill) ;; *) die "step $n: --dm-stop must be term, destroy or kill" ;; esac
 	for c in ${S_CHECK[i]//,/ }; do
-		case $c in bystander | restricted | refuse) ;; *) die "step $n: --check: unknown check '$c' (known: bystander restricted refuse)" ;; esac
+		case $c in bystander | restricted | refuse | stats) ;; *) die "step $n: --check: unknown check '$c' (known: bystander restricted refuse stats)" ;; esac
 	done
-	[ -f "${S_GUEST[i]}" ] || die "step $n: --guest ELF not found: '${S_GUEST[i]}'"
+	case ${S_KIND[i]} in pvh | hvm-linux) ;; *) die "step $n: --guest-kind must be pvh or hvm-linux" ;; esac
+	[ -f "${S_GUEST[i]}" ] || die "step $n: --guest not found: '${S_GUEST[i]}'"
 	[ -n "${S_DM[i]}" ] || die "step $n: --dm is required"
 	[ "${S_DM[i]}" = kernel ] || [ -x "${S_DM[i]}" ] ||
 		die "step $n: device model not found or not executable: '${S_DM[i]}'"
@@ -208,6 +217,31 @@ for m in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
 	esac
 done
 
+# The stock device model of HVM guests, where libxl looks for it, and the
+# firmware it loads (hvmloader, SeaBIOS; QEMU's option ROM for direct
+# kernel boot).  From the host's qemu-system-xen and seabios: same Debian.
+HVM=0
+for ((i = 0; i < NSTEPS; i++)); do
+	[ "${S_KIND[i]}" = hvm-linux ] && HVM=1
+done
+if [ "$HVM" = 1 ]; then
+	QEMU_XEN=/usr/libexec/xen-qemu-system-i386
+	[ -x "$QEMU_XEN" ] || die "HVM guests need $QEMU_XEN (apt-get install qemu-system-xen)"
+	add_bin "$QEMU_XEN" "$QEMU_XEN"
+	mkdir -p "$stage/usr/lib/xen-$XENVER/boot" "$stage/usr/share/seabios" \
+		"$stage/usr/share/qemu/keymaps"
+	cp "$ROOT/usr/lib/xen-$XENVER/boot/hvmloader" "$stage/usr/lib/xen-$XENVER/boot/"
+	cp -L /usr/share/seabios/bios-256k.bin "$stage/usr/share/seabios/" ||
+		die "no SeaBIOS (apt-get install seabios)"
+	for f in linuxboot_dma.bin linuxboot.bin kvmvapic.bin keymaps/en-us; do
+		[ -f "/usr/share/qemu/$f" ] && cp -L "/usr/share/qemu/$f" "$stage/usr/share/qemu/$f"
+	done
+	vmlinuz=
+	for f in "$ROOT"/boot/vmlinuz-"$KVER"; do [ -f "$f" ] && vmlinuz=$f; done
+	[ -n "$vmlinuz" ] || die "no $ROOT/boot/vmlinuz-$KVER for the HVM guest"
+	cp "$vmlinuz" "$stage/e2e/guest-vmlinuz"
+fi
+
 for e in "${EXTRAS[@]}"; do
 	mkdir -p "$(dirname "$stage/${e#*:}")"
 	cp -L "${e%%:*}" "$stage/${e#*:}"
@@ -226,8 +260,32 @@ EOF
 # One domain per step, each with its own name, guest image and config.
 for ((i = 0; i < NSTEPS; i++)); do
 	n=${S_NAME[i]}
-	cp "${S_GUEST[i]}" "$stage/e2e/guest-$n.elf"
-	cat >"$stage/e2e/guest-$n.cfg" <<EOF
+	gfn=
+	if [ "${S_KIND[i]}" = hvm-linux ]; then
+		# vga="none": no emulated VGA; the vGPU is the guest's only
+		# display device (see README.md for its slot).
+		cp "${S_GUEST[i]}" "$stage/e2e/guest-$n.cpio"
+		cat >"$stage/e2e/guest-$n.cfg" <<EOF
+name = "e2e-$n"
+type = "hvm"
+kernel = "/e2e/guest-vmlinuz"
+ramdisk = "/e2e/guest-$n.cpio"
+cmdline = "console=ttyS0,115200 ${S_CMDLINE[i]}"
+memory = 512
+vcpus = 1
+vga = "none"
+vnc = 0
+sdl = 0
+serial = "file:/run/guest-$n.serial"
+tsc_mode = "native"
+on_poweroff = "preserve"
+on_crash = "preserve"
+on_reboot = "preserve"
+EOF
+	else
+		gfn=$(result_gfn "${S_GUEST[i]}")
+		cp "${S_GUEST[i]}" "$stage/e2e/guest-$n.elf"
+		cat >"$stage/e2e/guest-$n.cfg" <<EOF
 name = "e2e-$n"
 type = "pvh"
 kernel = "/e2e/guest-$n.elf"
@@ -239,12 +297,14 @@ on_poweroff = "preserve"
 on_crash = "preserve"
 on_reboot = "preserve"
 EOF
+	fi
 	cat >>"$stage/e2e/config" <<EOF
 STEP${i}_NAME=$(q "$n")
 STEP${i}_DM=$(if [ "${S_DM[i]}" = kernel ]; then echo kernel; else echo "/e2e/bin/$(q "$(basename "${S_DM[i]}")")"; fi)
 STEP${i}_VGPU=$(q "${S_VGPU[i]}")
 STEP${i}_DM_ARGS=$(q "${S_DM_ARGS[i]}")
-STEP${i}_GFN=$(result_gfn "${S_GUEST[i]}")
+STEP${i}_KIND=${S_KIND[i]}
+STEP${i}_GFN=$gfn
 STEP${i}_STOP=$(q "${S_STOP[i]}")
 STEP${i}_CHECK=$(q ",${S_CHECK[i]},")
 EOF

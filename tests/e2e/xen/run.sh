@@ -19,8 +19,10 @@
 #                        goes to /sys/kernel/xengt/control/create (xengt.ko is
 #                        then loaded for the steps and must end clean)
 #   --dm-args "ARGS"     extra DM arguments (it always gets --domain ID)
-#   --guest baseline|i915|ELF  test guest (default baseline: guest/main.c;
-#                        i915: guest/i915.c + guest/i915-pv; or an ELF that
+#   --guest baseline|i915|linux-i915|ELF  test guest (default baseline:
+#                        guest/main.c; i915: guest/i915.c + guest/i915-pv;
+#                        linux-i915: an HVM guest running Debian's kernel and
+#                        its stock i915.ko, linux-guest/; or an ELF that
 #                        contains e2e_result)
 #   --guest-cmdline "S"  guest command line, e.g. "trap_n=5000 bar0=0xf0000000"
 #   --check WORDS        extra checks, comma-separated: "bystander" (a second,
@@ -29,7 +31,9 @@
 #                        "restricted" (once serving, the DM runs as a non-root
 #                        user in a chroot and logged its restriction), "refuse"
 #                        (the DM must exit non-zero before serving; the guest
-#                        is never unpaused)
+#                        is never unpaused), "stats" (after the guest's
+#                        verdict, SIGUSR1 makes the DM log its counters and
+#                        it keeps serving)
 #   --dm-stop term|destroy|kill  end the DM with SIGTERM (default), by
 #                        destroying the guest (tests its domain-death path),
 #                        or kill -9 it while the guest runs (see
@@ -100,7 +104,7 @@ while [ $# -gt 0 ]; do
 	--step) new_step "$2"; shift 2 ;;
 	--dm) case $2 in null | xengt | kernel) step_opt S_DM "$2" ;; *) step_opt S_DM "$(abspath "$2")" ;; esac; shift 2 ;;
 	--dm-args) step_opt S_DM_ARGS "$2"; shift 2 ;;
-	--guest) case $2 in baseline | i915) step_opt S_GUEST "$2" ;; *) step_opt S_GUEST "$(abspath "$2")" ;; esac; shift 2 ;;
+	--guest) case $2 in baseline | i915 | linux-i915) step_opt S_GUEST "$2" ;; *) step_opt S_GUEST "$(abspath "$2")" ;; esac; shift 2 ;;
 	--guest-cmdline) step_opt S_CMDLINE "$2"; shift 2 ;;
 	--dm-stop) step_opt S_STOP "$2"; shift 2 ;;
 	--vgpu) step_opt S_VGPU "$2"; shift 2 ;;
@@ -184,8 +188,17 @@ GUEST_MAIN=$here/guest/i915.c \
 XENGT_DM=${XENGT_DM:-$top/build/tools/xengt-dm/xengt-dm}
 step_args=()
 for ((i = 0; i < NSTEPS; i++)); do
+	kind=pvh
 	case ${S_GUEST[i]} in
 	baseline | i915) S_GUEST[i]=$BUILD/guest-${S_GUEST[i]}/e2e-guest.elf ;;
+	linux-i915)
+		kind=hvm-linux
+		if [ ! -f "$BUILD/guest-linux.cpio" ]; then
+			"$here/linux-guest/mkguest.sh" --root "$ROOT" \
+				--out "$BUILD/guest-linux.cpio" >>"$BUILD/build.log" 2>&1 ||
+				{ cat "$BUILD/build.log" >&2; die "building the Linux guest's initramfs failed"; }
+		fi
+		S_GUEST[i]=$BUILD/guest-linux.cpio ;;
 	esac
 	case ${S_DM[i]} in
 	null) S_DM[i]=$BUILD/null-dm ;;
@@ -196,7 +209,7 @@ for ((i = 0; i < NSTEPS; i++)); do
 	esac
 	[ "${S_DM[i]}" = kernel ] || [ -x "${S_DM[i]}" ] ||
 		die "device model '${S_DM[i]}' is not an executable"
-	step_args+=(--step "${S_NAME[i]}" --guest "${S_GUEST[i]}"
+	step_args+=(--step "${S_NAME[i]}" --guest "${S_GUEST[i]}" --guest-kind "$kind"
 		--dm "${S_DM[i]}" --dm-args "${S_DM_ARGS[i]}"
 		--guest-cmdline "${S_CMDLINE[i]}" --dm-stop "${S_STOP[i]}"
 		--vgpu "${S_VGPU[i]}" --check "${S_CHECK[i]}")

@@ -56,14 +56,14 @@ steps=(--step null_a --dm null "${base[@]}"
 	--step xengt_a "${dm[@]}" "${base[@]}"
 	--step null_b --dm null "${base[@]}"
 	--step xengt_b "${dm[@]}" "${base[@]}"
-	--step i915 "${dm[@]}" --guest i915
+	--step i915 "${dm[@]}" --guest i915 --check stats
 	--step restricted --dm xengt --dm-args "${dm[3]} --runas 65534:65534 --chroot /run/xengt-root"
 	--guest i915 --check bystander,restricted --dm-stop destroy
 	--step restrict_fault --dm xengt --dm-args "${dm[3]} --inject-fault no-restrict"
 	--check bystander,refuse)
 if [ ${#kmod[@]} -gt 0 ]; then
 	steps+=(--step k_i915 --vgpu xengt_8 "${kernel[@]}" --guest i915
-		--step dm_i915 --vgpu xengt_8 "${attached[@]}" --guest i915
+		--step dm_i915 --vgpu xengt_8 "${attached[@]}" --guest i915 --check stats
 		--step k_bad --vgpu xengt_8 "${kernel[@]}" --guest i915
 		--guest-cmdline "hostile_submit=1" --dm-stop destroy
 		--step rt_kernel_a --vgpu xengt_8 "${kernel[@]}" "${base[@]}"
