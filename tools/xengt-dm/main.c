@@ -29,6 +29,7 @@ struct options {
 	u32 sbdf;
 	bool pvh, foreground, verbose, standalone;
 	bool no_restrict;
+	bool ggtt_ram; /* --ggtt-ram */
 	struct dm_runas runas;
 	const char *chroot_dir;
 	char *pidfile; /* absolute */
@@ -76,7 +77,8 @@ static void usage(FILE *f)
 		"                [--pidfile FILE] [--runas USER[:GROUP]] [--chroot DIR]\n"
 		"                [--no-restrict] [-v]\n"
 		"       xengt-dm --standalone --domain ID (--type NAME | --low-gm MB\n"
-		"                --high-gm MB --fences N) [--weight W] [options above]\n"
+		"                --high-gm MB --fences N) [--weight W] [--ggtt-ram]\n"
+		"                [options above]\n"
 		"Serves the guest's traps for the vGPU that xengt.ko has for it (create it\n"
 		"first: echo \"DOMID TYPE\" > /sys/kernel/xengt/control/create); the vGPU,\n"
 		"the shared GPU and the guest's memory mappings are the module's.\n"
@@ -88,6 +90,10 @@ static void usage(FILE *f)
 		"  --high-gm MB    custom hidden (high) graphics memory\n"
 		"  --fences N      custom number of fence registers\n"
 		"  --weight W      scheduling weight 1..16 (default: the type's)\n"
+		"  --ggtt-ram      (standalone) BAR0's GGTT half is 8 MiB of the guest's RAM\n"
+		"                  (its maxmem is raised): GGTT writes do not trap, they take\n"
+		"                  effect at the guest's GGTT flush (GFX_FLSH_CNTL) or next\n"
+		"                  submission, as on hardware, checked as trapped ones are\n"
 		"  --bdf BB:DD.F   where the guest sees the vGPU (default 00:02.0)\n"
 		"  --pvh           the guest is PVH: also answer port 0xcf8\n"
 		"  --foreground    do not daemonize; log to stderr\n"
@@ -194,6 +200,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "runas", required_argument, NULL, 'U' },
 		{ "chroot", required_argument, NULL, 'C' },
 		{ "no-restrict", no_argument, NULL, 'N' },
+		{ "ggtt-ram", no_argument, NULL, 'G' },
 		{ "inject-fault", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -264,6 +271,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'N':
 			o->no_restrict = true;
 			break;
+		case 'G':
+			o->ggtt_ram = true;
+			break;
 		case 'X':
 			if (strcmp(optarg, "pvinfo-magic") &&
 			    strcmp(optarg, "msi-drop") &&
@@ -309,9 +319,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	if (!o->standalone) {
-		if (o->type || custom || o->weight || o->fault) {
+		if (o->type || custom || o->weight || o->fault || o->ggtt_ram) {
 			fprintf(stderr,
-				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
+				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight, --ggtt-ram and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
 			return -1;
 		}
 		return 0;
@@ -605,6 +615,14 @@ static int serve_standalone(const struct options *o, int *report_fd,
 	ret = xen_vm_open(o->domid, o->sbdf, o->pvh, ioreq_log, &vm);
 	if (ret)
 		goto out_report;
+	if (o->ggtt_ram) {
+		ret = xen_vm_enable_ggtt_ram(vm);
+		if (ret) {
+			dm_err("--ggtt-ram: no RAM for the GGTT: %s",
+			       strerror(-ret));
+			goto out_vm;
+		}
+	}
 	dm_bus_init(&bus, vm);
 	ret = sim_gpu_init(&gpu, &bus.bus);
 	if (ret) {

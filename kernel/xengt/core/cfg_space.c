@@ -158,16 +158,32 @@ void vgpu_cfg_sync_bar0(struct vgpu *vgpu)
 {
 	u64 want = vgpu_cfg_bar0_base(vgpu);
 	u64 old = vgpu->cfg.bar0_mapped;
+	s64 trapped;
 	int ret;
 
 	if (want == old)
 		return;
-	ret = hv_map_mmio(vgpu, old, want, VGPU_BAR0_SIZE);
+	/* The old range goes first: the new one may overlap it. */
+	if (old)
+		hv_map_mmio(vgpu, old, 0, vgpu->cfg.bar0_trapped);
+	vgpu->cfg.bar0_mapped = 0;
+	trapped = ggtt_ram_place(vgpu, want);
+	if (trapped < 0) {
+		vgpu_err(vgpu, "cannot put BAR0's GGTT RAM at 0x%llx: %lld",
+			 want, trapped);
+		ggtt_ram_place(vgpu, 0);
+		return;
+	}
+	if (!want)
+		return;
+	ret = hv_map_mmio(vgpu, 0, want, trapped);
 	if (ret) {
 		vgpu_err(vgpu, "cannot trap BAR0 at 0x%llx: %d", want, ret);
-		want = 0;
+		ggtt_ram_place(vgpu, 0);
+		return;
 	}
 	vgpu->cfg.bar0_mapped = want;
+	vgpu->cfg.bar0_trapped = trapped;
 }
 
 static bool cfg_access_ok(u32 offset, u32 bytes)

@@ -53,6 +53,7 @@ struct vgpu;
 struct vgpu_cfg {
 	u8 space[VGPU_CFG_SIZE];
 	u64 bar0_mapped; /* where the hypervisor traps BAR0 now; 0 = nowhere */
+	u64 bar0_trapped; /* bytes of it trapped: all, or the register half */
 	u64 opregion_gpa; /* last OpRegion written to guest RAM, 0 = none */
 	u8 wmask[VGPU_CFG_SIZE]; /* bits a guest write may change */
 };

@@ -42,6 +42,8 @@ static void ggtt_clear_physical(struct vgpu *vgpu)
 		gpu->ops->ggtt_write(gpu, g->high_first + i, 0);
 }
 
+static void ggtt_ram_publish(struct vgpu *vgpu);
+
 void ggtt_vgpu_reset(struct vgpu *vgpu)
 {
 	struct vgpu_ggtt *g = &vgpu->ggtt;
@@ -49,6 +51,8 @@ void ggtt_vgpu_reset(struct vgpu *vgpu)
 	ggtt_clear_physical(vgpu);
 	os_memset(g->entries, 0,
 		  ((size_t)g->low_count + g->high_count) * sizeof(u64));
+	if (g->path == GGTT_PATH_RAM)
+		ggtt_ram_publish(vgpu);
 }
 
 void ggtt_vgpu_fini(struct vgpu *vgpu)
@@ -91,10 +95,19 @@ void ggtt_guest_read(struct vgpu *vgpu, u32 offset, u32 bytes, void *data)
 	os_memcpy(data, (u8 *)&v + (offset & 7), bytes);
 }
 
+/* The guest's new value of partition entry @index (slot @slot). */
+static void ggtt_apply(struct vgpu *vgpu, u32 index, s64 slot, u64 gpte)
+{
+	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+
+	vgpu->ggtt.entries[slot] = gpte;
+	vgpu->stats.ggtt_writes++;
+	gpu->ops->ggtt_write(gpu, index, ggtt_shadow_pte(vgpu, gpte));
+}
+
 void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
 		      const void *data)
 {
-	struct xengt_gpu *gpu = vgpu->gvt->gpu;
 	u32 index = offset / 8;
 	s64 slot = ggtt_slot(&vgpu->ggtt, index);
 	u64 gpte;
@@ -105,9 +118,91 @@ void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
 	}
 	gpte = vgpu->ggtt.entries[slot];
 	os_memcpy((u8 *)&gpte + (offset & 7), data, bytes);
-	vgpu->ggtt.entries[slot] = gpte;
-	vgpu->stats.ggtt_writes++;
-	gpu->ops->ggtt_write(gpu, index, ggtt_shadow_pte(vgpu, gpte));
+	ggtt_apply(vgpu, index, slot, gpte);
+}
+
+/* ---- the GGTT half as guest RAM ---------------------------------------- */
+
+/* The guest's view starts as the core's: its entries, nothing elsewhere. */
+static void ggtt_ram_publish(struct vgpu *vgpu)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+
+	os_memset(g->ram, 0, VGPU_GGTT_BYTES);
+	os_memcpy(g->ram + g->low_first, g->entries,
+		  (size_t)g->low_count * sizeof(u64));
+	os_memcpy(g->ram + g->high_first, g->entries + g->low_count,
+		  (size_t)g->high_count * sizeof(u64));
+}
+
+s64 ggtt_ram_place(struct vgpu *vgpu, u64 bar0)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+	u64 to = bar0 ? bar0 + VGPU_GGTT_OFFSET : 0;
+	u64 *view = NULL;
+	int ret;
+
+	if (g->path == GGTT_PATH_TRAP)
+		return VGPU_BAR0_SIZE;
+	if (g->path == GGTT_PATH_UNDECIDED && !to)
+		return VGPU_BAR0_SIZE;
+	if (to == g->ram_base)
+		return VGPU_GGTT_OFFSET;
+	ret = hv_back_ggtt(vgpu, g->ram_base, to, VGPU_GGTT_BYTES, &view);
+	if (g->path == GGTT_PATH_UNDECIDED) {
+		if (ret == -EOPNOTSUPP) {
+			g->path = GGTT_PATH_TRAP;
+			return VGPU_BAR0_SIZE;
+		}
+		if (ret)
+			return ret;
+		g->path = GGTT_PATH_RAM;
+		g->ram = view;
+		ggtt_ram_publish(vgpu);
+		vgpu_info(vgpu, "GGTT entries in guest RAM at 0x%llx", to);
+	} else if (ret) {
+		return ret;
+	}
+	g->ram_base = to;
+	return VGPU_GGTT_OFFSET;
+}
+
+void ggtt_ram_forget(struct vgpu *vgpu)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+
+	/* The backend's to release: the core's entries stay the truth. */
+	if (g->path == GGTT_PATH_RAM && g->ram_base)
+		hv_back_ggtt(vgpu, g->ram_base, 0, VGPU_GGTT_BYTES, &g->ram);
+	g->path = GGTT_PATH_UNDECIDED;
+	g->ram = NULL;
+	g->ram_base = 0;
+}
+
+static void ggtt_ram_sync_slice(struct vgpu *vgpu, u32 first, u32 count,
+				s64 slot0)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		/* One read each: another vCPU of the guest may be writing. */
+		u64 v = __atomic_load_n(&g->ram[first + i], __ATOMIC_RELAXED);
+
+		if (v != g->entries[slot0 + i])
+			ggtt_apply(vgpu, first + i, slot0 + i, v);
+	}
+}
+
+void ggtt_ram_sync(struct vgpu *vgpu)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+
+	if (g->path != GGTT_PATH_RAM)
+		return;
+	vgpu->stats.ggtt_syncs++;
+	ggtt_ram_sync_slice(vgpu, g->low_first, g->low_count, 0);
+	ggtt_ram_sync_slice(vgpu, g->high_first, g->high_count, g->low_count);
 }
 
 bool ggtt_gm_range_owned(const struct vgpu *vgpu, u64 gm, u64 len)

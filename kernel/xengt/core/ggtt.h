@@ -15,11 +15,25 @@
 
 struct vgpu;
 
+/* How the guest's GGTT writes reach the core (see ggtt_ram_place()). */
+enum ggtt_path {
+	GGTT_PATH_UNDECIDED, /* BAR0 not placed since the backend attached */
+	GGTT_PATH_TRAP, /* every access to the GGTT half traps */
+	GGTT_PATH_RAM, /* the GGTT half is RAM, read at each GGTT flush */
+};
+
 struct vgpu_ggtt {
-	/* The guest's own values, low partition entries then high ones. */
+	/*
+	 * The guest's own values, low partition entries then high ones:
+	 * what the shadow was made from, whatever the guest's view holds.
+	 */
 	u64 *entries;
 	u32 low_first, low_count; /* GGTT indices of the low partition */
 	u32 high_first, high_count;
+	enum ggtt_path path;
+	/* GGTT_PATH_RAM: the guest's view (all entries) and where it is. */
+	u64 *ram;
+	u64 ram_base;
 };
 
 int ggtt_vgpu_init(struct vgpu *vgpu);
@@ -36,6 +50,28 @@ void ggtt_vgpu_reset(struct vgpu *vgpu);
 void ggtt_guest_read(struct vgpu *vgpu, u32 offset, u32 bytes, void *data);
 void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
 		      const void *data);
+
+/*
+ * BAR0 is now at @bar0 (0: nowhere).  The first placement after the
+ * backend attached asks it to back the GGTT half with RAM (hv
+ * back_ggtt); if it can, the guest's PTE writes stop trapping and land in
+ * that RAM (the guest's view, which starts as the core's entries), and
+ * from then on the half moves with BAR0; if not, it stays trapped.
+ * Returns the bytes of BAR0 from its start that must be trapped (all of
+ * it, or the register half), or a negative errno (the RAM stayed where it
+ * was).  Caller holds vgpu->lock; cfg_space.c only.
+ */
+s64 ggtt_ram_place(struct vgpu *vgpu, u64 bar0);
+/* The backend goes: the RAM view is left to it. */
+void ggtt_ram_forget(struct vgpu *vgpu);
+/*
+ * The guest flushed its GGTT writes (GFX_FLSH_CNTL, as i915 does after
+ * every update) or submits work: every partition entry of the RAM view
+ * that differs from the core's goes through the same checks as a trapped
+ * write.  Entries outside the partition are ignored there (the guest's
+ * own scribbles).  No-op on the trap path.  Caller holds vgpu->lock.
+ */
+void ggtt_ram_sync(struct vgpu *vgpu);
 
 /*
  * Copy [gm, gm + len) of the vGPU's graphics memory from / to the guest

@@ -41,6 +41,21 @@ struct hv_ops {
 	 */
 	int (*map_mmio)(struct hv_vm *vm, u64 old_base, u64 new_base, u64 size);
 	/*
+	 * Back the GGTT half of BAR0 with RAM so that the guest's PTE
+	 * writes do not trap (as device models back VRAM): put the
+	 * backend's @size bytes of this guest's RAM at guest-physical
+	 * @new_base, moving them from @old_base (0: not placed yet);
+	 * @new_base 0 takes them away from the guest.  *@view is the
+	 * host's mapping of those bytes, the same from the first call until
+	 * the guest's end.  The guest's values reach the GPU only through
+	 * the core (ggtt_ram_sync()), never by this mapping.  -EOPNOTSUPP:
+	 * this backend or guest keeps the range trapped (map_mmio); any
+	 * other error leaves the RAM where it was.  Called with vgpu->lock
+	 * held, from the trap path.
+	 */
+	int (*back_ggtt)(struct hv_vm *vm, u64 old_base, u64 new_base, u64 size,
+			 u64 **view);
+	/*
 	 * Write-protect (@protect true) or release guest frame @gfn of the
 	 * domain.  While protected, every guest write to the frame is trapped
 	 * and handed to xengt_vgpu_wp_write() instead of reaching RAM; the

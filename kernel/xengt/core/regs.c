@@ -19,6 +19,7 @@
 #endif
 
 #define GEN6_PCODE_MAILBOX 0x138124
+#define GFX_FLSH_CNTL_GEN6 0x101008 /* the GGTT invalidate i915 writes */
 #define GEN6_PCODE_DATA 0x138128
 #define GEN6_PCODE_READY BIT(31)
 #define GEN7_PCODE_ILLEGAL_CMD 0x1
@@ -103,6 +104,17 @@ static void bit30_follows_bit31_write(struct vgpu *vgpu, u32 offset,
 }
 
 /* No DP sink behind a vGPU: every AUX transfer times out at once. */
+/*
+ * i915 writes GFX_FLSH_CNTL after every batch of GGTT updates (the GGTT
+ * invalidate): where the GGTT half is guest RAM, that is when its new
+ * entries are read and checked.
+ */
+static void ggtt_flush_write(struct vgpu *vgpu, u32 __always_unused offset,
+			     u32 __always_unused old)
+{
+	ggtt_ram_sync(vgpu);
+}
+
 static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset,
 			     u32 __always_unused old)
 {
@@ -204,6 +216,7 @@ static const struct vgpu_reg reg_table[] = {
 	  .size = FENCE_REG_BYTES,
 	  .read = fence_mmio_read,
 	  .write = fence_mmio_write },
+	RW(GFX_FLSH_CNTL_GEN6, 0, ggtt_flush_write),
 	RW(GEN6_PCODE_MAILBOX, 0, pcode_write),
 };
 

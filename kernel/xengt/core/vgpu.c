@@ -289,7 +289,8 @@ void vgpu_detach(struct vgpu *vgpu)
 	if (vm) {
 		if (vgpu->cfg.bar0_mapped)
 			hv_map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0,
-				    VGPU_BAR0_SIZE);
+				    vgpu->cfg.bar0_trapped);
+		ggtt_ram_forget(vgpu);
 		vm->vgpu = NULL;
 		vgpu->vm = NULL;
 	}

@@ -47,6 +47,7 @@ struct vgpu_stats {
 	u64 ggtt_writes; /* accepted guest GGTT entry writes */
 	u64 ggtt_dropped; /* outside the partition: never written */
 	u64 ggtt_bad_pte; /* reserved bits or not the guest's RAM */
+	u64 ggtt_syncs; /* GGTT flushes read from the RAM view */
 	u64 fence_dropped;
 	u64 g2v_notify;
 	u64 g2v_unknown;
@@ -177,6 +178,14 @@ static inline int hv_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base,
 {
 	return vgpu->vm ? vgpu->vm->ops->map_mmio(vgpu->vm, old_base, new_base,
 						  size) :
+			  -ENODEV;
+}
+
+static inline int hv_back_ggtt(struct vgpu *vgpu, u64 old_base, u64 new_base,
+			       u64 size, u64 **view)
+{
+	return vgpu->vm ? vgpu->vm->ops->back_ggtt(vgpu->vm, old_base, new_base,
+						   size, view) :
 			  -ENODEV;
 }
 

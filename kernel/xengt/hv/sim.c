@@ -48,9 +48,15 @@ void sim_vm_destroy(struct sim_vm *vm)
 
 	for (i = 0; i < vm->nr_pages; i++)
 		sim_machine_release(vm->machine, vm->p2m[i]);
+	os_vfree(vm->ggtt_ram);
 	os_vfree(vm->wp);
 	os_vfree(vm->p2m);
 	os_free(vm);
+}
+
+void sim_vm_enable_ggtt_ram(struct sim_vm *vm)
+{
+	vm->ggtt_ram_enabled = true;
 }
 
 u8 *sim_vm_ram(struct sim_vm *vm, u64 gpa)
@@ -123,6 +129,29 @@ static int sim_map_mmio(struct hv_vm *hvm, u64 __always_unused old_base,
 		return -EINVAL;
 	}
 	vm->bar0_base = new_base;
+	vm->bar0_size = size;
+	return 0;
+}
+
+static int sim_back_ggtt(struct hv_vm *hvm, u64 __always_unused old_base,
+			 u64 new_base, u64 size, u64 **view)
+{
+	struct sim_vm *vm = sim_vm_of(hvm);
+
+	if (!vm->ggtt_ram_enabled)
+		return -EOPNOTSUPP;
+	/* Like Xen, RAM goes only where no RAM of the guest is. */
+	if (new_base &&
+	    (new_base < SIM_MMIO_HOLE || new_base + size > 0x100000000ULL ||
+	     !xengt_is_aligned(new_base, size)))
+		return -EINVAL;
+	if (!vm->ggtt_ram) {
+		vm->ggtt_ram = os_vzalloc(size);
+		if (!vm->ggtt_ram)
+			return -ENOMEM;
+	}
+	vm->ggtt_ram_base = new_base;
+	*view = vm->ggtt_ram;
 	return 0;
 }
 
@@ -161,6 +190,7 @@ const struct hv_ops sim_hv_ops = {
 	.read_gpa = sim_read_gpa,
 	.write_gpa = sim_write_gpa,
 	.map_mmio = sim_map_mmio,
+	.back_ggtt = sim_back_ggtt,
 	.set_wp = sim_set_wp,
 	.inject_msi = sim_inject_msi,
 };
@@ -205,7 +235,19 @@ static bool sim_in_bar0(struct sim_vm *vm, u64 gpa, u32 size)
 {
 	/* A straddling access still goes to the core, which rejects it. */
 	return vm->base.vgpu && vm->bar0_base && gpa + size > vm->bar0_base &&
-	       gpa < vm->bar0_base + XENGT_VGPU_BAR0_SIZE;
+	       gpa < vm->bar0_base + vm->bar0_size;
+}
+
+/* The GGTT half's RAM at @gpa (an access within one entry), or NULL. */
+static u8 *sim_ggtt_ram(struct sim_vm *vm, u64 gpa, u32 size)
+{
+	u64 off = gpa - vm->ggtt_ram_base;
+
+	if (!vm->ggtt_ram_base || gpa < vm->ggtt_ram_base ||
+	    off >= XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET ||
+	    (off & 7) + size > 8)
+		return NULL;
+	return (u8 *)vm->ggtt_ram + off;
 }
 
 u64 sim_vm_mmio_read(struct sim_vm *vm, u64 gpa, u32 size)
@@ -215,6 +257,11 @@ u64 sim_vm_mmio_read(struct sim_vm *vm, u64 gpa, u32 size)
 
 	if (size == 0 || size > 8)
 		return ~0ULL;
+	ram = sim_ggtt_ram(vm, gpa, size);
+	if (ram) {
+		os_memcpy(&val, ram, size);
+		return val;
+	}
 	if (sim_in_bar0(vm, gpa, size)) {
 		vm->traps.mmio++;
 		xengt_vgpu_mmio_read(vm->base.vgpu, gpa - vm->bar0_base, size,
@@ -237,6 +284,11 @@ void sim_vm_mmio_write(struct sim_vm *vm, u64 gpa, u32 size, u64 val)
 
 	if (size == 0 || size > 8)
 		return;
+	ram = sim_ggtt_ram(vm, gpa, size);
+	if (ram) {
+		os_memcpy(ram, &val, size);
+		return;
+	}
 	if (sim_in_bar0(vm, gpa, size)) {
 		vm->traps.mmio++;
 		xengt_vgpu_mmio_write(vm->base.vgpu, gpa - vm->bar0_base, size,

@@ -16,6 +16,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include <xenctrl.h>
 #include <xendevicemodel.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
@@ -368,6 +369,107 @@ int ioreq_server_map_mmio(struct ioreq_server *s, uint64_t start, uint64_t size)
 	logmsg(s, LOG_DEBUG, "domain %u: MMIO 0x%llx-0x%llx claimed",
 	       s->p.domid, (unsigned long long)start,
 	       (unsigned long long)(start + size - 1));
+	return 0;
+}
+
+/* The frames at @gfn are the domain's RAM already (an earlier run's). */
+static void *ram_map(struct ioreq_server *s, uint64_t gfn, uint32_t npages)
+{
+	xen_pfn_t *gfns = calloc(npages, sizeof(*gfns));
+	int *errs = calloc(npages, sizeof(*errs));
+	void *view = NULL;
+	uint32_t i;
+
+	if (gfns && errs) {
+		for (i = 0; i < npages; i++)
+			gfns[i] = gfn + i;
+		view = xenforeignmemory_map(s->fmem, s->p.domid,
+					    PROT_READ | PROT_WRITE, npages,
+					    gfns, errs);
+		for (i = 0; view && i < npages; i++) {
+			if (errs[i]) {
+				xenforeignmemory_unmap(s->fmem, view, npages);
+				view = NULL;
+			}
+		}
+	}
+	free(gfns);
+	free(errs);
+	return view;
+}
+
+static int ram_populate(struct ioreq_server *s, uint64_t gfn, uint32_t npages)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	xen_pfn_t *gfns = calloc(npages, sizeof(*gfns));
+	xc_dominfo_t info;
+	uint32_t i;
+	int ret = 0;
+
+	if (!xch || !gfns) {
+		ret = fail(s, "RAM for the vGPU: libxenctrl");
+		goto out;
+	}
+	if (xc_domain_getinfo(xch, s->p.domid, 1, &info) != 1 ||
+	    info.domid != s->p.domid) {
+		ret = fail(s, "RAM for the vGPU: domain info");
+		goto out;
+	}
+	/* Like QEMU's VRAM: the domain's limit grows by what we add. */
+	if (xc_domain_setmaxmem(xch, s->p.domid,
+				info.max_memkb +
+					npages * (XC_PAGE_SIZE >> 10))) {
+		ret = fail(s, "RAM for the vGPU: raise the domain's maxmem");
+		goto out;
+	}
+	for (i = 0; i < npages; i++)
+		gfns[i] = gfn + i;
+	if (xc_domain_populate_physmap_exact(xch, s->p.domid, npages, 0, 0,
+					     gfns))
+		ret = fail(s, "RAM for the vGPU: populate");
+out:
+	free(gfns);
+	if (xch)
+		xc_interface_close(xch);
+	return ret;
+}
+
+int ioreq_server_ram_alloc(struct ioreq_server *s, uint64_t park_gfn,
+			   uint32_t npages, void **view)
+{
+	int ret;
+
+	*view = ram_map(s, park_gfn, npages);
+	if (*view)
+		return 0;
+	ret = ram_populate(s, park_gfn, npages);
+	if (ret)
+		return ret;
+	*view = ram_map(s, park_gfn, npages);
+	if (!*view)
+		return fail(s, "RAM for the vGPU: map");
+	logmsg(s, LOG_INFO,
+	       "domain %u: %u frames of RAM for the vGPU at gfn 0x%llx",
+	       s->p.domid, npages, (unsigned long long)park_gfn);
+	return 0;
+}
+
+void ioreq_server_ram_unmap(struct ioreq_server *s, void *view, uint32_t npages)
+{
+	if (view)
+		xenforeignmemory_unmap(s->fmem, view, npages);
+}
+
+int ioreq_server_ram_move(struct ioreq_server *s, uint64_t from, uint64_t to,
+			  uint32_t npages)
+{
+	if (xendevicemodel_relocate_memory(s->dmod, s->p.domid, npages, from,
+					   to))
+		return fail(s, "relocate the vGPU's RAM");
+	logmsg(s, LOG_DEBUG,
+	       "domain %u: %u frames moved from gfn 0x%llx to 0x%llx",
+	       s->p.domid, npages, (unsigned long long)from,
+	       (unsigned long long)to);
 	return 0;
 }
 

@@ -75,6 +75,26 @@ int ioreq_server_unmap_mmio(struct ioreq_server *s, uint64_t start,
 			    uint64_t size);
 
 /*
+ * RAM of the device model's own for the domain (the GGTT half of a vGPU's
+ * BAR0, as QEMU does for VRAM): @npages frames at @park_gfn, which must be
+ * outside the guest's RAM, populated there (the domain's maximum grown to
+ * allow them) unless an earlier run of the device model left them, and
+ * mapped into this process (*view, until ioreq_server_close()).  Needs the
+ * full dom0 privilege: before ioreq_server_restrict().
+ */
+int ioreq_server_ram_alloc(struct ioreq_server *s, uint64_t park_gfn,
+			   uint32_t npages, void **view);
+/* Unmap a view of ioreq_server_ram_alloc() (the frames stay the domain's). */
+void ioreq_server_ram_unmap(struct ioreq_server *s, void *view,
+			    uint32_t npages);
+/*
+ * Move that RAM in the guest's physical map (XEN_DMOP_relocate_memory):
+ * frames [from, from + npages) to [to, ...).  Allowed restricted.
+ */
+int ioreq_server_ram_move(struct ioreq_server *s, uint64_t from, uint64_t to,
+			  uint32_t npages);
+
+/*
  * Write-protect (@protect) or release guest frame @gfn: while protected,
  * guest stores to it arrive as ops->wp_write().  Idempotent.  -EFAULT if
  * @gfn is not RAM of the domain.

@@ -564,6 +564,19 @@ static int xkvm_inject_msi(struct hv_vm *hvm, u64 addr, u32 data)
 	return dm_op(to_xkvm(hvm), &op);
 }
 
+/*
+ * Not yet: the module would have to allocate and place the pages itself
+ * (XENMEM_populate_physmap, XEN_DMOP_relocate_memory); until then the
+ * GGTT half stays trapped on the in-kernel paths.
+ */
+static int xkvm_back_ggtt(struct hv_vm __always_unused *hvm,
+			  u64 __always_unused old_base,
+			  u64 __always_unused new_base,
+			  u64 __always_unused size, u64 __always_unused **view)
+{
+	return -EOPNOTSUPP;
+}
+
 /* One table for both ioreq sources: the services are the module's. */
 static const struct hv_ops xkvm_ops = {
 	.name = "xen-kernel",
@@ -571,6 +584,7 @@ static const struct hv_ops xkvm_ops = {
 	.read_gpa = xkvm_read_gpa,
 	.write_gpa = xkvm_write_gpa,
 	.map_mmio = xkvm_map_mmio,
+	.back_ggtt = xkvm_back_ggtt,
 	.set_wp = xkvm_set_wp,
 	.inject_msi = xkvm_inject_msi,
 };

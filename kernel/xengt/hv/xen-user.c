@@ -59,6 +59,45 @@ static int xen_map_mmio(struct hv_vm *hvm, u64 old_base, u64 new_base, u64 size)
 	return ret;
 }
 
+#define GGTT_RAM_PAGES \
+	((XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET) / XENGT_PAGE_SIZE)
+
+static int xen_back_ggtt(struct hv_vm *hvm, u64 __always_unused old_base,
+			 u64 new_base, u64 size, u64 **view)
+{
+	struct xen_vm *vm = to_xen_vm(hvm);
+	u64 to = new_base ? new_base >> XENGT_PAGE_SHIFT : XEN_DM_GGTT_PARK_GFN;
+	int ret;
+
+	if (!vm->ggtt_view || size != GGTT_RAM_PAGES * XENGT_PAGE_SIZE)
+		return -EOPNOTSUPP;
+	if (to != vm->ggtt_gfn) {
+		ret = ioreq_server_ram_move(vm->server, vm->ggtt_gfn, to,
+					    GGTT_RAM_PAGES);
+		if (ret)
+			return ret;
+		vm->ggtt_gfn = to;
+	}
+	*view = vm->ggtt_view;
+	return 0;
+}
+
+int xen_vm_enable_ggtt_ram(struct xen_vm *vm)
+{
+	void *view;
+	int ret;
+
+	if (vm->devfd >= 0)
+		return -EOPNOTSUPP;
+	ret = ioreq_server_ram_alloc(vm->server, XEN_DM_GGTT_PARK_GFN,
+				     GGTT_RAM_PAGES, &view);
+	if (ret)
+		return ret;
+	vm->ggtt_view = view;
+	vm->ggtt_gfn = XEN_DM_GGTT_PARK_GFN;
+	return 0;
+}
+
 static int xen_set_wp(struct hv_vm *hvm, u64 gfn, bool protect)
 {
 	struct xen_vm *vm = to_xen_vm(hvm);
@@ -79,6 +118,7 @@ const struct hv_ops xen_user_hv_ops = {
 	.read_gpa = xen_read_gpa,
 	.write_gpa = xen_write_gpa,
 	.map_mmio = xen_map_mmio,
+	.back_ggtt = xen_back_ggtt,
 	.set_wp = xen_set_wp,
 	.inject_msi = xen_inject_msi,
 };
@@ -260,6 +300,11 @@ int xen_vm_close(struct xen_vm *vm)
 	/* Detach from xengt.ko first: it still needs our ioreq server. */
 	if (vm->devfd >= 0)
 		close(vm->devfd);
+	/*
+	 * The vGPU's detach parked the RAM: the guest keeps it there,
+	 * out of its way, for the next device model to find.
+	 */
+	ioreq_server_ram_unmap(vm->server, vm->ggtt_view, GGTT_RAM_PAGES);
 	/* The ioreq server releases what is still protected; say so. */
 	ioreq_server_close(vm->server);
 	free(vm);

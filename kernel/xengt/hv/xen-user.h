@@ -33,6 +33,9 @@ struct xen_vm {
 	/* The GPU's dispatch stops while mappings go (standalone mode). */
 	struct xengt_gvt *gvt;
 	u64 bar0_base; /* claimed BAR0 range, 0 = none */
+	/* BAR0's GGTT half as RAM (xen_vm_enable_ggtt_ram()), else NULL */
+	u64 *ggtt_view;
+	u64 ggtt_gfn; /* where that RAM is in the guest now */
 	/* Attached to xengt.ko: /dev/xengt, else -1 (standalone). */
 	int devfd;
 	bool detached; /* the module destroyed the vGPU: stop serving */
@@ -57,6 +60,21 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
  */
 int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 			 struct xen_vm **out);
+/*
+ * Guest frames where the GGTT RAM waits while BAR0 is not placed: just
+ * below the frames this backend translates, above any guest's RAM.
+ */
+#define XEN_DM_GGTT_PARK_GFN    \
+	(XEN_DM_HOST_PFN_BASE - \
+	 (XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET) / XENGT_PAGE_SIZE)
+/*
+ * Give the vGPU RAM for BAR0's GGTT half, so that the guest's GGTT
+ * writes stop trapping (the core reads them at the guest's GGTT flush):
+ * 8 MiB of the domain's, populated (maxmem raised) at
+ * XEN_DM_GGTT_PARK_GFN.  Standalone only, before the vGPU is attached and
+ * before restricting (needs dom0's full privilege).
+ */
+int xen_vm_enable_ggtt_ram(struct xen_vm *vm);
 /*
  * The vGPU must have been destroyed first.  Returns -EBUSY (logged) if
  * the vGPU left guest pages protected: a leak.
