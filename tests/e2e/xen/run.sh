@@ -162,7 +162,7 @@ say "run dir: $RUN"
 
 # ---- build -------------------------------------------------------------
 CC=${CC:-gcc}
-XEN_PC="xendevicemodel xenforeignmemory xenevtchn xenstore xentoolcore xentoollog"
+XEN_PC="xencontrol xendevicemodel xenforeignmemory xenevtchn xenstore xentoolcore xentoollog"
 HV=$top/kernel/xengt/hv
 cflags=(-O2 -g -std=gnu11 -Wall -Wextra -Werror)
 # null-dm shares xengt-dm's ioreq server (kernel/xengt/hv/xen-ioreq.c).
