@@ -243,6 +243,198 @@ static void test_store_index_lands_in_own_pphwsp(void **state)
 	}
 }
 
+/*
+ * i915 6.1's golden render state for Gen9 (gen9_renderstate.c, emitted
+ * once per boot on rcs0 as a secure GGTT batch): its commands in its
+ * order, header and length, our encoding of the facts.  Payloads are zero
+ * (i915's are mostly so) but for STATE_BASE_ADDRESS, the vertex buffers
+ * and 3DPRIMITIVE, filled in by golden_batch().
+ */
+static const u32 golden[][2] = {
+	{ 0x7a000004, 6 }, /* PIPE_CONTROL */
+	{ 0x69040300, 1 }, /* PIPELINE_SELECT */
+	{ 0x78140000, 2 },
+	{ 0x7820000a, 12 },
+	{ 0x78130002, 4 },
+	{ 0x781f0004, 6 },
+	{ 0x78510009, 11 },
+	{ 0x78100007, 9 },
+	{ 0x781b0007, 9 },
+	{ 0x78110008, 10 },
+	{ 0x781e0003, 5 },
+	{ 0x781d0009, 11 },
+	{ 0x78120002, 4 },
+	{ 0x78500003, 5 },
+	{ 0x781c0002, 4 },
+	{ 0x780c0000, 2 },
+	{ 0x78520003, 5 },
+	{ 0x78300000, 2 },
+	{ 0x78310000, 2 },
+	{ 0x78320000, 2 },
+	{ 0x78330000, 2 },
+	{ 0x79190002, 4 },
+	{ 0x791a0002, 4 },
+	{ 0x791b0002, 4 },
+	{ 0x79120000, 2 },
+	{ 0x79130000, 2 },
+	{ 0x79140000, 2 },
+	{ 0x79150000, 2 },
+	{ 0x79160000, 2 },
+	{ 0x78150009, 11 },
+	{ 0x78190009, 11 },
+	{ 0x781a0009, 11 },
+	{ 0x78160009, 11 },
+	{ 0x78170009, 11 },
+	{ 0x78490001, 3 },
+	{ 0x784a0000, 2 },
+	{ 0x784b0000, 2 },
+	{ 0x79170101, 3 },
+	{ 0x79180006, 8 },
+	{ 0x79180006, 8 },
+	{ 0x79180006, 8 },
+	{ 0x79180006, 8 },
+	{ 0x61010011, 19 }, /* STATE_BASE_ADDRESS */
+	{ 0x61020001, 3 },
+	{ 0x79000002, 4 },
+	{ 0x78050006, 8 },
+	{ 0x79040002, 4 },
+	{ 0x79040002, 4 },
+	{ 0x79040002, 4 },
+	{ 0x79040002, 4 },
+	{ 0x79080001, 3 },
+	{ 0x790a0001, 3 },
+	{ 0x78060003, 5 },
+	{ 0x78070003, 5 },
+	{ 0x78040001, 3 },
+	{ 0x79110000, 2 },
+	{ 0x780d0000, 2 },
+	{ 0x79060000, 2 },
+	{ 0x7907001f, 33 },
+	{ 0x7902000f, 17 },
+	{ 0x790c000f, 17 },
+	{ 0x780a0003, 5 },
+	{ 0x78080083, 133 }, /* 3DSTATE_VERTEX_BUFFERS: 33 */
+	{ 0x78090043, 69 },
+	{ 0x78550003, 5 },
+	{ 0x680b0001, 1 }, /* 3DSTATE_VF_STATISTICS */
+	{ 0x780e0000, 2 },
+	{ 0x78240000, 2 },
+	{ 0x784f0000, 2 },
+	{ 0x784d0000, 2 },
+	{ 0x782b0000, 2 },
+	{ 0x782c0000, 2 },
+	{ 0x782d0000, 2 },
+	{ 0x782e0000, 2 },
+	{ 0x782f0000, 2 },
+	{ 0x780f0000, 2 },
+	{ 0x78230000, 2 },
+	{ 0x78210000, 2 },
+	{ 0x78260000, 2 },
+	{ 0x78270000, 2 },
+	{ 0x78280000, 2 },
+	{ 0x78290000, 2 },
+	{ 0x782a0000, 2 },
+	{ 0x7b000005, 7 }, /* 3DPRIMITIVE */
+};
+
+/*
+ * The golden batch in a guest page mapped at *gm in the GGTT; its state
+ * bases point at @base (i915: the batch itself), 4 KiB each.  Returns the
+ * number of state commands (all but the PIPE_CONTROL).
+ */
+static u32 golden_batch(struct wl_guest *a, u64 base, u64 *gm)
+{
+	u64 gpa = wl_page(a);
+	u32 *b = wl_ram32(a, gpa), n = 0, i, k;
+
+	*gm = wl_map_ggtt(a, gpa);
+	if (!base)
+		base = *gm;
+	for (i = 0; i < xengt_array_size(golden); i++) {
+		u32 *c = &b[n];
+
+		c[0] = golden[i][0];
+		for (k = 1; k < golden[i][1]; k++)
+			c[k] = 0;
+		if (golden[i][0] == 0x61010011) {
+			static const u32 base_dw[] = { 1, 4, 6, 10 };
+
+			for (k = 0; k < xengt_array_size(base_dw); k++) {
+				c[base_dw[k]] = (u32)base | 1;
+				c[base_dw[k] + 1] = (u32)(base >> 32);
+			}
+			c[8] = 1; /* indirect object base 0, size 0 */
+			c[12] = c[13] = c[15] = 0x1001; /* one page */
+			c[14] = 1;
+		} else if (golden[i][0] == 0x78080083) {
+			for (k = 0; k < 33; k++)
+				c[1 + 4 * k] = k << 26 | 1U << 14;
+		} else if (golden[i][0] == 0x7b000005) {
+			c[1] = 4; /* triangle list */
+			c[2] = 1; /* one vertex */
+			c[4] = 1; /* one instance */
+		}
+		n += golden[i][1];
+	}
+	b[n++] = MI_BATCH_BUFFER_END;
+	return xengt_array_size(golden) - 1;
+}
+
+/* i915's request around it: ctx workarounds, secure batch, breadcrumb. */
+static u32 golden_ring(u32 *r, u64 gm)
+{
+	u32 n = 0;
+
+	r[n++] = MI_LOAD_REGISTER_IMM(2);
+	r[n++] = 0x2580; /* GEN8_CS_CHICKEN1 */
+	r[n++] = 0x00080008;
+	r[n++] = 0x7004; /* CACHE_MODE_1 */
+	r[n++] = 0x00010001;
+	r[n++] = MI_ARB_ON_OFF | 1;
+	r[n++] = MI_BATCH_BUFFER_START_GEN8; /* GGTT: secure */
+	r[n++] = (u32)gm;
+	r[n++] = (u32)(gm >> 32);
+	r[n++] = MI_ARB_ON_OFF;
+	r[n++] = MI_NOOP;
+	return n;
+}
+
+static void test_i915_golden_render_state(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	struct sim_engine *rcs = &h->w->gpu.engines[SIM_RCS];
+	u64 gm, before = rcs->stats.state_cmds;
+	u32 ring[16], n, states;
+
+	victims(h);
+	states = golden_batch(a, 0, &gm);
+	n = golden_ring(ring, gm);
+	wl_emit(a, XENGT_RCS, ring, n);
+	wl_submit(a, XENGT_RCS);
+	assert_false(a->v->failsafe);
+	assert_int_equal(wl_csb_last(a, XENGT_RCS),
+			 GEN8_CTX_STATUS_COMPLETE |
+				 GEN8_CTX_STATUS_ACTIVE_IDLE);
+	/* Read as state, every one of them; nothing drawn, nothing foreign. */
+	assert_int_equal(rcs->stats.state_cmds - before, states);
+	assert_int_equal(wl_foreign(h->w), 0);
+	victims(h);
+}
+
+/* The same with its state bases in a victim's partition: refused. */
+static void test_golden_state_aimed_elsewhere(void **state)
+{
+	struct hs *h = *state;
+	struct wl_guest *a = &h->g[0];
+	u32 ring[16], n;
+	u64 gm;
+
+	golden_batch(a, h->g[1].v->low_gm_base, &gm);
+	n = golden_ring(ring, gm);
+	attack_ring(h, XENGT_RCS, ring, n, "outside the vGPU's memory");
+}
+
 /* Commands with a memory effect, each aimed at a GGTT address. */
 enum edge_kind {
 	EDGE_SDI_DW,
@@ -816,6 +1008,10 @@ int main(void)
 			test_post_sync_qword_at_partition_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_store_index_lands_in_own_pphwsp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i915_golden_render_state,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_golden_state_aimed_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edges_every_alignment,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blit_edges_ppgtt, setup,

@@ -141,6 +141,62 @@ static void test_allowed(void **state)
 	assert_int_equal(scan(c, XENGT_BCS, blt, xengt_array_size(blt)), 0);
 }
 
+/*
+ * What i915 6.1 emits on rcs0 of a Skylake before recording its default
+ * context (intel_engine_emit_ctx_wa(): gen9 + skl ctx workarounds, one
+ * LRI of masked writes); refused on another engine, in a PPGTT batch,
+ * and for a context-saved register that holds an address (TR-TT).
+ */
+static void test_i915_ctx_workarounds(void **state)
+{
+	struct ct *c = *state;
+	static const u32 regs[] = { 0x2580, 0xe188, 0x7004, 0x7014,
+				    0xe4f0, 0xe194, 0x5588, 0xe180,
+				    0xe184, 0x7300, 0x7008 };
+	u32 lri[2 + 2 * xengt_array_size(regs)], i, n = 0;
+	u32 trtt[] = { MI_LOAD_REGISTER_IMM(1), 0x4de0, 0x1000 };
+	u32 bcs[] = { MI_LOAD_REGISTER_IMM(1), 0x7004, 0x00010001 };
+
+	lri[n++] = MI_LOAD_REGISTER_IMM(xengt_array_size(regs));
+	for (i = 0; i < xengt_array_size(regs); i++) {
+		lri[n++] = regs[i];
+		lri[n++] = 0xffff0000U | i; /* masked: enable bits above */
+	}
+	lri[n++] = MI_NOOP;
+	assert_int_equal(scan(c, XENGT_RCS, lri, n), 0);
+	expect_reject(c, XENGT_RCS, trtt, 3, "not a per-context register");
+	expect_reject(c, XENGT_BCS, bcs, 3, "not a per-context register");
+}
+
+/* 3D state (gen9_3d.h): admitted in its null or bounded forms only. */
+static void test_3d_state(void **state)
+{
+	struct ct *c = *state;
+	u32 ok[] = { 0x69040300, /* PIPELINE_SELECT */
+		     0x78140000, 0, /* 3DSTATE_WM */
+		     0x79180006, 0, 0, 0, 0, 0, 0, 0, /* SO_BUFFER, off */
+		     0x7b000005, 4, 0, 0, 1, 0, 0 /* 3DPRIMITIVE */ };
+	u32 vs_short[] = { 0x78100006, 0, 0, 0, 0, 0, 0, 0 };
+	u32 unknown[] = { 0x78990000, 0 };
+	u32 sba_nosize[19] = { 0x61010011, (u32)WL_DATA_VA | 1 };
+	u32 depth[8] = { 0x78050006, 0, 0x10000 };
+	u32 so_on[8] = { 0x79180006, 1U << 31 };
+	u32 consts[11] = { 0x78150009, 1 };
+	u32 vb[5] = { 0x78080003, 0, 0x1000, 0, 64 }; /* host GGTT page */
+	u32 pool[4] = { 0x79190002, 0x1000 | 1U << 11, 0, 0x1000 };
+
+	assert_int_equal(scan(c, XENGT_RCS, ok, xengt_array_size(ok)), 0);
+	expect_reject(c, XENGT_BCS, ok, 1, "not allowed");
+	expect_reject(c, XENGT_RCS, vs_short, 8, "bad length");
+	expect_reject(c, XENGT_RCS, unknown, 2, "unknown command");
+	expect_reject(c, XENGT_RCS, sba_nosize, 19, "without its size");
+	expect_reject(c, XENGT_RCS, depth, 8, "not modelled");
+	expect_reject(c, XENGT_RCS, so_on, 8, "not modelled");
+	expect_reject(c, XENGT_RCS, consts, 11, "push constants");
+	expect_reject(c, XENGT_RCS, vb, 5, "outside");
+	expect_reject(c, XENGT_RCS, pool, 4, "outside");
+}
+
 static void test_refused(void **state)
 {
 	struct ct *c = *state;
@@ -440,6 +496,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scan_budget, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_3d_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i915_ctx_workarounds,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -19,14 +19,13 @@
 #include "vgpu.h"
 #include "cmd_parser.h"
 #include "gen9_mem.h"
+#include "gen9_3d.h"
 #include "gen9.h"
 
 #define MI_OP_LOAD_REGISTER_REG 0x2a
 #define CMD_REG_MASK 0x007ffffcU /* register offset bits of LRI/SRM/LRR */
 #define CS_GPR(base) ((base) + 0x600U) /* 16 x 64-bit per-context GPRs */
 #define CS_GPR_BYTES 0x80U
-#define CACHE_MODE_0_GEN7 0x7000U
-#define CACHE_MODE_1 0x7004U
 /* Dword-length fields wider than MI_LEN_MASK (Gen8+ encodings). */
 #define MI_SDI_LEN_MASK 0x3ffU
 #define MI_LEN8_MASK 0xffU /* LRI, SRM, MI_BATCH_BUFFER_START */
@@ -61,15 +60,47 @@ struct cmd_scanner {
 	u32 reason_len;
 };
 
+/*
+ * Render registers the hardware saves and restores with the context image
+ * (i915/gvt's gen9 engine_mmio_list marks them "in context"), which i915
+ * 6.1 loads with MI_LOAD_REGISTER_IMM as its per-context workarounds
+ * (gen9/skl_ctx_workarounds_init): chicken and mode bits whose value
+ * lives in the context, so a load reaches no other context, let alone
+ * another vGPU's.  Not the context-saved registers that hold addresses
+ * (TR-TT table pointers, ring and batch registers, PDPs): those would let
+ * a batch point the GPU elsewhere.  GEN9_WM_CHICKEN3 is one i915 treats
+ * as context-saved (a ctx workaround) though gvt's list lacks it.
+ */
+static const u32 cmd_rcs_ctx_regs[] = {
+	0x2580, /* GEN8_CS_CHICKEN1 */
+	0x5588, /* GEN9_WM_CHICKEN3 */
+	0x7000, /* CACHE_MODE_0_GEN7 */
+	0x7004, /* CACHE_MODE_1 */
+	0x7008, /* GEN7_GT_MODE */
+	0x7010, /* GEN7_COMMON_SLICE_CHICKEN1 */
+	0x7014, /* COMMON_SLICE_CHICKEN2 */
+	0x7300, /* HDC_CHICKEN0 */
+	0x83a4, /* VF_GUARDBAND */
+	0xe100, /* GEN7_HALF_SLICE_CHICKEN1 */
+	0xe180, /* HALF_SLICE_CHICKEN2 */
+	0xe184, /* HALF_SLICE_CHICKEN3 */
+	0xe188, /* GEN9_HALF_SLICE_CHICKEN5 */
+	0xe194, /* GEN9_HALF_SLICE_CHICKEN7 */
+	0xe4f0, /* GEN8_ROW_CHICKEN */
+};
+
 static bool cmd_is_ctx_reg(u32 engine, u32 reg)
 {
-	u32 base = execlist_engine_base(engine);
+	u32 base = execlist_engine_base(engine), i;
 
 	if (reg >= CS_GPR(base) && reg < CS_GPR(base) + CS_GPR_BYTES)
 		return true;
-	/* Render cache modes are saved and restored with the context. */
-	return engine == XENGT_RCS &&
-	       (reg == CACHE_MODE_0_GEN7 || reg == CACHE_MODE_1);
+	if (engine != XENGT_RCS)
+		return false;
+	for (i = 0; i < xengt_array_size(cmd_rcs_ctx_regs); i++)
+		if (reg == cmd_rcs_ctx_regs[i])
+			return true;
+	return false;
 }
 
 bool cmd_reg_writable(u32 engine, u32 reg)
@@ -326,10 +357,13 @@ static u32 cmd_length(u32 hdr)
 		}
 	case INSTR_BC_CLIENT:
 		return (hdr & BLT_LEN_MASK) + 2;
-	case INSTR_RC_CLIENT:
+	case INSTR_RC_CLIENT: {
+		struct gen9_3d_cmd c;
+
 		if ((hdr & PIPE_CONTROL_OPCODE_MASK) == PIPE_CONTROL_OPCODE)
 			return (hdr & PIPE_CONTROL_LEN_MASK) + 2;
-		return 0;
+		return gen9_3d_cmd_of(hdr, &c) ? gen9_3d_cmd_len(hdr) : 0;
+	}
 	default:
 		return 0;
 	}
@@ -456,6 +490,149 @@ static int cmd_mem_write(struct cmd_scanner *sc, const struct cmd_frame *f,
 	return 0;
 }
 
+/* The graphics address in dwords @lo, @lo + 1 of a 3D command. */
+static int cmd_3d_addr(struct cmd_scanner *sc, const struct cmd_frame *f,
+		       u32 lo, u64 *addr)
+{
+	u32 a, b;
+
+	if (cmd_dw(sc, f, lo, &a) || cmd_dw(sc, f, lo + 1, &b))
+		return -ERANGE;
+	*addr = cmd_addr(a, b); /* the caller drops its flag bits */
+	return 0;
+}
+
+/*
+ * [addr, addr + len) of a 3D command: in this vGPU's memory, through the
+ * GGTT for a privileged batch and the PPGTT otherwise, the stricter of the
+ * two ways a real GPU might take (the software GPU draws nothing).
+ */
+static int cmd_3d_range(struct cmd_scanner *sc, const struct cmd_frame *f,
+			const char *what, u64 addr, u64 len)
+{
+	if (!len || cmd_range_ok(sc, f->priv, addr, len))
+		return 0;
+	return cmd_reject(sc, "%s at 0x%llx+0x%llx outside the vGPU's memory",
+			  what, addr, len);
+}
+
+static int cmd_3d_sba(struct cmd_scanner *sc, const struct cmd_frame *f)
+{
+	u32 i, lo, sz = 0;
+	u64 base;
+	int ret;
+
+	for (i = 0; i < xengt_array_size(gen9_sba_fields); i++) {
+		const struct gen9_sba_field *fl = &gen9_sba_fields[i];
+
+		if (cmd_dw(sc, f, fl->addr_dw, &lo))
+			return -ERANGE;
+		if (!(lo & GEN9_SBA_MODIFY))
+			continue;
+		ret = cmd_3d_addr(sc, f, fl->addr_dw, &base);
+		if (ret)
+			return ret;
+		base &= ~(u64)(XENGT_PAGE_SIZE - 1);
+		if (!fl->size_dw) {
+			/* No bound of its own: its first page at least. */
+			ret = cmd_3d_range(sc, f, "STATE_BASE_ADDRESS base",
+					   base, XENGT_PAGE_SIZE);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (cmd_dw(sc, f, fl->size_dw, &sz))
+			return -ERANGE;
+		/* A new base with the old, unknown bound is not checkable. */
+		if (!(sz & GEN9_SBA_MODIFY))
+			return cmd_reject(
+				sc,
+				"STATE_BASE_ADDRESS: base in dword %u without its size",
+				fl->addr_dw);
+		ret = cmd_3d_range(sc, f, "STATE_BASE_ADDRESS range", base,
+				   (u64)(sz >> 12) << XENGT_PAGE_SHIFT);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* 3D state (gen9_3d.h): admitted by name, its addresses checked. */
+static int cmd_3d(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
+		  u32 len)
+{
+	struct gen9_3d_cmd c;
+	u32 d[5] = { hdr }, i;
+	u64 addr;
+	int ret;
+
+	if (!gen9_3d_cmd_of(hdr, &c) || len < c.min_len || len > c.max_len)
+		return cmd_reject(sc,
+				  "render command 0x%08x with bad length %u",
+				  hdr, len);
+	for (i = 1; i < len && i < xengt_array_size(d); i++)
+		if (cmd_dw(sc, f, i, &d[i]))
+			return -ERANGE;
+	switch (c.addr) {
+	case GEN9_3D_NO_ADDR:
+		return 0;
+	case GEN9_3D_SBA:
+		return cmd_3d_sba(sc, f);
+	case GEN9_3D_VB:
+		if ((len - 1) % 4)
+			break;
+		for (i = 1; i < len; i += 4) {
+			u32 dw0, size;
+
+			if (cmd_dw(sc, f, i, &dw0) ||
+			    cmd_dw(sc, f, i + 3, &size))
+				return -ERANGE;
+			if (dw0 & GEN9_VB_NULL)
+				continue;
+			ret = cmd_3d_addr(sc, f, i + 1, &addr);
+			if (ret)
+				return ret;
+			ret = cmd_3d_range(sc, f, "vertex buffer", addr, size);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	case GEN9_3D_IB:
+		ret = cmd_3d_addr(sc, f, 2, &addr);
+		return ret ? ret :
+			     cmd_3d_range(sc, f, "index buffer", addr, d[4]);
+	case GEN9_3D_SURFACE:
+		/* Depth, stencil, HiZ: null (no address) only. */
+		if (d[2] || d[3])
+			return cmd_reject(
+				sc, "%s with a surface: not modelled, refused",
+				c.name);
+		return 0;
+	case GEN9_3D_SO:
+		if (d[1] & GEN9_SO_BUFFER_ENABLE)
+			return cmd_reject(
+				sc, "3DSTATE_SO_BUFFER enabled: not modelled");
+		return 0;
+	case GEN9_3D_POOL:
+		if (!(d[1] & GEN9_POOL_ENABLE))
+			return 0;
+		ret = cmd_3d_addr(sc, f, 1, &addr);
+		return ret ? ret :
+			     cmd_3d_range(sc, f, c.name,
+					  addr & ~(u64)(XENGT_PAGE_SIZE - 1),
+					  (u64)(d[3] >> 12)
+						  << XENGT_PAGE_SHIFT);
+	case GEN9_3D_CONSTANT:
+		if (d[1] || d[2])
+			return cmd_reject(
+				sc, "%s with push constants: not modelled",
+				c.name);
+		return 0;
+	}
+	return cmd_reject(sc, "render command 0x%08x with bad length %u", hdr,
+			  len);
+}
+
 /* Audit one non-batch command; 0 if it may run. */
 static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 		     u32 len)
@@ -475,8 +652,12 @@ static int cmd_audit(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 			goto unknown;
 		return cmd_blit(sc, f, hdr, len);
 	case INSTR_RC_CLIENT:
-		/* cmd_length() only admits PIPE_CONTROL here. */
-		if (engine != XENGT_RCS || len != 6)
+		if (engine != XENGT_RCS)
+			goto unknown;
+		/* cmd_length() admits PIPE_CONTROL and gen9_3d.h's here. */
+		if ((hdr & PIPE_CONTROL_OPCODE_MASK) != PIPE_CONTROL_OPCODE)
+			return cmd_3d(sc, f, hdr, len);
+		if (len != 6)
 			goto unknown;
 		return cmd_mem_write(sc, f, d, len, "PIPE_CONTROL");
 	default:

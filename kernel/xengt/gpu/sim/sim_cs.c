@@ -4,6 +4,7 @@
  */
 #include "sim_gpu.h"
 #include "gen9_mem.h"
+#include "gen9_3d.h"
 #include "sim_cs.h"
 
 #define SIM_CS_LEVELS 3 /* ring, 1st-level batch, 2nd-level batch */
@@ -291,14 +292,15 @@ static int cs_pipe_control(struct sim_cs *cs, u32 total)
 
 static int cs_render(struct sim_cs *cs, u32 dw0)
 {
-	u32 total = (dw0 & 0xff) + 2;
+	u32 total = gen9_3d_cmd_len(dw0);
 	int ret;
 
 	if (cs->e->id != SIM_RCS)
 		return cs_fail(cs, -EINVAL,
 			       "render command on a non-render engine");
 	/* PIPELINE_SELECT and 3DSTATE_VF_STATISTICS have no length field. */
-	if ((dw0 >> 16) == 0x6904 || (dw0 >> 16) == 0x680b) {
+	if (total == 1) {
+		cs->e->stats.state_cmds++;
 		cs_charge(cs, SIM_TICKS_CMD + 1);
 		return 0;
 	}
@@ -307,7 +309,9 @@ static int cs_render(struct sim_cs *cs, u32 dw0)
 		return ret;
 	if ((dw0 & PIPE_CONTROL_OPCODE_MASK) == PIPE_CONTROL_OPCODE)
 		return cs_pipe_control(cs, total);
-	return 0; /* 3D state: not modelled, skipped by its length */
+	/* 3D state and draws: modelled as state, nothing drawn or touched. */
+	cs->e->stats.state_cmds++;
+	return 0;
 }
 
 /* Shared checks of both blits; the geometry as gen9_mem.h decodes it. */

@@ -34,6 +34,7 @@ struct sim_engine_stats {
 	u64 resets;
 	u64 user_interrupts;
 	u64 commands;
+	u64 state_cmds; /* 3D state and draws (gen9_3d.h), nothing drawn */
 };
 
 struct sim_engine {
