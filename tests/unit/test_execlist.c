@@ -102,16 +102,37 @@ static void test_hws_pga_restarts_csb(void **state)
 	assert_int_equal(hwsp[0x10], GEN8_CTX_STATUS_IDLE_ACTIVE);
 }
 
-static void test_elsp_on_unemulated_engine(void **state)
+/*
+ * vcs0 and vecs0 run what i915 6.1 puts in their rings (a store, its
+ * MI_FLUSH_DW store-index flush, the user interrupt) and complete.
+ */
+static void test_video_engines_run(void **state)
 {
+	static const u32 engines[] = { XENGT_VCS, XENGT_VECS };
 	struct wl_guest *g = *state;
-	u64 before = wl_phys_submits(g->w);
-	u32 i;
+	u64 data = wl_page(g), va = WL_DATA_VA + 0x40000;
+	u32 *d = wl_ram32(g, data), i;
 
-	for (i = 0; i < 4; i++)
-		fx_wr32(g->v, GEN9_VCS_BASE + RING_ELSP, 0x1000 | 0x19);
-	assert_false(g->v->failsafe);
-	assert_int_equal(wl_phys_submits(g->w), before);
+	wl_ppgtt_map(g, va, data);
+	for (i = 0; i < xengt_array_size(engines); i++) {
+		u32 cmd[9];
+
+		wl_sdi(cmd, va + 4 * i, 0x71de0 + i);
+		cmd[4] = MI_FLUSH_DW_GEN8 | MI_FLUSH_DW_OP_STOREDW |
+			 MI_FLUSH_DW_STORE_INDEX;
+		cmd[5] = 0x100 | MI_FLUSH_DW_USE_GTT;
+		cmd[6] = 0;
+		cmd[7] = i;
+		cmd[8] = MI_USER_INTERRUPT;
+		wl_emit(g, engines[i], cmd, xengt_array_size(cmd));
+		wl_submit(g, engines[i]);
+		assert_false(g->v->failsafe);
+		assert_int_equal(wl_csb_last(g, engines[i]),
+				 GEN8_CTX_STATUS_COMPLETE |
+					 GEN8_CTX_STATUS_ACTIVE_IDLE);
+		assert_int_equal(d[i], 0x71de0 + i);
+	}
+	assert_int_equal(wl_foreign(g->w), 0);
 }
 
 #define GGTT_BB 0 /* guest pages of the batches below */
@@ -312,7 +333,7 @@ int main(void)
 						wl_teardown),
 		cmocka_unit_test_setup_teardown(test_hws_pga_restarts_csb,
 						wl_setup_one, wl_teardown),
-		cmocka_unit_test_setup_teardown(test_elsp_on_unemulated_engine,
+		cmocka_unit_test_setup_teardown(test_video_engines_run,
 						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_fetches_only_host_frames,
 						wl_setup_one, wl_teardown),

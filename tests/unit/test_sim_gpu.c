@@ -523,11 +523,11 @@ static void test_elsp_and_attribution(void **state)
 	assert_int_equal(run(t, 0, 0x77000001), 0);
 	assert_int_equal(data[0], 5);
 	assert_true(t->g.stats.foreign > 0);
-	/* VCS executes nothing. */
+	/* VCS refuses an invalid element 0 like the others. */
 	sim_gpu_reg_write(&t->g, GEN9_VCS_BASE + RING_ELSP, 0);
 	sim_gpu_reg_write(&t->g, GEN9_VCS_BASE + RING_ELSP, 0);
 	sim_gpu_reg_write(&t->g, GEN9_VCS_BASE + RING_ELSP, 0);
-	sim_gpu_reg_write(&t->g, GEN9_VCS_BASE + RING_ELSP, 1);
+	sim_gpu_reg_write(&t->g, GEN9_VCS_BASE + RING_ELSP, 0x1000);
 	assert_int_equal(t->g.engines[SIM_VCS].stats.bad_elsp, 1);
 }
 

@@ -152,6 +152,8 @@ void wl_reinit(struct wl_guest *g)
 
 void wl_init(struct wl_guest *g, struct world *w, u32 i)
 {
+	u32 e;
+
 	memset(g, 0, sizeof(*g));
 	g->w = w;
 	g->wv = &w->vms[i];
@@ -161,8 +163,8 @@ void wl_init(struct wl_guest *g, struct world *w, u32 i)
 	g->next_gm = g->v->low_gm_base;
 	sim_gpu_set_tag_owner(&w->gpu, g->v->id, g->wv->vm->base.domid);
 	g->pml4_gpa = wl_page(g);
-	wl_ctx_init(g, XENGT_RCS);
-	wl_ctx_init(g, XENGT_BCS);
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		wl_ctx_init(g, e);
 }
 
 void wl_emit(struct wl_guest *g, u32 engine, const u32 *dw, u32 n)

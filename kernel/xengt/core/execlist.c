@@ -9,12 +9,20 @@
 
 #define CSB_NONE 7 /* virtual CSB write pointer before the first event */
 
-static const u32 engine_base[XENGT_NR_ENGINES] = { GEN9_RCS_BASE,
-						   GEN9_BCS_BASE };
+static const struct {
+	u32 base, irq_bank, irq_shift;
+} engine_desc[XENGT_NR_ENGINES] = {
+	[XENGT_RCS] = { GEN9_RCS_BASE, GEN8_RCS_IRQ_BANK, GEN8_RCS_IRQ_SHIFT },
+	[XENGT_BCS] = { GEN9_BCS_BASE, GEN8_BCS_IRQ_BANK, GEN8_BCS_IRQ_SHIFT },
+	[XENGT_VCS] = { GEN9_VCS_BASE, GEN8_VCS0_IRQ_BANK,
+			GEN8_VCS0_IRQ_SHIFT },
+	[XENGT_VECS] = { GEN9_VECS_BASE, GEN8_VECS_IRQ_BANK,
+			 GEN8_VECS_IRQ_SHIFT },
+};
 
 u32 execlist_engine_base(u32 engine)
 {
-	return engine_base[engine];
+	return engine_desc[engine].base;
 }
 
 int execlist_engine_of(u32 base)
@@ -22,19 +30,19 @@ int execlist_engine_of(u32 base)
 	u32 e;
 
 	for (e = 0; e < XENGT_NR_ENGINES; e++)
-		if (engine_base[e] == base)
+		if (engine_desc[e].base == base)
 			return e;
 	return -1;
 }
 
 u32 execlist_irq_bank(u32 engine)
 {
-	return engine == XENGT_RCS ? GEN8_RCS_IRQ_BANK : GEN8_BCS_IRQ_BANK;
+	return engine_desc[engine].irq_bank;
 }
 
 u32 execlist_irq_shift(u32 engine)
 {
-	return engine == XENGT_RCS ? GEN8_RCS_IRQ_SHIFT : GEN8_BCS_IRQ_SHIFT;
+	return engine_desc[engine].irq_shift;
 }
 
 void execlist_vgpu_reset(struct vgpu *vgpu)

@@ -29,8 +29,17 @@ struct xengt_gpu;
 #define GEN8_PTE_ADDR_MASK 0x0000007ffffff000ULL
 #define GEN8_PTE_FLAGS_MASK 0x0000000000000fffULL
 
-/* Engines the core submits to, in the core's numbering. */
-enum xengt_engine_id { XENGT_RCS, XENGT_BCS, XENGT_NR_ENGINES };
+/*
+ * Engines the core submits to, in the core's numbering: those of a Gen9
+ * GT2, every one i915 6.1 uses there (rcs0, bcs0, vcs0, vecs0).
+ */
+enum xengt_engine_id {
+	XENGT_RCS,
+	XENGT_BCS,
+	XENGT_VCS,
+	XENGT_VECS,
+	XENGT_NR_ENGINES
+};
 
 struct xengt_gpu_info {
 	u16 device_id;

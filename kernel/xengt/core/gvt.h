@@ -21,7 +21,7 @@
  * host's hidden range.  Sized so that every vGPU can hold its quota of
  * both at once (checked at init).
  */
-#define GVT_CORE_GM_MB 64
+#define GVT_CORE_GM_MB 128 /* 8 vGPUs x 4 engines: ~97 MiB */
 
 /* What the host keeps for itself (reference implementation's numbers). */
 #define GVT_HOST_LOW_GM_MB 128

@@ -652,7 +652,8 @@ void workload_vgpu_fini(struct vgpu *vgpu)
 
 int workload_gvt_init(struct xengt_gvt *gvt)
 {
-	static const char *const names[XENGT_NR_ENGINES] = { "rcs0", "bcs0" };
+	static const char *const names[XENGT_NR_ENGINES] = { "rcs0", "bcs0",
+							     "vcs0", "vecs0" };
 	u32 e;
 	int ret;
 

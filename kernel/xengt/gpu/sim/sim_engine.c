@@ -11,16 +11,15 @@
 static const struct {
 	const char *name;
 	u32 base, bank, shift, master;
-	bool executes;
 } sim_engine_desc[SIM_NUM_ENGINES] = {
 	[SIM_RCS] = { "rcs0", GEN9_RCS_BASE, GEN8_RCS_IRQ_BANK,
-		      GEN8_RCS_IRQ_SHIFT, GEN8_GT_RCS_IRQ, true },
+		      GEN8_RCS_IRQ_SHIFT, GEN8_GT_RCS_IRQ, },
 	[SIM_BCS] = { "bcs0", GEN9_BCS_BASE, GEN8_BCS_IRQ_BANK,
-		      GEN8_BCS_IRQ_SHIFT, GEN8_GT_BCS_IRQ, true },
+		      GEN8_BCS_IRQ_SHIFT, GEN8_GT_BCS_IRQ, },
 	[SIM_VCS] = { "vcs0", GEN9_VCS_BASE, GEN8_VCS0_IRQ_BANK,
-		      GEN8_VCS0_IRQ_SHIFT, GEN8_GT_VCS0_IRQ, false },
+		      GEN8_VCS0_IRQ_SHIFT, GEN8_GT_VCS0_IRQ, },
 	[SIM_VECS] = { "vecs0", GEN9_VECS_BASE, GEN8_VECS_IRQ_BANK,
-		       GEN8_VECS_IRQ_SHIFT, GEN8_GT_VECS_IRQ, false },
+		       GEN8_VECS_IRQ_SHIFT, GEN8_GT_VECS_IRQ, },
 };
 
 void sim_engine_init(struct sim_engine *e, struct sim_gpu *g,
@@ -34,7 +33,6 @@ void sim_engine_init(struct sim_engine *e, struct sim_gpu *g,
 	e->irq_bank = sim_engine_desc[id].bank;
 	e->irq_shift = sim_engine_desc[id].shift;
 	e->master_bit = sim_engine_desc[id].master;
-	e->executes = sim_engine_desc[id].executes;
 	sim_engine_reset(e);
 	e->stats.resets = 0;
 }
@@ -206,11 +204,9 @@ static void sim_engine_submit(struct sim_engine *e, const u64 desc[2])
 	int i, ret;
 
 	e->stats.submissions++;
-	if (!e->executes || !(desc[0] & GEN8_CTX_VALID)) {
+	if (!(desc[0] & GEN8_CTX_VALID)) {
 		e->stats.bad_elsp++;
-		sim_engine_fail(e, -EINVAL,
-				e->executes ? "ELSP element 0 not valid" :
-					      "engine not modelled",
+		sim_engine_fail(e, -EINVAL, "ELSP element 0 not valid",
 				desc[0]);
 		sim_engine_error_irq(e, I915_ERROR_INSTRUCTION);
 		return;

@@ -43,7 +43,6 @@ struct sim_engine {
 	enum sim_engine_id id;
 	u32 base; /* MMIO base */
 	u32 irq_bank, irq_shift, master_bit;
-	bool executes; /* RCS and BCS; VCS/VECS are idle register blocks */
 
 	u32 elsp[4];
 	u32 elsp_n; /* dwords written since the last submission */

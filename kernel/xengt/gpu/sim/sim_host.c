@@ -17,7 +17,14 @@
 /* The software GPU's engine behind core engine @engine. */
 static const struct sim_engine *sim_host_hw(struct sim_gpu *g, u32 engine)
 {
-	return &g->engines[engine == XENGT_RCS ? SIM_RCS : SIM_BCS];
+	static const enum sim_engine_id hw[XENGT_NR_ENGINES] = {
+		[XENGT_RCS] = SIM_RCS,
+		[XENGT_BCS] = SIM_BCS,
+		[XENGT_VCS] = SIM_VCS,
+		[XENGT_VECS] = SIM_VECS,
+	};
+
+	return &g->engines[hw[engine]];
 }
 
 static u32 sim_host_hwsp_index(struct sim_gpu *g, u32 engine)
@@ -59,15 +66,18 @@ static bool sim_host_csb(struct sim_gpu *g, u32 engine)
 /* The device's interrupt: one deliverer at a time (sim_gpu_deliver_irq). */
 static void sim_host_irq(struct sim_gpu *g)
 {
-	u32 iir0 = sim_gpu_reg_read(g, GEN8_GT_IIR(0)), e;
+	u32 iir[GEN8_GT_BANKS], b, e;
 
-	if (!iir0)
-		return;
-	sim_gpu_reg_write(g, GEN8_GT_IIR(0), iir0);
+	/* Acknowledge every bank first, as i915's gen8_gt_irq_ack does. */
+	for (b = 0; b < GEN8_GT_BANKS; b++) {
+		iir[b] = sim_gpu_reg_read(g, GEN8_GT_IIR(b));
+		if (iir[b])
+			sim_gpu_reg_write(g, GEN8_GT_IIR(b), iir[b]);
+	}
 	for (e = 0; e < XENGT_NR_ENGINES; e++) {
 		const struct sim_engine *hw = sim_host_hw(g, e);
 		struct sim_host_engine *h = &g->host[e];
-		u32 bits = (iir0 >> hw->irq_shift) & 0xffff;
+		u32 bits = (iir[hw->irq_bank] >> hw->irq_shift) & 0xffff;
 		u32 events = 0;
 		u64 cookie;
 
