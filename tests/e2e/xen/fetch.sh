@@ -48,9 +48,10 @@ GUEST_PKGS=(
 
 # Host tools: QEMU, the initramfs, and building the guest and the null DM.
 # qemu-system-xen + seabios: the stock device model of the HVM guest step
-# (same Debian as the extracted Xen tools, so its libraries match).
+# (same Debian as the extracted Xen tools, so its libraries match);
+# libdrm-dev: i915_drm.h for the HVM guest's GEM test (no libdrm linked).
 HOST_PKGS=(qemu-system-x86 busybox-static cpio libxen-dev gcc binutils
-	   make pkg-config file qemu-system-xen seabios kmod xz-utils)
+	   make pkg-config file qemu-system-xen seabios kmod xz-utils libdrm-dev)
 
 die() { echo "fetch.sh: error: $*" >&2; exit 1; }
 log() { echo "fetch.sh: $*" >&2; }

@@ -385,14 +385,24 @@ serial_wait() {
 	: >"$4"
 	done_n=0
 	gone=0
+	shown=0
 	t=0
 	while [ $t -lt $((GUEST_TIMEOUT * 2)) ]; do
+		# i915's own lines and any trouble, live on dom0's console.
+		total=$(wc -l <"$2" 2>/dev/null || echo 0)
+		if [ "$total" -gt "$shown" ]; then
+			sed -n "$((shown + 1)),${total}p" "$2" |
+				grep -aE 'i915|drm|WARN|BUG|Call Trace|RIP:|watchdog|lockup' |
+				tr -cd '\11\12\40-\176' | sed "s/^/e2e-init: $1 serial: /"
+			shown=$total
+		fi
 		sed -n 's/.*XENGT-GUEST //p' "$2" 2>/dev/null >/run/serial.lines
 		n=0
 		while IFS= read -r line; do
 			n=$((n + 1))
 			[ $n -le $done_n ] && continue
 			done_n=$n
+			echo "e2e-init: [$(uptime_s)] $1: $line"
 			case $line in
 			"MARK "*)
 				if [ -n "$3" ] && kill -USR1 "$3" 2>/dev/null; then

@@ -194,7 +194,13 @@ for ((i = 0; i < NSTEPS; i++)); do
 	linux-i915)
 		kind=hvm-linux
 		if [ ! -f "$BUILD/guest-linux.cpio" ]; then
+			# The GEM test on the uAPI header (libdrm's copy), static.
+			"$CC" "${cflags[@]}" -static $(pkg-config --cflags libdrm) \
+				-o "$BUILD/xengt-gem-test" "$here/linux-guest/xengt-gem-test.c" \
+				>>"$BUILD/build.log" 2>&1 ||
+				{ cat "$BUILD/build.log" >&2; die "building xengt-gem-test failed"; }
 			"$here/linux-guest/mkguest.sh" --root "$ROOT" \
+				--bin "$BUILD/xengt-gem-test:xengt-gem-test" \
 				--out "$BUILD/guest-linux.cpio" >>"$BUILD/build.log" 2>&1 ||
 				{ cat "$BUILD/build.log" >&2; die "building the Linux guest's initramfs failed"; }
 		fi
