@@ -380,6 +380,8 @@ dm_traps() {
 # add_taint_for_CI prints "CI tainted:0x9 by intel_gt_init+0x...").  Case
 # matters: a WARN's "Tainted: G  U" line is not a wedge.
 I915_WEDGED='declaring it wedged|CI tainted:0x[0-9a-f]+ by intel_gt_init'
+# Seen: 100-150 s from unpause to the guest's BEGIN line.
+BOOT_TIMEOUT=360
 
 serial_wait() {
 	: >"$4"
@@ -396,7 +398,8 @@ serial_wait() {
 				tr -cd '\11\12\40-\176' | sed "s/^/e2e-init: $1 serial: /"
 			shown=$total
 		fi
-		sed -n 's/.*XENGT-GUEST //p' "$2" 2>/dev/null >/run/serial.lines
+		# The serial port ends its lines with CR LF.
+		sed -n 's/.*XENGT-GUEST //p' "$2" 2>/dev/null | tr -d '\r' >/run/serial.lines
 		n=0
 		while IFS= read -r line; do
 			n=$((n + 1))
@@ -417,6 +420,12 @@ serial_wait() {
 		if grep -qE "$I915_WEDGED" "$2" 2>/dev/null; then
 			w=$(grep -E -m1 "$I915_WEDGED" "$2" | tr -cd '\40-\176')
 			echo "FAIL: i915 wedged the GT: $w" >>"$4"
+			return 1
+		fi
+		# The guest's kernel itself (not ours) sometimes stalls or
+		# triple-faults while booting under nested TCG: say so early.
+		if [ "$done_n" = 0 ] && [ $t -ge $((BOOT_TIMEOUT * 2)) ]; then
+			echo "FAIL: guest kernel did not boot: no BEGIN line within $BOOT_TIMEOUT s" >>"$4"
 			return 1
 		fi
 		# Not found 3 rounds running (one xl domid failed once under load

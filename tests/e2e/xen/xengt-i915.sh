@@ -34,14 +34,25 @@ if [ -n "$fault" ]; then
 	expect=(--expect-fail)
 fi
 
-rc=0
-"$here/run.sh" --out "$out" --timeout 1500 --guest-timeout 1200 "${expect[@]}" \
-	--step i915 --dm xengt --dm-args "$dm_args" --guest linux-i915 "$@" ||
-	rc=$?
-report=$out/latest/report.txt
+run() {
+	rc=0
+	"$here/run.sh" --out "$out" --timeout 900 --guest-timeout 600 "${expect[@]}" \
+		--step i915 --dm xengt --dm-args "$dm_args" --guest linux-i915 "$@" ||
+		rc=$?
+	report=$out/latest/report.txt
+}
+run "$@"
+# Debian's kernel itself sometimes stalls or triple-faults while booting
+# under nested TCG (about 1 boot in 8 here), before anything of ours runs
+# in the guest: then, and only then, one more boot.
+if ! grep -q '^GUEST BEGIN' "$report" 2>/dev/null; then
+	echo "xengt-i915: the guest kernel never reached its /init (see $out/latest/): booting once more"
+	run "$@"
+fi
 [ -f "$report" ] || exit "${rc:-1}"
 
 awk '
+	{ gsub(/\r/, "") } # reports before the harness dropped the serial CRs
 	$1 == "TRAPS_AT" { traps[$2] = $3 }
 	$1 == "GUEST" && $2 == "I915" {
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
@@ -51,13 +62,14 @@ awk '
 	}
 	$1 == "GUEST" && /i915 wedged the GT/ { wedged = 1 }
 	END {
-		n = (traps["modprobe"] != "" && traps["probed"] != "") ?
-			traps["probed"] - traps["modprobe"] : -1
+		n = -1
+		if (traps["modprobe"] != "" && traps["probed"] != "")
+			n = traps["probed"] - traps["modprobe"]
 		if (f["wedged"] == 1)
 			wedged = 1
-		printf "XEN_E2E_I915 initialized=%d wedged=%d traps_to_init=%s secs_to_init=%s gem=%s\n",
-			f["initialized"] + 0, wedged + 0, n < 0 ? "none" : n,
-			f["secs_to_init"] == "" ? "none" : f["secs_to_init"],
-			gem == "" ? "none" : gem
+		traps_s = (n < 0) ? "none" : n
+		secs_s = (f["secs_to_init"] == "") ? "none" : f["secs_to_init"]
+		gem_s = (gem == "") ? "none" : gem
+		printf "XEN_E2E_I915 initialized=%d wedged=%d traps_to_init=%s secs_to_init=%s gem=%s\n", f["initialized"] + 0, wedged + 0, traps_s, secs_s, gem_s
 	}' "$report"
 exit "$rc"

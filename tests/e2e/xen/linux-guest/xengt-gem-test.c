@@ -90,6 +90,12 @@ static void bo_close(uint32_t h)
  * Run @batch (@n dwords) on @ring with @nobj target objects, whose
  * relocations @relocs (@nreloc) the batch carries.
  */
+/* What the last exec() saw: where i915 put the objects, the batch after. */
+static struct {
+	uint64_t offset[4];
+	uint32_t batch[4];
+} last;
+
 static int exec(uint64_t ring, const uint32_t *batch, uint32_t n,
 		const uint32_t *targets, uint32_t ntargets,
 		struct drm_i915_gem_relocation_entry *relocs, uint32_t nreloc)
@@ -116,18 +122,27 @@ static int exec(uint64_t ring, const uint32_t *batch, uint32_t n,
 	ret = ioc(DRM_IOCTL_I915_GEM_EXECBUFFER2, &eb);
 	if (!ret)
 		ret = bo_wait(bb);
+	for (i = 0; i <= ntargets; i++)
+		last.offset[i] = obj[i].offset;
+	if (!ret)
+		bo_read(bb, last.batch, sizeof(last.batch));
 out:
 	bo_close(bb);
 	return ret;
 }
 
-static const char *store(uint64_t ring, uint32_t magic)
+/*
+ * A batch holds each relocated address as presumed_offset + delta: i915
+ * rewrites it only if the object is not where presumed (with full PPGTT
+ * the first object often lands at 0, exactly as presumed).
+ */
+static const char *store(uint64_t ring, uint32_t magic, char *why,
+			 size_t why_len)
 {
-	static char why[96];
 	uint32_t data = bo_create(), got[2] = { 0 }, b[6];
 	struct drm_i915_gem_relocation_entry r = {
 		.target_handle = data,
-		.delta = 8,
+		.delta = 4, /* the second dword: got[1] */
 		.offset = 4,
 		.read_domains = I915_GEM_DOMAIN_INSTRUCTION,
 		.write_domain = I915_GEM_DOMAIN_INSTRUCTION,
@@ -137,7 +152,7 @@ static const char *store(uint64_t ring, uint32_t magic)
 	if (!data)
 		return "GEM_CREATE failed";
 	b[0] = MI_STORE_DWORD_IMM_GEN4;
-	b[1] = 0; /* relocated: data + 8 */
+	b[1] = 4; /* presumed 0 + delta 4: relocated */
 	b[2] = 0;
 	b[3] = magic;
 	b[4] = MI_BATCH_BUFFER_END;
@@ -147,21 +162,24 @@ static const char *store(uint64_t ring, uint32_t magic)
 		ret = bo_read(data, got, sizeof(got));
 	bo_close(data);
 	if (ret) {
-		snprintf(why, sizeof(why), "execbuffer2/wait/pread: %s",
+		snprintf(why, why_len, "execbuffer2/wait/pread: %s",
 			 strerror(-ret));
 		return why;
 	}
 	if (got[0] || got[1] != magic) {
-		snprintf(why, sizeof(why), "read 0x%x 0x%x, expected 0 0x%x",
-			 got[0], got[1], magic);
+		snprintf(why, why_len,
+			 "read 0x%x 0x%x, expected 0 0x%x (data at 0x%llx, batch at 0x%llx: %08x %08x %08x %08x)",
+			 got[0], got[1], magic,
+			 (unsigned long long)last.offset[0],
+			 (unsigned long long)last.offset[1], last.batch[0],
+			 last.batch[1], last.batch[2], last.batch[3]);
 		return why;
 	}
 	return NULL;
 }
 
-static const char *blit(void)
+static const char *blit(char *why, size_t why_len)
 {
-	static char why[96];
 	static uint32_t src_px[BO_SIZE / 4], dst_px[BO_SIZE / 4];
 	uint32_t src = bo_create(), dst = bo_create(), b[12], i;
 	uint32_t targets[2] = { src, dst };
@@ -189,11 +207,11 @@ static const char *blit(void)
 	b[1] = BLT_DEPTH_32 | BLT_ROP_SRC_COPY | BLIT_W * 4; /* dst pitch */
 	b[2] = 0; /* dst (x1, y1) */
 	b[3] = BLIT_H << 16 | BLIT_W; /* dst (x2, y2) */
-	b[4] = 0; /* dst address: relocated */
+	b[4] = 0; /* dst address: presumed 0 + delta 0, relocated */
 	b[5] = 0;
 	b[6] = 0; /* src (x1, y1) */
 	b[7] = BLIT_W * 4; /* src pitch */
-	b[8] = 0; /* src address: relocated */
+	b[8] = 0; /* src address: likewise */
 	b[9] = 0;
 	b[10] = MI_BATCH_BUFFER_END;
 	b[11] = MI_NOOP;
@@ -204,12 +222,12 @@ static const char *blit(void)
 	bo_close(src);
 	bo_close(dst);
 	if (ret) {
-		snprintf(why, sizeof(why), "blit: %s", strerror(-ret));
+		snprintf(why, why_len, "blit: %s", strerror(-ret));
 		return why;
 	}
 	for (i = 0; i < BO_SIZE / 4; i++) {
 		if (dst_px[i] != src_px[i]) {
-			snprintf(why, sizeof(why),
+			snprintf(why, why_len,
 				 "dword %u: 0x%x, expected 0x%x", i, dst_px[i],
 				 src_px[i]);
 			return why;
@@ -221,6 +239,7 @@ static const char *blit(void)
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/dri/card0";
+	static char buf[3][192];
 	const char *why[3];
 	int i, bad = 0;
 
@@ -229,9 +248,9 @@ int main(int argc, char **argv)
 		printf("XENGT-GUEST GEM open %s: %s\n", dev, strerror(errno));
 		return 2;
 	}
-	why[0] = store(I915_EXEC_RENDER, 0x5eed0001);
-	why[1] = store(I915_EXEC_BLT, 0x5eed0002);
-	why[2] = blit();
+	why[0] = store(I915_EXEC_RENDER, 0x5eed0001, buf[0], sizeof(buf[0]));
+	why[1] = store(I915_EXEC_BLT, 0x5eed0002, buf[1], sizeof(buf[1]));
+	why[2] = blit(buf[2], sizeof(buf[2]));
 	printf("XENGT-GUEST GEM store_rcs=%s store_bcs=%s blit=%s\n",
 	       why[0] ? "FAIL" : "ok", why[1] ? "FAIL" : "ok",
 	       why[2] ? "FAIL" : "ok");
