@@ -55,7 +55,8 @@ static uint32_t bo_create(void)
 
 static int bo_write(uint32_t h, const void *p, uint32_t len)
 {
-	struct drm_i915_gem_pwrite w = { .handle = h, .size = len,
+	struct drm_i915_gem_pwrite w = { .handle = h,
+					 .size = len,
 					 .data_ptr = (uintptr_t)p };
 
 	return ioc(DRM_IOCTL_I915_GEM_PWRITE, &w);
@@ -63,7 +64,8 @@ static int bo_write(uint32_t h, const void *p, uint32_t len)
 
 static int bo_read(uint32_t h, void *p, uint32_t len)
 {
-	struct drm_i915_gem_pread r = { .handle = h, .size = len,
+	struct drm_i915_gem_pread r = { .handle = h,
+					.size = len,
 					.data_ptr = (uintptr_t)p };
 
 	return ioc(DRM_IOCTL_I915_GEM_PREAD, &r);
@@ -167,12 +169,13 @@ static const char *store(uint64_t ring, uint32_t magic, char *why,
 		return why;
 	}
 	if (got[0] || got[1] != magic) {
-		snprintf(why, why_len,
-			 "read 0x%x 0x%x, expected 0 0x%x (data at 0x%llx, batch at 0x%llx: %08x %08x %08x %08x)",
-			 got[0], got[1], magic,
-			 (unsigned long long)last.offset[0],
-			 (unsigned long long)last.offset[1], last.batch[0],
-			 last.batch[1], last.batch[2], last.batch[3]);
+		snprintf(
+			why, why_len,
+			"read 0x%x 0x%x, expected 0 0x%x (data at 0x%llx, batch at 0x%llx: %08x %08x %08x %08x)",
+			got[0], got[1], magic,
+			(unsigned long long)last.offset[0],
+			(unsigned long long)last.offset[1], last.batch[0],
+			last.batch[1], last.batch[2], last.batch[3]);
 		return why;
 	}
 	return NULL;
@@ -184,10 +187,12 @@ static const char *blit(char *why, size_t why_len)
 	uint32_t src = bo_create(), dst = bo_create(), b[12], i;
 	uint32_t targets[2] = { src, dst };
 	struct drm_i915_gem_relocation_entry r[2] = {
-		{ .target_handle = dst, .offset = 4 * 4,
+		{ .target_handle = dst,
+		  .offset = 4 * 4,
 		  .read_domains = I915_GEM_DOMAIN_RENDER,
 		  .write_domain = I915_GEM_DOMAIN_RENDER },
-		{ .target_handle = src, .offset = 8 * 4,
+		{ .target_handle = src,
+		  .offset = 8 * 4,
 		  .read_domains = I915_GEM_DOMAIN_RENDER },
 	};
 	int ret;
@@ -227,9 +232,8 @@ static const char *blit(char *why, size_t why_len)
 	}
 	for (i = 0; i < BO_SIZE / 4; i++) {
 		if (dst_px[i] != src_px[i]) {
-			snprintf(why, why_len,
-				 "dword %u: 0x%x, expected 0x%x", i, dst_px[i],
-				 src_px[i]);
+			snprintf(why, why_len, "dword %u: 0x%x, expected 0x%x",
+				 i, dst_px[i], src_px[i]);
 			return why;
 		}
 	}
@@ -257,7 +261,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3; i++) {
 		if (why[i]) {
 			printf("XENGT-GUEST GEM %s: %s\n",
-			       i == 2 ? "blit" : i ? "store_bcs" : "store_rcs",
+			       i == 2 ? "blit" :
+			       i      ? "store_bcs" :
+					"store_rcs",
 			       why[i]);
 			bad = 1;
 		}
