@@ -42,6 +42,7 @@ expect 2 "--weight: '17' is not a decimal number in 1..16" --standalone --domain
 expect 2 "unknown vGPU type 'xengt_3'" --standalone --domain 5 --type xengt_3
 expect 2 "need --standalone" --domain 5 --type xengt_8
 expect 2 "--ggtt-ram and --inject-fault need --standalone" --domain 5 --ggtt-ram
+expect 2 "ggtt-stale breaks the GGTT RAM: needs --ggtt-ram" --standalone --domain 5 --type xengt_8 --inject-fault ggtt-stale
 expect 2 "not with --no-restrict" --domain 5 --no-restrict --runas nobody
 expect 2 "is root" --domain 5 --runas root
 expect 2 "is not absolute" --domain 5 --chroot var/empty

@@ -107,12 +107,13 @@ static void usage(FILE *f)
 		"                  domain's death\n"
 		"  -v              debug messages\n"
 		"Test aid (never for production; standalone only):\n"
-		"  --inject-fault pvinfo-magic|msi-drop|no-restrict\n"
+		"  --inject-fault pvinfo-magic|msi-drop|ggtt-stale|no-restrict\n"
 		"                  break this vGPU on purpose so that end-to-end tests can\n"
 		"                  show they fail: a wrong PVINFO magic right after creation,\n"
-		"                  every MSI lost on its way to Xen, or the Xen handles left\n"
-		"                  unrestricted (the restriction's self-check must then refuse\n"
-		"                  to serve)\n"
+		"                  every MSI lost on its way to Xen, (with --ggtt-ram) the\n"
+		"                  core reading a stale copy instead of the guest's GGTT RAM,\n"
+		"                  or the Xen handles left unrestricted (the restriction's\n"
+		"                  self-check must then refuse to serve)\n"
 		"SIGTERM, SIGINT or the domain's death: the ioreq server is removed and\n"
 		"xengt-dm exits 0; the module's vGPU stays (detached) unless the domain\n"
 		"died, a standalone vGPU is destroyed.  SIGHUP is ignored: a closed\n"
@@ -277,9 +278,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'X':
 			if (strcmp(optarg, "pvinfo-magic") &&
 			    strcmp(optarg, "msi-drop") &&
+			    strcmp(optarg, "ggtt-stale") &&
 			    strcmp(optarg, "no-restrict")) {
 				fprintf(stderr,
-					"xengt-dm: --inject-fault: unknown fault '%s' (known: pvinfo-magic msi-drop no-restrict)\n",
+					"xengt-dm: --inject-fault: unknown fault '%s' (known: pvinfo-magic msi-drop ggtt-stale no-restrict)\n",
 					optarg);
 				return -1;
 			}
@@ -311,6 +313,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->no_restrict && o->fault && !strcmp(o->fault, "no-restrict")) {
 		fprintf(stderr,
 			"xengt-dm: --inject-fault no-restrict tests the restriction: not with --no-restrict\n");
+		return -1;
+	}
+	if (o->fault && !strcmp(o->fault, "ggtt-stale") && !o->ggtt_ram) {
+		fprintf(stderr,
+			"xengt-dm: --inject-fault ggtt-stale breaks the GGTT RAM: needs --ggtt-ram\n");
 		return -1;
 	}
 	if (o->no_restrict && (o->runas.set || o->chroot_dir)) {
@@ -466,6 +473,30 @@ static int drop_msi(struct hv_vm __always_unused *vm, u64 __always_unused addr,
 }
 
 /*
+ * --inject-fault ggtt-stale: the guest's GGTT RAM is placed as usual, but
+ * the core is given a private copy that nobody writes, as if it read the
+ * wrong pages: none of the guest's GGTT updates ever reach the shadow.
+ */
+static int (*real_back_ggtt)(struct hv_vm *vm, u64 old_base, u64 new_base,
+			     u64 size, u64 **view);
+static u64 *stale; /* freed when the vGPU is gone (serve_standalone()) */
+
+static int stale_back_ggtt(struct hv_vm *vm, u64 old_base, u64 new_base,
+			   u64 size, u64 **view)
+{
+	int ret = real_back_ggtt(vm, old_base, new_base, size, view);
+
+	if (ret)
+		return ret;
+	if (!stale)
+		stale = calloc(1, size);
+	if (!stale)
+		return -ENOMEM;
+	*view = stale;
+	return 0;
+}
+
+/*
  * --inject-fault pvinfo-magic: what a vGPU with a broken PVINFO page looks
  * like to the guest, so the guest's "not a vGPU" path is exercised end to
  * end.  msi-drop is in the hypervisor ops (drop_msi()).
@@ -476,6 +507,11 @@ static void inject_fault(struct vgpu *vgpu, const char *fault)
 		return; /* lock_down()'s */
 	if (!strcmp(fault, "msi-drop")) {
 		dm_warn("TEST FAULT INJECTED (%s): vGPU %u loses every MSI",
+			fault, xengt_vgpu_id(vgpu));
+		return;
+	}
+	if (!strcmp(fault, "ggtt-stale")) {
+		dm_warn("TEST FAULT INJECTED (%s): vGPU %u never sees its guest's GGTT RAM",
 			fault, xengt_vgpu_id(vgpu));
 		return;
 	}
@@ -632,6 +668,10 @@ static int serve_standalone(const struct options *o, int *report_fd,
 	hv = xen_user_hv_ops;
 	if (o->fault && !strcmp(o->fault, "msi-drop"))
 		hv.inject_msi = drop_msi;
+	if (o->fault && !strcmp(o->fault, "ggtt-stale")) {
+		real_back_ggtt = hv.back_ggtt;
+		hv.back_ggtt = stale_back_ggtt;
+	}
 	vm->base.ops = &hv;
 	ret = xengt_gvt_create(&gpu.base, &gvt);
 	if (ret) {
@@ -690,6 +730,8 @@ out_gpu:
 out_vm:
 	if (xen_vm_close(vm) && !ret)
 		ret = -EBUSY;
+	free(stale);
+	stale = NULL;
 	if (!ret)
 		dm_info("domain %u: vGPU destroyed, ioreq server removed",
 			o->domid);
