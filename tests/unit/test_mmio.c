@@ -148,6 +148,8 @@ static void test_w1c_and_status(void **state)
 	assert_int_equal(fx_rd32(v, 0x42000), 0x8e000000);
 	assert_int_equal(fx_rd32(v, 0xc000), 1);
 	assert_int_equal(fx_rd32(v, 0x6c060), 0x01010101);
+	/* DPLL_CTRL2: every DDI clock off, i915's "disabled port" state. */
+	assert_int_equal(fx_rd32(v, 0x6c05c) & 0x000f8000, 0x000f8000);
 	assert_int_equal(fx_rd32(v, 0xc5108), 0x800);
 	assert_int_equal(fx_rd32(v, 0x9120), 0x02800000);
 }

@@ -206,6 +206,11 @@ static const struct vgpu_reg reg_table[] = {
 	RW(0x64210, 0, dp_aux_ctl_write),
 	RW(0x64310, 0, dp_aux_ctl_write),
 	R(0x64838, REG_W1C, 0), /* EDP_PSR_IIR */
+	/*
+	 * DPLL_CTRL2: the DDI clocks of ports A-E off at power-on, as i915
+	 * expects of disabled ports (else it "gates" each with a warning).
+	 */
+	R(0x6c05c, 0, 0x000f8000),
 	R(0x6c060, REG_RO, 0x01010101), /* DPLL_STATUS: all locked */
 	{ .offset = VGT_PVINFO_PAGE,
 	  .size = VGT_PVINFO_SIZE,
