@@ -96,8 +96,6 @@ static void execlist_submit(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
 		vgpu->exec_stats.elsp_ignored++;
 		return;
 	}
-	/* A guest that skipped its GGTT flush still runs what it wrote. */
-	ggtt_ram_sync(vgpu);
 	for (i = 0; i < 2; i++) {
 		const char *bad;
 

@@ -66,9 +66,11 @@ s64 ggtt_ram_place(struct vgpu *vgpu, u64 bar0);
 void ggtt_ram_forget(struct vgpu *vgpu);
 /*
  * The guest flushed its GGTT writes (GFX_FLSH_CNTL, as i915 does after
- * every update) or submits work: every partition entry of the RAM view
- * that differs from the core's goes through the same checks as a trapped
- * write.  Entries outside the partition are ignored there (the guest's
+ * every update): every partition entry of the RAM view that differs from
+ * the core's goes through the same checks as a trapped write.  Only then,
+ * as on hardware a guest must flush: one that does not runs on its old
+ * entries, which were checked (not at each submission: a full compare per
+ * ELSP write would be the flush's work again on the submission path).  Entries outside the partition are ignored there (the guest's
  * own scribbles).  No-op on the trap path.  Caller holds vgpu->lock.
  */
 void ggtt_ram_sync(struct vgpu *vgpu);
