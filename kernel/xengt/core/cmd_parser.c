@@ -570,12 +570,13 @@ static int cmd_3d(struct cmd_scanner *sc, const struct cmd_frame *f, u32 hdr,
 		return cmd_reject(sc,
 				  "render command 0x%08x with bad length %u",
 				  hdr, len);
+	/* Most are plain state: nothing more to read of them. */
+	if (c.addr == GEN9_3D_NO_ADDR)
+		return 0;
 	for (i = 1; i < len && i < xengt_array_size(d); i++)
 		if (cmd_dw(sc, f, i, &d[i]))
 			return -ERANGE;
 	switch (c.addr) {
-	case GEN9_3D_NO_ADDR:
-		return 0;
 	case GEN9_3D_SBA:
 		return cmd_3d_sba(sc, f);
 	case GEN9_3D_VB:
