@@ -380,8 +380,9 @@ dm_traps() {
 # add_taint_for_CI prints "CI tainted:0x9 by intel_gt_init+0x...").  Case
 # matters: a WARN's "Tainted: G  U" line is not a wedge.
 I915_WEDGED='declaring it wedged|CI tainted:0x[0-9a-f]+ by intel_gt_init'
-# Seen: 100-150 s from unpause to the guest's BEGIN line.
-BOOT_TIMEOUT=360
+# Seen: 100-150 s from unpause to the guest's BEGIN line, 332 s with a
+# build running beside QEMU.
+BOOT_TIMEOUT=480
 
 serial_wait() {
 	: >"$4"
