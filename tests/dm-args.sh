@@ -41,7 +41,8 @@ expect 2 "--weight: '0' is not a decimal number in 1..16" --standalone --domain 
 expect 2 "--weight: '17' is not a decimal number in 1..16" --standalone --domain 5 --type xengt_8 --weight 17
 expect 2 "unknown vGPU type 'xengt_3'" --standalone --domain 5 --type xengt_3
 expect 2 "need --standalone" --domain 5 --type xengt_8
-expect 2 "--ggtt-ram and --inject-fault need --standalone" --domain 5 --ggtt-ram
+expect 2 "--ggtt-ram, --no-opregion and --inject-fault need --standalone" --domain 5 --ggtt-ram
+expect 2 "--no-opregion and --inject-fault need --standalone" --domain 5 --no-opregion
 expect 2 "ggtt-stale breaks the GGTT RAM: needs --ggtt-ram" --standalone --domain 5 --type xengt_8 --inject-fault ggtt-stale
 expect 2 "not with --no-restrict" --domain 5 --no-restrict --runas nobody
 expect 2 "is root" --domain 5 --runas root

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "fixture.h"
@@ -120,6 +121,34 @@ static void test_bar_moves_reach_hypervisor(void **state)
 	assert_non_null(strstr(fx_log_text(), "cannot trap BAR0"));
 }
 
+/* The checks i915 6.1 makes before it uses an OpRegion and its VBT. */
+static void assert_i915_accepts(const u8 *op)
+{
+	const u8 *vbt = op + 0x400, *bdb;
+	u32 vbt_size, bdb_off, bdb_size, i;
+	u8 sum = 0;
+
+	assert_memory_equal(op, "IntelGraphicsMem", 16);
+	assert_int_equal(op[0x10], 8); /* 8 KiB */
+	assert_int_equal(op[0x17], 2); /* version 2.0 */
+	/* No mailbox but #4: no SWSCI to call, no ASLE, no RVDA. */
+	assert_int_equal(op[0x58] | op[0x59] | op[0x5a] | op[0x5b], 0);
+	assert_memory_equal(vbt, "$VBT", 4);
+	vbt_size = vbt[0x18] | vbt[0x19] << 8;
+	bdb_off = vbt[0x1c] | vbt[0x1d] << 8 | vbt[0x1e] << 16 |
+		  (u32)vbt[0x1f] << 24;
+	assert_true(vbt_size <= 0x2000 - 0x400);
+	assert_true(bdb_off + 22 <= vbt_size);
+	bdb = vbt + bdb_off;
+	assert_memory_equal(bdb, "BIOS_DATA_BLOCK ", 16);
+	bdb_size = bdb[0x14] | bdb[0x15] << 8;
+	assert_true(bdb_off + bdb_size <= vbt_size);
+	for (i = 0; i < vbt_size; i++)
+		sum += vbt[i];
+	assert_int_equal(sum, 0);
+}
+
+/* Firmware that reserved guest RAM: the OpRegion is written there. */
 static void test_opregion(void **state)
 {
 	struct vgpu *v = ((struct world *)*state)->vms[0].vgpu;
@@ -128,12 +157,73 @@ static void test_opregion(void **state)
 	fx_cfg_wr(v, 0xfc, 4, 0x00100000);
 	assert_int_equal(fx_cfg_rd(v, 0xfc, 4), 0x00100000);
 	ram = sim_vm_ram(sim_vm_of(v->vm), 0x00100000);
-	assert_memory_equal(ram, "IntelGraphicsMem", 16);
-	assert_int_equal(ram[0x10], 8); /* 8 KiB */
-	assert_int_equal(ram[0x17], 2); /* version 2.0 */
-	/* An ASLS outside guest RAM is refused, nothing written. */
+	assert_i915_accepts(ram);
+	/* Outside guest RAM with no RAM of the backend's: refused. */
+	fx_log_capture();
 	fx_cfg_wr(v, 0xfc, 4, 0xfff00000);
 	assert_int_equal(v->cfg.opregion_gpa, 0x00100000);
+	assert_non_null(strstr(fx_log_text(), "no OpRegion"));
+}
+
+/* hvmloader's case: ASLS in a hole, the backend's RAM goes there. */
+static void test_opregion_backend_ram(void **state)
+{
+	struct vgpu *v = ((struct world *)*state)->vms[0].vgpu;
+	struct sim_vm *vm = sim_vm_of(v->vm);
+	u8 op[0x2000];
+	u32 i;
+
+	sim_vm_enable_ram(vm, HV_RAM_OPREGION);
+	fx_cfg_wr(v, 0xfc, 4, 0xfdffc000);
+	assert_int_equal(v->cfg.opregion_gpa, 0xfdffc000);
+	assert_int_equal(vm->ram[HV_RAM_OPREGION].base, 0xfdffc000);
+	for (i = 0; i < sizeof(op); i += 8) {
+		u64 q = sim_vm_mmio_read(vm, 0xfdffc000 + i, 8);
+
+		memcpy(op + i, &q, 8);
+	}
+	assert_i915_accepts(op);
+	assert_int_equal(vm->traps.unclaimed, 0);
+
+	/* The guest's mailbox writes stay when the region moves. */
+	sim_vm_mmio_write(vm, 0xfdffc000 + 0x300, 4, 0x1234);
+	fx_cfg_wr(v, 0xfc, 4, 0xfdff0000);
+	assert_int_equal(vm->ram[HV_RAM_OPREGION].base, 0xfdff0000);
+	assert_int_equal(sim_vm_mmio_read(vm, 0xfdff0000 + 0x300, 4), 0x1234);
+	assert_int_equal(sim_vm_mmio_read(vm, 0xfdffc000, 4), 0xffffffff);
+
+	/* Not page aligned, or over BAR0: refused, nothing moves. */
+	fx_cfg_wr(v, 0x10, 4, 0xc0000000);
+	fx_cfg_wr(v, 0x14, 4, 0);
+	fx_cfg_wr(v, 0x04, 2, 0x2);
+	fx_log_capture();
+	fx_cfg_wr(v, 0xfc, 4, 0xfdff0800);
+	assert_non_null(strstr(fx_log_text(), "not page aligned"));
+	fx_cfg_wr(v, 0xfc, 4, 0xc0400000);
+	assert_int_equal(vm->ram[HV_RAM_OPREGION].base, 0xfdff0000);
+	assert_int_equal(v->cfg.opregion_gpa, 0xfdff0000);
+	assert_int_equal(fx_cfg_rd(v, 0xfc, 4), 0xc0400000); /* scratch */
+
+	/*
+	 * ASLS at the guest's own RAM: written there, and the backend's
+	 * RAM leaves (never placed over the guest's RAM).
+	 */
+	fx_cfg_wr(v, 0xfc, 4, 0x00200000);
+	assert_int_equal(vm->ram[HV_RAM_OPREGION].base, 0);
+	assert_int_equal(v->cfg.opregion_gpa, 0x00200000);
+	assert_i915_accepts(sim_vm_ram(vm, 0x00200000));
+
+	/* Back to a hole, then the backend goes: its RAM is parked. */
+	fx_cfg_wr(v, 0xfc, 4, 0xfdffc000);
+	assert_int_equal(vm->ram[HV_RAM_OPREGION].base, 0xfdffc000);
+	xengt_vgpu_detach(v);
+	assert_int_equal(vm->ram[HV_RAM_OPREGION].base, 0);
+	assert_int_equal(v->cfg.opregion_gpa, 0);
+	/* Re-attached, the guest finds it where ASLS says. */
+	assert_int_equal(xengt_vgpu_attach(v, &vm->base), 0);
+	assert_int_equal(vm->ram[HV_RAM_OPREGION].base, 0xfdffc000);
+	assert_int_equal(sim_vm_mmio_read(vm, 0xfdffc000, 8),
+			 0x6172476c65746e49ULL); /* "IntelGra" */
 }
 
 static void test_bad_accesses(void **state)
@@ -164,6 +254,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bar_moves_reach_hypervisor,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_opregion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_opregion_backend_ram,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_accesses, setup,
 						teardown),
 	};

@@ -154,7 +154,7 @@ static void test_reset_and_destroy_clear_physical(void **state)
 	assert_int_equal(w->gpu.ggtt[lo], 0);
 }
 
-/* ---- BAR0's GGTT half as guest RAM (hv back_ggtt) ---------------------- */
+/* ---- BAR0's GGTT half as guest RAM (hv back_ram) ---------------------- */
 
 #define RAM_BAR0 0xf0000000ULL
 #define GFX_FLSH_CNTL 0x101008
@@ -248,7 +248,7 @@ static void test_ram_moves_with_bar0(void **state)
 
 	guest_pte(v, RAM_BAR0, gm, 0x2000 | 1);
 	fx_cfg_wr(v, 0x10, 4, (u32)moved);
-	assert_int_equal(vm->ggtt_ram_base, moved + VGPU_GGTT_OFFSET);
+	assert_int_equal(vm->ram[HV_RAM_GGTT].base, moved + VGPU_GGTT_OFFSET);
 	/* Same RAM at the new place; nothing at the old one. */
 	assert_int_equal(sim_vm_mmio_read(vm, moved + gtt_off(gm), 8),
 			 0x2000 | 1);
@@ -259,7 +259,7 @@ static void test_ram_moves_with_bar0(void **state)
 	assert_int_equal(w->gpu.ggtt[gm >> 12], (vm->p2m[2] << 12) | 1);
 	/* Decoding off: the RAM is taken away, the core keeps its entries. */
 	fx_cfg_wr(v, 0x04, 2, 0);
-	assert_int_equal(vm->ggtt_ram_base, 0);
+	assert_int_equal(vm->ram[HV_RAM_GGTT].base, 0);
 	assert_int_equal(sim_vm_mmio_read(vm, moved + gtt_off(gm), 8), ~0ULL);
 	fx_cfg_wr(v, 0x04, 2, 0x2);
 	assert_int_equal(sim_vm_mmio_read(vm, moved + gtt_off(gm), 8),

@@ -30,6 +30,7 @@ struct options {
 	bool pvh, foreground, verbose, standalone;
 	bool no_restrict;
 	bool ggtt_ram; /* --ggtt-ram */
+	bool no_opregion; /* --no-opregion */
 	struct dm_runas runas;
 	const char *chroot_dir;
 	char *pidfile; /* absolute */
@@ -78,6 +79,7 @@ static void usage(FILE *f)
 		"                [--no-restrict] [-v]\n"
 		"       xengt-dm --standalone --domain ID (--type NAME | --low-gm MB\n"
 		"                --high-gm MB --fences N) [--weight W] [--ggtt-ram]\n"
+		"                [--no-opregion]\n"
 		"                [options above]\n"
 		"Serves the guest's traps for the vGPU that xengt.ko has for it (create it\n"
 		"first: echo \"DOMID TYPE\" > /sys/kernel/xengt/control/create); the vGPU,\n"
@@ -94,6 +96,10 @@ static void usage(FILE *f)
 		"                  (its maxmem is raised): GGTT writes do not trap, they take\n"
 		"                  effect at the guest's GGTT flush (GFX_FLSH_CNTL, which it\n"
 		"                  must write, as on hardware), checked as trapped ones are\n"
+		"  --no-opregion   (standalone) offer no OpRegion; by default 8 KiB of the\n"
+		"                  guest's RAM (maxmem raised) hold one (header and a VBT\n"
+		"                  with no outputs) wherever its firmware points ASLS, if\n"
+		"                  the guest has no RAM there (hvmloader reserves a hole)\n"
 		"  --bdf BB:DD.F   where the guest sees the vGPU (default 00:02.0)\n"
 		"  --pvh           the guest is PVH: also answer port 0xcf8\n"
 		"  --foreground    do not daemonize; log to stderr\n"
@@ -202,6 +208,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "chroot", required_argument, NULL, 'C' },
 		{ "no-restrict", no_argument, NULL, 'N' },
 		{ "ggtt-ram", no_argument, NULL, 'G' },
+		{ "no-opregion", no_argument, NULL, 'O' },
 		{ "inject-fault", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -275,6 +282,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'G':
 			o->ggtt_ram = true;
 			break;
+		case 'O':
+			o->no_opregion = true;
+			break;
 		case 'X':
 			if (strcmp(optarg, "pvinfo-magic") &&
 			    strcmp(optarg, "msi-drop") &&
@@ -326,9 +336,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	if (!o->standalone) {
-		if (o->type || custom || o->weight || o->fault || o->ggtt_ram) {
+		if (o->type || custom || o->weight || o->fault || o->ggtt_ram ||
+		    o->no_opregion) {
 			fprintf(stderr,
-				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight, --ggtt-ram and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
+				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight, --ggtt-ram, --no-opregion and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
 			return -1;
 		}
 		return 0;
@@ -477,16 +488,16 @@ static int drop_msi(struct hv_vm __always_unused *vm, u64 __always_unused addr,
  * the core is given a private copy that nobody writes, as if it read the
  * wrong pages: none of the guest's GGTT updates ever reach the shadow.
  */
-static int (*real_back_ggtt)(struct hv_vm *vm, u64 old_base, u64 new_base,
-			     u64 size, u64 **view);
+static int (*real_back_ram)(struct hv_vm *vm, enum hv_ram which, u64 old_base,
+			    u64 new_base, u64 size, void **view);
 static u64 *stale; /* freed when the vGPU is gone (serve_standalone()) */
 
-static int stale_back_ggtt(struct hv_vm *vm, u64 old_base, u64 new_base,
-			   u64 size, u64 **view)
+static int stale_back_ram(struct hv_vm *vm, enum hv_ram which, u64 old_base,
+			  u64 new_base, u64 size, void **view)
 {
-	int ret = real_back_ggtt(vm, old_base, new_base, size, view);
+	int ret = real_back_ram(vm, which, old_base, new_base, size, view);
 
-	if (ret)
+	if (ret || which != HV_RAM_GGTT)
 		return ret;
 	if (!stale)
 		stale = calloc(1, size);
@@ -652,9 +663,17 @@ static int serve_standalone(const struct options *o, int *report_fd,
 	if (ret)
 		goto out_report;
 	if (o->ggtt_ram) {
-		ret = xen_vm_enable_ggtt_ram(vm);
+		ret = xen_vm_enable_ram(vm, HV_RAM_GGTT);
 		if (ret) {
 			dm_err("--ggtt-ram: no RAM for the GGTT: %s",
+			       strerror(-ret));
+			goto out_vm;
+		}
+	}
+	if (!o->no_opregion) {
+		ret = xen_vm_enable_ram(vm, HV_RAM_OPREGION);
+		if (ret) {
+			dm_err("no RAM for the OpRegion: %s (--no-opregion goes without)",
 			       strerror(-ret));
 			goto out_vm;
 		}
@@ -669,8 +688,8 @@ static int serve_standalone(const struct options *o, int *report_fd,
 	if (o->fault && !strcmp(o->fault, "msi-drop"))
 		hv.inject_msi = drop_msi;
 	if (o->fault && !strcmp(o->fault, "ggtt-stale")) {
-		real_back_ggtt = hv.back_ggtt;
-		hv.back_ggtt = stale_back_ggtt;
+		real_back_ram = hv.back_ram;
+		hv.back_ram = stale_back_ram;
 	}
 	vm->base.ops = &hv;
 	ret = xengt_gvt_create(&gpu.base, &gvt);

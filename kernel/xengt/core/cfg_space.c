@@ -73,6 +73,11 @@ u64 vgpu_cfg_bar0_base(const struct vgpu *vgpu)
 	return base;
 }
 
+u64 vgpu_cfg_asls(const struct vgpu *vgpu)
+{
+	return get32(vgpu->cfg.space, INTEL_ASLS);
+}
+
 static void cfg_init_wmask(struct vgpu *vgpu)
 {
 	u8 *m = vgpu->cfg.wmask;
@@ -124,34 +129,6 @@ void vgpu_cfg_init(struct vgpu *vgpu)
 	put16(s, VGPU_CAP_PM + 2, 0x0022);
 
 	cfg_init_wmask(vgpu);
-}
-
-/*
- * Emulated OpRegion: the header i915 checks (signature, size, version)
- * and no mailboxes, so the guest reports "no VBT" and carries on.  It is
- * copied into the guest RAM that the firmware reserved at ASLS.
- */
-static void cfg_write_opregion(struct vgpu *vgpu, u64 gpa)
-{
-	static const char sig[16] = "IntelGraphicsMem";
-	u8 hdr[0x100];
-	int ret;
-
-	if (!gpa || gpa == vgpu->cfg.opregion_gpa)
-		return;
-	os_memset(hdr, 0, sizeof(hdr));
-	os_memcpy(hdr, sig, sizeof(sig));
-	put32(hdr, 0x10, OPREGION_SIZE >> 10); /* size in KiB */
-	put8(hdr, 0x17, 2); /* OVER: major 2, minor 0 */
-	ret = hv_write_gpa(vgpu, gpa, hdr, sizeof(hdr));
-	if (ret) {
-		vgpu->stats.cfg_bad++;
-		vgpu_warn(vgpu,
-			  "ASLS 0x%llx is not guest RAM: no OpRegion (%d)", gpa,
-			  ret);
-		return;
-	}
-	vgpu->cfg.opregion_gpa = gpa;
 }
 
 void vgpu_cfg_sync_bar0(struct vgpu *vgpu)
@@ -239,7 +216,7 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val)
 	if (offset < PCI_BASE_ADDRESS_0 + 8 && offset + bytes > PCI_COMMAND)
 		vgpu_cfg_sync_bar0(vgpu);
 	if (offset + bytes > INTEL_ASLS)
-		cfg_write_opregion(vgpu, get32(cfg->space, INTEL_ASLS));
+		opregion_place(vgpu, vgpu_cfg_asls(vgpu));
 out:
 	vgpu_unlock(vgpu);
 	return 0;

@@ -48,13 +48,14 @@ struct vgpu;
 #define GMCH_GGMS_SHIFT 6
 #define GMCH_GGMS_8M 3
 
-#define OPREGION_SIZE 0x2000 /* 8 KiB */
-
 struct vgpu_cfg {
 	u8 space[VGPU_CFG_SIZE];
 	u64 bar0_mapped; /* where the hypervisor traps BAR0 now; 0 = nowhere */
 	u64 bar0_trapped; /* bytes of it trapped: all, or the register half */
-	u64 opregion_gpa; /* last OpRegion written to guest RAM, 0 = none */
+	/* OpRegion (opregion.h), under vgpu->lock */
+	u64 opregion_gpa; /* where the guest has it now, 0 = nowhere */
+	void *opregion_ram; /* the backend's RAM for it, NULL: none yet */
+	u64 opregion_ram_gpa; /* where that RAM is in the guest, 0 = parked */
 	u8 wmask[VGPU_CFG_SIZE]; /* bits a guest write may change */
 };
 
@@ -71,6 +72,8 @@ int vgpu_cfg_write(struct vgpu *vgpu, u32 offset, u32 bytes, u32 val);
 
 /* Guest-physical base of BAR0 as programmed (0 when not decoded). */
 u64 vgpu_cfg_bar0_base(const struct vgpu *vgpu);
+/* ASLS as the guest last wrote it.  Under vgpu->lock. */
+u64 vgpu_cfg_asls(const struct vgpu *vgpu);
 /*
  * Have the hypervisor trap BAR0 where config space puts it now (after a
  * BAR write, or when a trap path attaches).  Caller holds vgpu->lock.

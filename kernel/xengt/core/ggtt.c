@@ -139,7 +139,7 @@ s64 ggtt_ram_place(struct vgpu *vgpu, u64 bar0)
 {
 	struct vgpu_ggtt *g = &vgpu->ggtt;
 	u64 to = bar0 ? bar0 + VGPU_GGTT_OFFSET : 0;
-	u64 *view = NULL;
+	void *view = NULL;
 	int ret;
 
 	if (g->path == GGTT_PATH_TRAP)
@@ -148,7 +148,8 @@ s64 ggtt_ram_place(struct vgpu *vgpu, u64 bar0)
 		return VGPU_BAR0_SIZE;
 	if (to == g->ram_base)
 		return VGPU_GGTT_OFFSET;
-	ret = hv_back_ggtt(vgpu, g->ram_base, to, VGPU_GGTT_BYTES, &view);
+	ret = hv_back_ram(vgpu, HV_RAM_GGTT, g->ram_base, to, VGPU_GGTT_BYTES,
+			  &view);
 	if (g->path == GGTT_PATH_UNDECIDED) {
 		if (ret == -EOPNOTSUPP) {
 			g->path = GGTT_PATH_TRAP;
@@ -170,10 +171,12 @@ s64 ggtt_ram_place(struct vgpu *vgpu, u64 bar0)
 void ggtt_ram_forget(struct vgpu *vgpu)
 {
 	struct vgpu_ggtt *g = &vgpu->ggtt;
+	void *view;
 
 	/* The backend's to release: the core's entries stay the truth. */
 	if (g->path == GGTT_PATH_RAM && g->ram_base)
-		hv_back_ggtt(vgpu, g->ram_base, 0, VGPU_GGTT_BYTES, &g->ram);
+		hv_back_ram(vgpu, HV_RAM_GGTT, g->ram_base, 0, VGPU_GGTT_BYTES,
+			    &view);
 	g->path = GGTT_PATH_UNDECIDED;
 	g->ram = NULL;
 	g->ram_base = 0;

@@ -54,7 +54,7 @@ void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
 /*
  * BAR0 is now at @bar0 (0: nowhere).  The first placement after the
  * backend attached asks it to back the GGTT half with RAM (hv
- * back_ggtt); if it can, the guest's PTE writes stop trapping and land in
+ * back_ram); if it can, the guest's PTE writes stop trapping and land in
  * that RAM (the guest's view, which starts as the core's entries), and
  * from then on the half moves with BAR0; if not, it stays trapped.
  * Returns the bytes of BAR0 from its start that must be trapped (all of

@@ -22,6 +22,15 @@
 struct vgpu;
 struct hv_vm;
 
+/* Guest-visible regions a backend may back with RAM (hv_ops.back_ram). */
+enum hv_ram {
+	/* BAR0's GGTT half (8 MiB): the guest's PTE writes stop trapping. */
+	HV_RAM_GGTT,
+	/* The OpRegion at ASLS (8 KiB): i915 reads its header and VBT. */
+	HV_RAM_OPREGION,
+	HV_RAM_COUNT,
+};
+
 struct hv_ops {
 	const char *name;
 	/*
@@ -41,20 +50,21 @@ struct hv_ops {
 	 */
 	int (*map_mmio)(struct hv_vm *vm, u64 old_base, u64 new_base, u64 size);
 	/*
-	 * Back the GGTT half of BAR0 with RAM so that the guest's PTE
-	 * writes do not trap (as device models back VRAM): put the
-	 * backend's @size bytes of this guest's RAM at guest-physical
-	 * @new_base, moving them from @old_base (0: not placed yet);
-	 * @new_base 0 takes them away from the guest.  *@view is the
-	 * host's mapping of those bytes, the same from the first call until
-	 * the guest's end.  The guest's values reach the GPU only through
-	 * the core (ggtt_ram_sync()), never by this mapping.  -EOPNOTSUPP:
-	 * this backend or guest keeps the range trapped (map_mmio); any
+	 * Back region @which (enum hv_ram) with RAM of this guest that the
+	 * backend owns, as device models back VRAM: put its @size bytes at
+	 * guest-physical @new_base (page aligned), moving them from
+	 * @old_base (0: not placed yet); @new_base 0 takes them away from
+	 * the guest.  *@view is the host's mapping of those bytes, the same
+	 * from the first call until the guest's end; the guest may write
+	 * them at any time, so the core reads them as untrusted.  Whatever
+	 * reaches the GPU from them goes through the core (ggtt_ram_sync()),
+	 * never by this mapping.  -EOPNOTSUPP: this backend or guest has no
+	 * such RAM (the core then traps, or writes through write_gpa); any
 	 * other error leaves the RAM where it was.  Called with vgpu->lock
 	 * held, from the trap path.
 	 */
-	int (*back_ggtt)(struct hv_vm *vm, u64 old_base, u64 new_base, u64 size,
-			 u64 **view);
+	int (*back_ram)(struct hv_vm *vm, enum hv_ram which, u64 old_base,
+			u64 new_base, u64 size, void **view);
 	/*
 	 * Write-protect (@protect true) or release guest frame @gfn of the
 	 * domain.  While protected, every guest write to the frame is trapped

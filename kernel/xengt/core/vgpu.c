@@ -271,6 +271,7 @@ int vgpu_attach(struct vgpu *vgpu, struct hv_vm *vm)
 		vm->vgpu = vgpu;
 		/* A guest that placed BAR0 before keeps it where it was. */
 		vgpu_cfg_sync_bar0(vgpu);
+		opregion_place(vgpu, vgpu_cfg_asls(vgpu));
 	}
 	vgpu_unlock(vgpu);
 	if (!ret)
@@ -291,6 +292,7 @@ void vgpu_detach(struct vgpu *vgpu)
 			hv_map_mmio(vgpu, vgpu->cfg.bar0_mapped, 0,
 				    vgpu->cfg.bar0_trapped);
 		ggtt_ram_forget(vgpu);
+		opregion_forget(vgpu);
 		vm->vgpu = NULL;
 		vgpu->vm = NULL;
 	}

@@ -9,6 +9,7 @@
 #include "xengt/xengt.h"
 #include "gvt.h"
 #include "cfg_space.h"
+#include "opregion.h"
 #include "ggtt.h"
 #include "execlist.h"
 #include "ppgtt.h"
@@ -181,11 +182,11 @@ static inline int hv_map_mmio(struct vgpu *vgpu, u64 old_base, u64 new_base,
 			  -ENODEV;
 }
 
-static inline int hv_back_ggtt(struct vgpu *vgpu, u64 old_base, u64 new_base,
-			       u64 size, u64 **view)
+static inline int hv_back_ram(struct vgpu *vgpu, enum hv_ram which,
+			      u64 old_base, u64 new_base, u64 size, void **view)
 {
-	return vgpu->vm ? vgpu->vm->ops->back_ggtt(vgpu->vm, old_base, new_base,
-						   size, view) :
+	return vgpu->vm ? vgpu->vm->ops->back_ram(vgpu->vm, which, old_base,
+						  new_base, size, view) :
 			  -ENODEV;
 }
 

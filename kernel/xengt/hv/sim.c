@@ -48,15 +48,16 @@ void sim_vm_destroy(struct sim_vm *vm)
 
 	for (i = 0; i < vm->nr_pages; i++)
 		sim_machine_release(vm->machine, vm->p2m[i]);
-	os_vfree(vm->ggtt_ram);
+	for (i = 0; i < HV_RAM_COUNT; i++)
+		os_vfree(vm->ram[i].view);
 	os_vfree(vm->wp);
 	os_vfree(vm->p2m);
 	os_free(vm);
 }
 
-void sim_vm_enable_ggtt_ram(struct sim_vm *vm)
+void sim_vm_enable_ram(struct sim_vm *vm, enum hv_ram which)
 {
-	vm->ggtt_ram_enabled = true;
+	vm->ram[which].enabled = true;
 }
 
 u8 *sim_vm_ram(struct sim_vm *vm, u64 gpa)
@@ -133,25 +134,30 @@ static int sim_map_mmio(struct hv_vm *hvm, u64 __always_unused old_base,
 	return 0;
 }
 
-static int sim_back_ggtt(struct hv_vm *hvm, u64 __always_unused old_base,
-			 u64 new_base, u64 size, u64 **view)
+static int sim_back_ram(struct hv_vm *hvm, enum hv_ram which,
+			u64 __always_unused old_base, u64 new_base, u64 size,
+			void **view)
 {
 	struct sim_vm *vm = sim_vm_of(hvm);
+	struct sim_ram_region *r;
+	u64 align = which == HV_RAM_GGTT ? size : XENGT_PAGE_SIZE;
 
-	if (!vm->ggtt_ram_enabled)
+	if (which >= HV_RAM_COUNT || !vm->ram[which].enabled)
 		return -EOPNOTSUPP;
+	r = &vm->ram[which];
 	/* Like Xen, RAM goes only where no RAM of the guest is. */
 	if (new_base &&
 	    (new_base < SIM_MMIO_HOLE || new_base + size > 0x100000000ULL ||
-	     !xengt_is_aligned(new_base, size)))
+	     !xengt_is_aligned(new_base, align)))
 		return -EINVAL;
-	if (!vm->ggtt_ram) {
-		vm->ggtt_ram = os_vzalloc(size);
-		if (!vm->ggtt_ram)
+	if (!r->view) {
+		r->view = os_vzalloc(size);
+		if (!r->view)
 			return -ENOMEM;
+		r->size = size;
 	}
-	vm->ggtt_ram_base = new_base;
-	*view = vm->ggtt_ram;
+	r->base = new_base;
+	*view = r->view;
 	return 0;
 }
 
@@ -190,7 +196,7 @@ const struct hv_ops sim_hv_ops = {
 	.read_gpa = sim_read_gpa,
 	.write_gpa = sim_write_gpa,
 	.map_mmio = sim_map_mmio,
-	.back_ggtt = sim_back_ggtt,
+	.back_ram = sim_back_ram,
 	.set_wp = sim_set_wp,
 	.inject_msi = sim_inject_msi,
 };
@@ -238,16 +244,26 @@ static bool sim_in_bar0(struct sim_vm *vm, u64 gpa, u32 size)
 	       gpa < vm->bar0_base + vm->bar0_size;
 }
 
-/* The GGTT half's RAM at @gpa (an access within one entry), or NULL. */
-static u8 *sim_ggtt_ram(struct sim_vm *vm, u64 gpa, u32 size)
+/*
+ * The backend's RAM at @gpa, or NULL: in the GGTT half an access within
+ * one entry, in other regions one within the region.
+ */
+static u8 *sim_region_ram(struct sim_vm *vm, u64 gpa, u32 size)
 {
-	u64 off = gpa - vm->ggtt_ram_base;
+	u32 i;
 
-	if (!vm->ggtt_ram_base || gpa < vm->ggtt_ram_base ||
-	    off >= XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET ||
-	    (off & 7) + size > 8)
-		return NULL;
-	return (u8 *)vm->ggtt_ram + off;
+	for (i = 0; i < HV_RAM_COUNT; i++) {
+		struct sim_ram_region *r = &vm->ram[i];
+		u64 off = gpa - r->base;
+
+		if (!r->base || gpa < r->base || off >= r->size ||
+		    off + size > r->size)
+			continue;
+		if (i == HV_RAM_GGTT && (off & 7) + size > 8)
+			continue;
+		return (u8 *)r->view + off;
+	}
+	return NULL;
 }
 
 u64 sim_vm_mmio_read(struct sim_vm *vm, u64 gpa, u32 size)
@@ -257,7 +273,7 @@ u64 sim_vm_mmio_read(struct sim_vm *vm, u64 gpa, u32 size)
 
 	if (size == 0 || size > 8)
 		return ~0ULL;
-	ram = sim_ggtt_ram(vm, gpa, size);
+	ram = sim_region_ram(vm, gpa, size);
 	if (ram) {
 		os_memcpy(&val, ram, size);
 		return val;
@@ -284,7 +300,7 @@ void sim_vm_mmio_write(struct sim_vm *vm, u64 gpa, u32 size, u64 val)
 
 	if (size == 0 || size > 8)
 		return;
-	ram = sim_ggtt_ram(vm, gpa, size);
+	ram = sim_region_ram(vm, gpa, size);
 	if (ram) {
 		os_memcpy(ram, &val, size);
 		return;

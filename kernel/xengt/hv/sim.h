@@ -46,12 +46,16 @@ struct sim_vm {
 	u64 bar0_base; /* where BAR0 traps now, 0 = nowhere */
 	u64 bar0_size; /* how much of it traps */
 	/*
-	 * BAR0's GGTT half as RAM (sim_vm_enable_ggtt_ram()): the view,
-	 * where the guest sees it (0 = nowhere).
+	 * RAM of the backend's for the regions of enum hv_ram
+	 * (sim_vm_enable_ram()): the view, where the guest sees it (0 =
+	 * nowhere).
 	 */
-	bool ggtt_ram_enabled;
-	u64 *ggtt_ram;
-	u64 ggtt_ram_base;
+	struct sim_ram_region {
+		bool enabled;
+		void *view;
+		u64 base;
+		u64 size;
+	} ram[HV_RAM_COUNT];
 	struct sim_trap_stats traps;
 	u8 *wp; /* per gfn: non-zero while write-protected */
 	u64 nr_wp; /* gfns protected now (leak check for tests) */
@@ -73,10 +77,15 @@ int sim_vm_create(struct sim_machine *m, u16 domid, u64 ram_bytes,
 /* Frees the VM's RAM; its vGPU must have been destroyed first. */
 void sim_vm_destroy(struct sim_vm *vm);
 /*
- * Offer RAM for BAR0's GGTT half (hv back_ggtt; by default the VM
- * refuses and the half traps, as before).  Before the vGPU is attached.
+ * Offer RAM of the backend's for region @which (hv back_ram; by default
+ * the VM refuses: BAR0's GGTT half traps, and the OpRegion goes into
+ * guest RAM or nowhere).  Before the vGPU is attached.
  */
-void sim_vm_enable_ggtt_ram(struct sim_vm *vm);
+void sim_vm_enable_ram(struct sim_vm *vm, enum hv_ram which);
+static inline void sim_vm_enable_ggtt_ram(struct sim_vm *vm)
+{
+	sim_vm_enable_ram(vm, HV_RAM_GGTT);
+}
 
 /*
  * The guest's view: config space of bus 0 (only 00:02.0 exists when a vGPU

@@ -569,10 +569,11 @@ static int xkvm_inject_msi(struct hv_vm *hvm, u64 addr, u32 data)
  * (XENMEM_populate_physmap, XEN_DMOP_relocate_memory); until then the
  * GGTT half stays trapped on the in-kernel paths.
  */
-static int xkvm_back_ggtt(struct hv_vm __always_unused *hvm,
-			  u64 __always_unused old_base,
-			  u64 __always_unused new_base,
-			  u64 __always_unused size, u64 __always_unused **view)
+static int xkvm_back_ram(struct hv_vm __always_unused *hvm,
+			 enum hv_ram __always_unused which,
+			 u64 __always_unused old_base,
+			 u64 __always_unused new_base, u64 __always_unused size,
+			 void __always_unused **view)
 {
 	return -EOPNOTSUPP;
 }
@@ -584,7 +585,7 @@ static const struct hv_ops xkvm_ops = {
 	.read_gpa = xkvm_read_gpa,
 	.write_gpa = xkvm_write_gpa,
 	.map_mmio = xkvm_map_mmio,
-	.back_ggtt = xkvm_back_ggtt,
+	.back_ram = xkvm_back_ram,
 	.set_wp = xkvm_set_wp,
 	.inject_msi = xkvm_inject_msi,
 };

@@ -59,42 +59,61 @@ static int xen_map_mmio(struct hv_vm *hvm, u64 old_base, u64 new_base, u64 size)
 	return ret;
 }
 
-#define GGTT_RAM_PAGES \
-	((XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET) / XENGT_PAGE_SIZE)
+/* Where each region's RAM waits while the guest has not placed it. */
+static const struct {
+	u64 park_gfn;
+	u32 pages;
+} xen_ram_layout[HV_RAM_COUNT] = {
+	[HV_RAM_GGTT] = { XEN_DM_GGTT_PARK_GFN, XEN_DM_GGTT_PAGES },
+	[HV_RAM_OPREGION] = { XEN_DM_OPREGION_PARK_GFN, XEN_DM_OPREGION_PAGES },
+};
 
-static int xen_back_ggtt(struct hv_vm *hvm, u64 __always_unused old_base,
-			 u64 new_base, u64 size, u64 **view)
+static int xen_back_ram(struct hv_vm *hvm, enum hv_ram which,
+			u64 __always_unused old_base, u64 new_base, u64 size,
+			void **view)
 {
 	struct xen_vm *vm = to_xen_vm(hvm);
-	u64 to = new_base ? new_base >> XENGT_PAGE_SHIFT : XEN_DM_GGTT_PARK_GFN;
+	struct xen_vm_ram *r;
+	u64 to;
 	int ret;
 
-	if (!vm->ggtt_view || size != GGTT_RAM_PAGES * XENGT_PAGE_SIZE)
+	if (which >= HV_RAM_COUNT)
 		return -EOPNOTSUPP;
-	if (to != vm->ggtt_gfn) {
-		ret = ioreq_server_ram_move(vm->server, vm->ggtt_gfn, to,
-					    GGTT_RAM_PAGES);
+	r = &vm->ram[which];
+	if (!r->view ||
+	    size != (u64)xen_ram_layout[which].pages * XENGT_PAGE_SIZE)
+		return -EOPNOTSUPP;
+	if (!xengt_is_aligned(new_base, XENGT_PAGE_SIZE))
+		return -EINVAL;
+	to = new_base ? new_base >> XENGT_PAGE_SHIFT :
+			xen_ram_layout[which].park_gfn;
+	/* Never over the frames this backend translates for the GPU. */
+	if (to + xen_ram_layout[which].pages > XEN_DM_HOST_PFN_BASE)
+		return -EINVAL;
+	if (to != r->gfn) {
+		ret = ioreq_server_ram_move(vm->server, r->gfn, to,
+					    xen_ram_layout[which].pages);
 		if (ret)
 			return ret;
-		vm->ggtt_gfn = to;
+		r->gfn = to;
 	}
-	*view = vm->ggtt_view;
+	*view = r->view;
 	return 0;
 }
 
-int xen_vm_enable_ggtt_ram(struct xen_vm *vm)
+int xen_vm_enable_ram(struct xen_vm *vm, enum hv_ram which)
 {
 	void *view;
 	int ret;
 
-	if (vm->devfd >= 0)
+	if (vm->devfd >= 0 || which >= HV_RAM_COUNT)
 		return -EOPNOTSUPP;
-	ret = ioreq_server_ram_alloc(vm->server, XEN_DM_GGTT_PARK_GFN,
-				     GGTT_RAM_PAGES, &view);
+	ret = ioreq_server_ram_alloc(vm->server, xen_ram_layout[which].park_gfn,
+				     xen_ram_layout[which].pages, &view);
 	if (ret)
 		return ret;
-	vm->ggtt_view = view;
-	vm->ggtt_gfn = XEN_DM_GGTT_PARK_GFN;
+	vm->ram[which].view = view;
+	vm->ram[which].gfn = xen_ram_layout[which].park_gfn;
 	return 0;
 }
 
@@ -118,7 +137,7 @@ const struct hv_ops xen_user_hv_ops = {
 	.read_gpa = xen_read_gpa,
 	.write_gpa = xen_write_gpa,
 	.map_mmio = xen_map_mmio,
-	.back_ggtt = xen_back_ggtt,
+	.back_ram = xen_back_ram,
 	.set_wp = xen_set_wp,
 	.inject_msi = xen_inject_msi,
 };
@@ -304,7 +323,9 @@ int xen_vm_close(struct xen_vm *vm)
 	 * The vGPU's detach parked the RAM: the guest keeps it there,
 	 * out of its way, for the next device model to find.
 	 */
-	ioreq_server_ram_unmap(vm->server, vm->ggtt_view, GGTT_RAM_PAGES);
+	for (unsigned int i = 0; i < HV_RAM_COUNT; i++)
+		ioreq_server_ram_unmap(vm->server, vm->ram[i].view,
+				       xen_ram_layout[i].pages);
 	/* The ioreq server releases what is still protected; say so. */
 	ioreq_server_close(vm->server);
 	free(vm);

@@ -33,9 +33,14 @@ struct xen_vm {
 	/* The GPU's dispatch stops while mappings go (standalone mode). */
 	struct xengt_gvt *gvt;
 	u64 bar0_base; /* claimed BAR0 range, 0 = none */
-	/* BAR0's GGTT half as RAM (xen_vm_enable_ggtt_ram()), else NULL */
-	u64 *ggtt_view;
-	u64 ggtt_gfn; /* where that RAM is in the guest now */
+	/*
+	 * RAM for the regions of enum hv_ram (xen_vm_enable_ram()): the
+	 * host's view (NULL: not enabled) and where the guest has it now.
+	 */
+	struct xen_vm_ram {
+		void *view;
+		u64 gfn;
+	} ram[HV_RAM_COUNT];
 	/* Attached to xengt.ko: /dev/xengt, else -1 (standalone). */
 	int devfd;
 	bool detached; /* the module destroyed the vGPU: stop serving */
@@ -61,20 +66,25 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 			 struct xen_vm **out);
 /*
- * Guest frames where the GGTT RAM waits while BAR0 is not placed: just
- * below the frames this backend translates, above any guest's RAM.
+ * Guest frames where a region's RAM waits while the guest has not placed
+ * it: just below the frames this backend translates, above any guest's
+ * RAM.  The GGTT half of BAR0 is 8 MiB; the OpRegion 8 KiB below it.
  */
-#define XEN_DM_GGTT_PARK_GFN    \
-	(XEN_DM_HOST_PFN_BASE - \
-	 (XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET) / XENGT_PAGE_SIZE)
+#define XEN_DM_GGTT_PAGES \
+	((XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET) / XENGT_PAGE_SIZE)
+#define XEN_DM_GGTT_PARK_GFN (XEN_DM_HOST_PFN_BASE - XEN_DM_GGTT_PAGES)
+#define XEN_DM_OPREGION_PAGES (XENGT_OPREGION_SIZE / XENGT_PAGE_SIZE)
+#define XEN_DM_OPREGION_PARK_GFN (XEN_DM_GGTT_PARK_GFN - XEN_DM_OPREGION_PAGES)
 /*
- * Give the vGPU RAM for BAR0's GGTT half, so that the guest's GGTT
- * writes stop trapping (the core reads them at the guest's GGTT flush):
- * 8 MiB of the domain's, populated (maxmem raised) at
- * XEN_DM_GGTT_PARK_GFN.  Standalone only, before the vGPU is attached and
- * before restricting (needs dom0's full privilege).
+ * Give the vGPU RAM for region @which (enum hv_ram), populated (maxmem
+ * raised by as much) at its parking frames: for HV_RAM_GGTT the guest's
+ * GGTT writes stop trapping (the core reads them at the guest's GGTT
+ * flush); for HV_RAM_OPREGION the guest finds an OpRegion where its
+ * firmware points ASLS.  Standalone only, before the vGPU is attached and
+ * before restricting (needs dom0's full privilege); later the RAM only
+ * moves (XEN_DMOP_relocate_memory, allowed to a restricted DM).
  */
-int xen_vm_enable_ggtt_ram(struct xen_vm *vm);
+int xen_vm_enable_ram(struct xen_vm *vm, enum hv_ram which);
 /*
  * The vGPU must have been destroyed first.  Returns -EBUSY (logged) if
  * the vGPU left guest pages protected: a leak.

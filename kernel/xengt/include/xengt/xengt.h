@@ -37,6 +37,8 @@ struct vgpu; /* opaque outside the core */
 /* BAR0 (GTTMMADR): 2 MiB of registers, then the GGTT at 8 MiB. */
 #define XENGT_VGPU_BAR0_SIZE 0x1000000ULL
 #define XENGT_VGPU_GGTT_OFFSET 0x800000ULL
+/* The OpRegion the vGPU offers at ASLS (config 0xfc). */
+#define XENGT_OPREGION_SIZE 0x2000U
 
 /* ---- vGPU types ---------------------------------------------------------- */
 
