@@ -171,10 +171,14 @@ static ssize_t cap_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return sched_store(kobj, buf, len, "cap", 100, xengt_vgpu_set_cap);
 }
 
-#define TRAP_FORMAT "\"kernel [BB:DD.F] [pvh]\" or \"detach\""
+#define TRAP_FORMAT "\"kernel [BB:DD.F] [pvh] [ggtt-ram]\" or \"detach\""
 
-/* "kernel [BB:DD.F] [pvh]" -> @sbdf, @pvh; -EINVAL if it is not one. */
-static int parse_trap(char *buf, u32 *sbdf, bool *pvh)
+/*
+ * "kernel [BB:DD.F] [pvh] [ggtt-ram]" -> @sbdf, @pvh, @ggtt_ram; -EINVAL if
+ * it is not one.  ggtt-ram backs BAR0's GGTT half with guest RAM: only for
+ * a guest driver that flushes its GGTT writes (GFX_FLSH_CNTL) as i915 does.
+ */
+static int parse_trap(char *buf, u32 *sbdf, bool *pvh, bool *ggtt_ram)
 {
 	unsigned int bus, dev, fn;
 	char *w[MAX_WORDS], extra;
@@ -182,9 +186,10 @@ static int parse_trap(char *buf, u32 *sbdf, bool *pvh)
 
 	*sbdf = 0x10; /* 00:02.0, where an IGD is */
 	*pvh = false;
-	if (n < 1 || n > 3 || strcmp(w[0], "kernel"))
+	*ggtt_ram = false;
+	if (n < 1 || n > 4 || strcmp(w[0], "kernel"))
 		return -EINVAL;
-	if (i < n && strcmp(w[i], "pvh")) {
+	if (i < n && strcmp(w[i], "pvh") && strcmp(w[i], "ggtt-ram")) {
 		if (sscanf(w[i], "%2x:%2x.%1x%c", &bus, &dev, &fn, &extra) !=
 			    3 ||
 		    dev > 31 || fn > 7)
@@ -194,6 +199,10 @@ static int parse_trap(char *buf, u32 *sbdf, bool *pvh)
 	}
 	if (i < n && !strcmp(w[i], "pvh")) {
 		*pvh = true;
+		i++;
+	}
+	if (i < n && !strcmp(w[i], "ggtt-ram")) {
+		*ggtt_ram = true;
 		i++;
 	}
 	return i == n ? 0 : -EINVAL;
@@ -214,14 +223,14 @@ static ssize_t trap_store(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct vgpu *vgpu = to_vk(kobj)->vgpu;
 	char *copy = kstrndup(buf, min_t(size_t, len, 64), GFP_KERNEL);
-	bool pvh, detach;
+	bool pvh, ggtt_ram, detach;
 	u32 sbdf;
 	int ret;
 
 	if (!copy)
 		return -ENOMEM;
 	detach = !strcmp(strim(copy), "detach");
-	ret = detach ? 0 : parse_trap(copy, &sbdf, &pvh);
+	ret = detach ? 0 : parse_trap(copy, &sbdf, &pvh, &ggtt_ram);
 	kfree(copy);
 	if (ret) {
 		pr_err("xengt: vgpu%u/trap: write " TRAP_FORMAT "\n",
@@ -232,7 +241,7 @@ static ssize_t trap_store(struct kobject *kobj, struct kobj_attribute *attr,
 		xkvm_release_vgpu(vgpu);
 		return len;
 	}
-	ret = xkvm_attach_kernel(vgpu, sbdf, pvh);
+	ret = xkvm_attach_kernel(vgpu, sbdf, pvh, ggtt_ram);
 	if (ret == -ENODEV)
 		pr_err("xengt: vgpu%u/trap: no in-kernel trap path here (needs a Xen PV dom0)\n",
 		       xengt_vgpu_id(vgpu));

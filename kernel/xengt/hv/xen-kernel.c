@@ -54,6 +54,7 @@
 #define XEN_DMOP_set_mem_type 12
 #define XEN_DMOP_inject_msi 14
 #define XEN_DMOP_map_mem_type_to_ioreq_server 15
+#define XEN_DMOP_relocate_memory 17
 #define XEN_DMOP_nr_vcpus 20
 
 #define XEN_DMOP_IO_RANGE_PORT 0
@@ -115,7 +116,33 @@ struct xkvm_dm_op {
 		struct {
 			u32 vcpus;
 		} nr_vcpus;
+		struct {
+			u32 size;
+			u32 pad;
+			u64 src_gfn, dst_gfn;
+		} relocate;
 	} u; /* Xen copies only the named op's part (dm.c: op_size[]) */
+};
+
+/*
+ * The domctl ABI (public/domctl.h), for XEN_DOMCTL_max_mem only.  Xen
+ * accepts a domctl only with its own interface version; max_mem's layout
+ * has not changed across the versions listed (4.15 .. 4.19).
+ */
+#define XEN_DOMCTL_max_mem 11
+static const u32 xkvm_domctl_versions[] = { 0x15, 0x16, 0x17, 0x14, 0x13 };
+
+struct xkvm_domctl {
+	u32 cmd;
+	u32 interface_version;
+	u16 domain;
+	u16 pad[3];
+	union {
+		struct {
+			u64 max_memkb;
+		} max_mem;
+		u8 pad[128];
+	} u;
 };
 
 /* ---- state ----------------------------------------------------------------- */
@@ -128,6 +155,7 @@ enum xkvm_step {
 	XS_NONE,
 	XS_SERVER, /* kernel path: our ioreq server exists */
 	XS_IOPAGE, /* its ioreq page is mapped */
+	XS_RAM, /* the back_ram regions' views exist (those Xen gave) */
 	XS_ATTACHED, /* the vGPU is attached to us */
 	XS_PCIDEV, /* config space of the BDF claimed */
 	XS_CF8, /* port 0xcf8 claimed (PVH) */
@@ -140,6 +168,17 @@ struct xkvm_map {
 	struct kbus_frame bus;
 	void *va; /* the window that maps it */
 	u64 mfn;
+};
+
+/*
+ * RAM of a back_ram region: frames of the guest, populated by us (or by
+ * an earlier device model of the domain) and mapped into one contiguous
+ * vmalloc area, the view the core keeps until the domain's end.
+ */
+struct xkvm_ram {
+	void *view; /* NULL: no RAM, back_ram says -EOPNOTSUPP */
+	u64 *mfns; /* each page's machine frame: ours, wherever it sits */
+	u64 gfn; /* where the guest has it now */
 };
 
 struct xkvm_vcpu {
@@ -176,6 +215,10 @@ struct xkvm {
 	struct xarray wp; /* gfn -> xa_mk_value(1) while protected */
 	u32 nr_wp;
 	bool memtype_claimed;
+
+	/* back_ram: under vgpu->lock (the core's calls) once attached */
+	struct xkvm_ram ram[HV_RAM_COUNT];
+	bool ggtt_ram; /* HV_RAM_GGTT asked for */
 
 	/* kernel path */
 	struct xengt_ioreq *iopage; /* its window; one slot per vCPU */
@@ -276,6 +319,14 @@ static void flush_one(void *va)
 	WARN_ON(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF));
 }
 
+/* A present, writable, never executable kernel mapping of a frame. */
+static u64 frame_pte_flags(void)
+{
+	return (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
+		_PAGE_NX) &
+	       __supported_pte_mask;
+}
+
 /*
  * Point window @va at @frame of domain @dom: a gfn that Xen translates
  * (@translate), or a machine frame.  Returns the machine frame mapped.
@@ -292,10 +343,7 @@ static int map_frame(void *va, u64 frame, u16 dom, bool translate, u64 *mfn)
 		return -EFAULT;
 	u.ptr = maddr |
 		(translate ? MMU_NORMAL_PT_UPDATE : MMU_PT_UPDATE_NO_TRANSLATE);
-	u.val = (frame << PAGE_SHIFT) |
-		((_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
-		  _PAGE_NX) &
-		 __supported_pte_mask);
+	u.val = (frame << PAGE_SHIFT) | frame_pte_flags();
 	rc = HYPERVISOR_mmu_update(&u, 1, NULL, dom);
 	/* The window showed the placeholder: no CPU may keep that. */
 	flush_one(va);
@@ -564,18 +612,461 @@ static int xkvm_inject_msi(struct hv_vm *hvm, u64 addr, u32 data)
 	return dm_op(to_xkvm(hvm), &op);
 }
 
+/* ---- RAM the module gives the guest (hv back_ram) ------------------------- */
+
 /*
- * Not yet: the module would have to allocate and place the pages itself
- * (XENMEM_populate_physmap, XEN_DMOP_relocate_memory); until then the
- * GGTT half stays trapped on the in-kernel paths.
+ * Where each region's RAM waits while the guest has not placed it: the
+ * frames xengt-dm parks it at (xen-user.h: just below gfn 2^26, above any
+ * guest's RAM), so that whichever device model serves the domain next
+ * finds the RAM it was given, the OpRegion's mailboxes included.
  */
-static int xkvm_back_ram(struct hv_vm __always_unused *hvm,
-			 enum hv_ram __always_unused which,
-			 u64 __always_unused old_base,
-			 u64 __always_unused new_base, u64 __always_unused size,
-			 void __always_unused **view)
+#define XKVM_RAM_TOP (1ULL << 26)
+#define XKVM_GGTT_PAGES \
+	((XENGT_VGPU_BAR0_SIZE - XENGT_VGPU_GGTT_OFFSET) >> PAGE_SHIFT)
+#define XKVM_OPREGION_PAGES (XENGT_OPREGION_SIZE >> PAGE_SHIFT)
+#define XKVM_GGTT_PARK (XKVM_RAM_TOP - XKVM_GGTT_PAGES)
+#define XKVM_OPREGION_PARK (XKVM_GGTT_PARK - XKVM_OPREGION_PAGES)
+#define XKVM_RAM_PARK_LOW XKVM_OPREGION_PARK
+
+static const struct {
+	u64 park_gfn;
+	u32 pages;
+	const char *name;
+} xkvm_ram_layout[HV_RAM_COUNT] = {
+	[HV_RAM_GGTT] = { XKVM_GGTT_PARK, XKVM_GGTT_PAGES, "GGTT" },
+	[HV_RAM_OPREGION] = { XKVM_OPREGION_PARK, XKVM_OPREGION_PAGES,
+			      "OpRegion" },
+};
+
+/* mmu_update requests per hypercall: one page of them. */
+#define XKVM_MMU_BATCH (PAGE_SIZE / sizeof(struct mmu_update))
+
+static void flush_all(void)
 {
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_ALL };
+
+	WARN_ON(HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF));
+}
+
+/*
+ * A view: @npages pages of vmalloc space, every one vmap()ed onto the
+ * placeholder, whose PTEs view_map() then points at guest frames (a
+ * 2050-frame window of its own, as map_frame() is for one).
+ */
+static void *view_get(u32 npages)
+{
+	struct page **pages;
+	void *va;
+	u32 i;
+
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < npages; i++)
+		pages[i] = xkvm_placeholder;
+	va = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
+	kvfree(pages);
+	return va;
+}
+
+/*
+ * Point the first @npages pages of view @va back at the placeholder (Xen
+ * drops its references to the guest's frames), so that vunmap() finds
+ * what vmap() put there.
+ */
+static void view_unmap(void *va, u32 npages)
+{
+	u64 ph = pte_val_ma(mfn_pte(pfn_to_mfn(page_to_pfn(xkvm_placeholder)),
+				    PAGE_KERNEL));
+	struct mmu_update *req = (void *)__get_free_page(GFP_KERNEL);
+	u32 i = 0, n, k;
+
+	while (i < npages) {
+		n = min_t(u32, npages - i, req ? XKVM_MMU_BATCH : 0);
+		for (k = 0; k < n; k++) {
+			u64 maddr;
+
+			if (!window_pte((u8 *)va + (size_t)(i + k) * PAGE_SIZE,
+					&maddr))
+				break;
+			req[k].ptr = maddr | MMU_NORMAL_PT_UPDATE;
+			req[k].val = ph;
+		}
+		if (k &&
+		    !WARN_ON(HYPERVISOR_mmu_update(req, k, NULL, DOMID_SELF))) {
+			i += k;
+			continue;
+		}
+		/* No memory for a batch, or it failed: one page at a time. */
+		unmap_frame((u8 *)va + (size_t)i * PAGE_SIZE);
+		i++;
+	}
+	if (req)
+		free_page((unsigned long)req);
+	flush_all();
+}
+
+/*
+ * Point view @va at frames @gfn.. of domain @dom; @mfns gets the machine
+ * frames.  Returns 0 or an error; *@mapped: how many pages were mapped
+ * (view_unmap() them on error).
+ */
+static int view_map(void *va, u32 npages, u16 dom, u64 gfn, u64 *mfns,
+		    u32 *mapped)
+{
+	struct mmu_update *req = (void *)__get_free_page(GFP_KERNEL);
+	u32 i = 0, n, k;
+	int rc = 0, done;
+
+	if (!req)
+		rc = -ENOMEM;
+	while (!rc && i < npages) {
+		n = min_t(u32, npages - i, XKVM_MMU_BATCH);
+		for (k = 0; k < n; k++) {
+			u64 maddr;
+
+			if (!window_pte((u8 *)va + (size_t)(i + k) * PAGE_SIZE,
+					&maddr))
+				break;
+			req[k].ptr = maddr | MMU_NORMAL_PT_UPDATE;
+			req[k].val = ((gfn + i + k) << PAGE_SHIFT) |
+				     frame_pte_flags();
+		}
+		if (k < n) {
+			rc = -EFAULT;
+			break;
+		}
+		done = 0;
+		rc = HYPERVISOR_mmu_update(req, n, &done, dom);
+		for (k = 0; k < (u32)done && k < n; k++) {
+			u64 maddr;
+			pte_t *ptep = window_pte(
+				(u8 *)va + (size_t)(i + k) * PAGE_SIZE, &maddr);
+
+			mfns[i + k] = pte_mfn(*ptep);
+		}
+		i += min_t(u32, done, n);
+		if (!rc && (u32)done < n)
+			rc = -EFAULT;
+	}
+	if (req)
+		free_page((unsigned long)req);
+	/* The view showed the placeholder: no CPU may keep that. */
+	flush_all();
+	*mapped = i;
+	if (rc && rc != -ENOMEM && rc != -ESRCH)
+		rc = -EFAULT;
+	return rc;
+}
+
+/*
+ * XEN_DOMCTL_max_mem, as libxc's xc_domain_setmaxmem(): a domctl is not
+ * among the hypercalls Linux wraps, but a dom0 module makes it as privcmd
+ * makes it for libxc.
+ */
+static int set_maxmem(struct xkvm *vm, u64 pages)
+{
+	struct xkvm_domctl op = {
+		.cmd = XEN_DOMCTL_max_mem,
+		.domain = vm->base.domid,
+		.u.max_mem.max_memkb = pages << (PAGE_SHIFT - 10),
+	};
+	unsigned int i;
+	int rc = -EACCES;
+
+	BUILD_BUG_ON(sizeof(op) != 144); /* struct xen_domctl's size */
+	/* -EACCES: not this Xen's interface version; the next, then. */
+	for (i = 0; i < ARRAY_SIZE(xkvm_domctl_versions) && rc == -EACCES;
+	     i++) {
+		op.interface_version = xkvm_domctl_versions[i];
+		rc = _hypercall1(int, domctl, &op);
+	}
+	return rc;
+}
+
+/*
+ * Make room for @npages more pages in the domain, as QEMU does for its
+ * VRAM (and xengt-dm for this RAM): its limit grows by as much; *@old_max
+ * is what to put back if they are not used (-1: nothing to put back).
+ * If Xen refuses (a domctl interface this module does not know, an XSM
+ * policy), they may still fit in the headroom the toolstack left.
+ */
+static int grow_allowance(struct xkvm *vm, u32 npages, long *old_max)
+{
+	domid_t domid = vm->base.domid;
+	long max, cur;
+	int rc;
+
+	*old_max = -1;
+	max = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &domid);
+	cur = HYPERVISOR_memory_op(XENMEM_current_reservation, &domid);
+	if (max < 0 || cur < 0)
+		return dm_check(vm, max < 0 ? max : cur,
+				"read the domain's memory limit");
+	rc = set_maxmem(vm, max + npages);
+	if (!rc) {
+		*old_max = max;
+		return 0;
+	}
+	if (max - cur >= npages) {
+		xkvm_info(
+			vm,
+			"cannot raise the domain's memory limit (Xen says %d): %u pages of vGPU RAM taken from its headroom",
+			rc, npages);
+		return 0;
+	}
+	xkvm_err(
+		vm,
+		"cannot raise the domain's memory limit for %u pages of vGPU RAM (Xen says %d; %ld of %ld pages used)",
+		npages, rc, cur, max);
 	return -EOPNOTSUPP;
+}
+
+/*
+ * XENMEM_populate_physmap (@populate) or XENMEM_decrease_reservation of
+ * the domain's frames [@gfn, +@npages).  Returns how many were done.
+ */
+static u32 reservation(struct xkvm *vm, bool populate, u64 gfn, u32 npages)
+{
+	xen_pfn_t *gfns = (void *)__get_free_page(GFP_KERNEL);
+	const u32 per = PAGE_SIZE / sizeof(*gfns);
+	u32 i = 0, n, k;
+	int rc;
+
+	while (gfns && i < npages) {
+		struct xen_memory_reservation res = {
+			.nr_extents = min(per, npages - i),
+			.domid = vm->base.domid,
+		};
+
+		n = res.nr_extents;
+		for (k = 0; k < n; k++)
+			gfns[k] = gfn + i + k;
+		set_xen_guest_handle(res.extent_start, gfns);
+		rc = HYPERVISOR_memory_op(populate ?
+						  XENMEM_populate_physmap :
+						  XENMEM_decrease_reservation,
+					  &res);
+		if (rc > 0)
+			i += min_t(u32, rc, n);
+		if (rc != n)
+			break;
+	}
+	if (gfns)
+		free_page((unsigned long)gfns);
+	return i;
+}
+
+/*
+ * Give the guest RAM for region @which at its parking frames and map it:
+ * found there (an earlier device model of the domain populated it) or
+ * populated now.  Without it back_ram says -EOPNOTSUPP (logged: the core
+ * then traps the GGTT half, or goes without an OpRegion).  Set-up only,
+ * before the vGPU is attached.
+ */
+static void ram_enable(struct xkvm *vm, enum hv_ram which)
+{
+	struct xkvm_ram *r = &vm->ram[which];
+	const u64 gfn = xkvm_ram_layout[which].park_gfn;
+	const u32 npages = xkvm_ram_layout[which].pages;
+	u32 mapped = 0, added = 0;
+	long old_max = -1;
+	void *view;
+	int rc;
+
+	r->mfns = kvcalloc(npages, sizeof(*r->mfns), GFP_KERNEL);
+	view = view_get(npages);
+	if (!r->mfns || !view) {
+		rc = -ENOMEM;
+		goto err;
+	}
+	rc = view_map(view, npages, vm->base.domid, gfn, r->mfns, &mapped);
+	/* None of it there (a part would be someone else's): populate. */
+	if (rc == -EFAULT && !mapped) {
+		rc = grow_allowance(vm, npages, &old_max);
+		if (!rc)
+			added = reservation(vm, true, gfn, npages);
+		if (!rc && added != npages) {
+			xkvm_err(vm,
+				 "Xen populated %u of %u pages at gfn 0x%llx",
+				 added, npages, gfn);
+			rc = -ENOMEM;
+		}
+		if (!rc)
+			rc = view_map(view, npages, vm->base.domid, gfn,
+				      r->mfns, &mapped);
+	}
+	if (rc)
+		goto err_map;
+	r->view = view;
+	r->gfn = gfn;
+	atomic64_add(npages, &xkvm_nr_mapped);
+	xkvm_info(vm, "%u pages of RAM for the vGPU's %s at gfn 0x%llx (%s)",
+		  npages, xkvm_ram_layout[which].name, gfn,
+		  added ? "populated" : "there already");
+	return;
+
+err_map:
+	view_unmap(view, mapped);
+	/* The frames we populated go back to Xen, the limit as it was. */
+	if (added)
+		reservation(vm, false, gfn, added);
+	if (old_max >= 0)
+		set_maxmem(vm, old_max);
+err:
+	if (view)
+		vunmap(view);
+	kvfree(r->mfns);
+	r->mfns = NULL;
+	if (!vm->dead)
+		xkvm_err(vm, "no RAM for the vGPU's %s (%d): %s",
+			 xkvm_ram_layout[which].name, rc,
+			 which == HV_RAM_GGTT ? "its GGTT writes trap" :
+						"no OpRegion");
+}
+
+/* Teardown: the views go; the RAM stays the guest's, parked by detach. */
+static void ram_release(struct xkvm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < HV_RAM_COUNT; i++) {
+		struct xkvm_ram *r = &vm->ram[i];
+
+		if (!r->view)
+			continue;
+		view_unmap(r->view, xkvm_ram_layout[i].pages);
+		vunmap(r->view);
+		r->view = NULL;
+		kvfree(r->mfns);
+		r->mfns = NULL;
+		atomic64_sub(xkvm_ram_layout[i].pages, &xkvm_nr_mapped);
+	}
+}
+
+static int relocate(struct xkvm *vm, u64 from, u64 to, u32 npages)
+{
+	struct xkvm_dm_op op = {
+		.op = XEN_DMOP_relocate_memory,
+		.u.relocate = { .size = npages,
+				.src_gfn = from,
+				.dst_gfn = to },
+	};
+
+	/* Xen moves a long range in slices (a continuation): one call. */
+	return dm_op(vm, &op);
+}
+
+/*
+ * A relocation to @to failed part way, and Xen does not say how far it
+ * got: bring each page of ours found there back where it was.
+ */
+static void ram_restore(struct xkvm *vm, struct xkvm_ram *r, u32 npages, u64 to)
+{
+	void *win = window_get();
+	u32 i, back = 0;
+	u64 mfn;
+
+	if (!win)
+		return;
+	for (i = 0; i < npages; i++) {
+		if (map_frame(win, to + i, vm->base.domid, true, &mfn))
+			continue;
+		unmap_frame(win);
+		if (mfn == r->mfns[i] && !relocate(vm, to + i, r->gfn + i, 1))
+			back++;
+	}
+	window_put(win);
+	if (back)
+		xkvm_err(vm, "%u pages moved back to gfn 0x%llx", back, r->gfn);
+}
+
+static int ram_move(struct xkvm *vm, enum hv_ram which, u64 to)
+{
+	struct xkvm_ram *r = &vm->ram[which];
+	const u32 npages = xkvm_ram_layout[which].pages;
+	int rc;
+
+	rc = relocate(vm, r->gfn, to, npages);
+	if (!rc) {
+		r->gfn = to;
+		return 0;
+	}
+	if (!vm->dead) {
+		xkvm_err(
+			vm,
+			"move the vGPU's %s RAM from gfn 0x%llx to 0x%llx: Xen says %d",
+			xkvm_ram_layout[which].name, r->gfn, to, rc);
+		ram_restore(vm, r, npages, to);
+	}
+	return rc;
+}
+
+/* Whether @npages at @to would cover a parking place or the RAM of @other. */
+static bool ram_overlaps(struct xkvm *vm, enum hv_ram other, u64 to, u32 npages)
+{
+	u64 end = to + npages;
+
+	if (end > XKVM_RAM_PARK_LOW && to < XKVM_RAM_TOP)
+		return true;
+	return vm->ram[other].view &&
+	       to < vm->ram[other].gfn + xkvm_ram_layout[other].pages &&
+	       vm->ram[other].gfn < end;
+}
+
+/*
+ * Called with vgpu->lock held: from the trap path (serve_lock held), from
+ * xengt_vgpu_attach() at set-up and from xengt_vgpu_detach() at teardown.
+ */
+static int xkvm_back_ram(struct hv_vm *hvm, enum hv_ram which,
+			 u64 __always_unused old_base, u64 new_base, u64 size,
+			 void **view)
+{
+	struct xkvm *vm = to_xkvm(hvm);
+	struct xkvm_ram *r;
+	u64 park, to;
+	u32 npages;
+	int rc;
+
+	if (which >= HV_RAM_COUNT || !vm->ram[which].view)
+		return -EOPNOTSUPP;
+	r = &vm->ram[which];
+	npages = xkvm_ram_layout[which].pages;
+	park = xkvm_ram_layout[which].park_gfn;
+	if (size != (u64)npages << PAGE_SHIFT)
+		return -EOPNOTSUPP;
+	if (new_base & (PAGE_SIZE - 1))
+		return -EINVAL;
+	to = new_base ? new_base >> PAGE_SHIFT : park;
+	if (to != park &&
+	    (to + npages < to ||
+	     ram_overlaps(vm,
+			  which == HV_RAM_GGTT ? HV_RAM_OPREGION : HV_RAM_GGTT,
+			  to, npages)))
+		return -EINVAL;
+	if (to != r->gfn) {
+		/* Overlapping ranges would move pages onto their own. */
+		if (r->gfn != park && to < r->gfn + npages &&
+		    r->gfn < to + npages) {
+			rc = ram_move(vm, which, park);
+			if (rc)
+				return rc;
+		}
+		rc = ram_move(vm, which, to);
+		if (rc)
+			return rc;
+	}
+	*view = r->view;
+	return 0;
+}
+
+/* Set-up, before the vGPU is attached: its RAM must be there first. */
+static void enable_ram(struct xkvm *vm)
+{
+	ram_enable(vm, HV_RAM_OPREGION);
+	if (vm->ggtt_ram)
+		ram_enable(vm, HV_RAM_GGTT);
+	vm->step = XS_RAM;
 }
 
 /* One table for both ioreq sources: the services are the module's. */
@@ -975,6 +1466,10 @@ static bool teardown(struct xkvm *vm)
 		xengt_vgpu_detach(vm->vgpu);
 		release_wp(vm);
 		fallthrough;
+	case XS_RAM:
+		/* After the detach: the core no longer reads the views. */
+		ram_release(vm);
+		fallthrough;
 	case XS_IOPAGE:
 		if (vm->iopage) {
 			unmap_frame(vm->iopage);
@@ -1078,7 +1573,8 @@ static int attach_vgpu(struct xkvm *vm)
 	return 0;
 }
 
-int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8)
+int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8,
+		       bool ggtt_ram)
 {
 	struct xkvm *vm;
 	int rc;
@@ -1089,6 +1585,7 @@ int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8)
 	if (!vm)
 		return -ENOMEM;
 	vm->claim_cf8 = claim_cf8;
+	vm->ggtt_ram = ggtt_ram;
 	rc = publish(vm);
 	if (rc)
 		goto out_free;
@@ -1096,6 +1593,8 @@ int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8)
 	rc = create_server(vm);
 	if (!rc)
 		rc = map_iopage(vm);
+	if (!rc)
+		enable_ram(vm);
 	if (!rc)
 		rc = attach_vgpu(vm);
 	if (!rc)
@@ -1142,6 +1641,8 @@ int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf, struct xkvm **out)
 			 ioservid);
 		rc = -ENOENT;
 	}
+	if (!rc)
+		enable_ram(vm);
 	if (!rc)
 		rc = attach_vgpu(vm);
 	if (rc) {

@@ -45,14 +45,20 @@ void xkvm_fini(void);
 /*
  * Serve @vgpu's domain with an in-kernel ioreq server, the vGPU at PCI
  * @sbdf (segment << 16 | bus << 8 | devfn); @claim_cf8 for PVH guests
- * (nobody else answers port 0xcf8).  -ENODEV outside a Xen dom0, -EBUSY
- * if the vGPU is served already, -errno from Xen (logged).
+ * (nobody else answers port 0xcf8).  The OpRegion is backed with RAM the
+ * module populates in the guest (hv back_ram), and so is BAR0's GGTT half
+ * with @ggtt_ram (for a guest driver that flushes its GGTT writes, as
+ * i915 does); without that RAM (Xen refused it: logged) the core traps.
+ * -ENODEV outside a Xen dom0, -EBUSY if the vGPU is served already,
+ * -errno from Xen (logged).
  */
-int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8);
+int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8,
+		       bool ggtt_ram);
 /*
  * Serve it through xengt-dm's ioreq server @ioservid (which has claimed
  * the device's config space); returns a reference in @out, for
- * xkvm_ioreq() and xkvm_put().
+ * xkvm_ioreq() and xkvm_put().  The OpRegion is backed with RAM as above;
+ * the GGTT half stays trapped (the attach ioctl has no way to ask).
  */
 int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf,
 		   struct xkvm **out);
@@ -72,7 +78,10 @@ void xkvm_release_vgpu(struct vgpu *vgpu);
 /* "kernel", "dm" or "detached": who serves @vgpu's traps. */
 const char *xkvm_path_name(struct vgpu *vgpu);
 
-/* Pages the module holds for guests: mapped frames, protected frames. */
+/*
+ * Pages the module holds for guests: mapped frames (the RAM views of
+ * back_ram included), protected frames.
+ */
 void xkvm_counts(u64 *mapped, u64 *protected, u32 *domains);
 
 #endif /* XENGT_HV_XEN_KERNEL_H */

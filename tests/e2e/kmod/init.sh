@@ -117,14 +117,17 @@ for f in domid type low_gm high_gm fences weight cap state stats trap; do
 done
 # Who serves its traps: nobody yet; no Xen here, so no in-kernel path.
 expect trap "$(cat $V/trap)" detached
-for v in " " "kern" "kernel 00:32.0" "kernel 0:2" "kernel pvh extra" "kernel 00:02.0 pvh 1"; do
+for v in " " "kern" "kernel 00:32.0" "kernel 0:2" "kernel pvh extra" "kernel 00:02.0 pvh 1" \
+	"kernel ggtt-ram pvh" "kernel 00:02.0 pvh ggtt-ram 1" "kernel ggtt-ram 00:02.0"; do
 	bad $V/trap "$v"
 done
-if printf 'kernel pvh' >$V/trap 2>/dev/null; then
-	fail "trap: kernel path attached without Xen"
-else
-	ok
-fi
+for v in "kernel pvh" "kernel 00:05.0 ggtt-ram"; do
+	if printf '%s' "$v" >$V/trap 2>/dev/null; then
+		fail "trap: kernel path attached without Xen ($v)"
+	else
+		ok
+	fi
+done
 dmesg | grep -q "needs a Xen PV dom0" && ok || fail "trap: no message saying the in-kernel path needs Xen"
 expect "trap after refused attach" "$(cat $V/trap)" detached
 good $V/trap detach
