@@ -103,7 +103,7 @@ P
 # ---- help, version, usage errors ------------------------------------------
 expect 0 "usage: xengt" --help
 expect 0 "xengt " --version
-for c in list types top create destroy set whitelist; do
+for c in list types top create destroy set whitelist watch; do
 	expect 0 "usage: xengt $c" "$c" --help
 	expect 0 "xengt " "$c" --version
 	expect 2 "Try 'xengt $c --help'." "$c" --bogus
@@ -237,6 +237,10 @@ make_sysfs "$XENGT_SYSFS"
 expect 0 "" destroy 5
 grep -qx "destroy 5" "$T/log" && [ "$(cat "$XENGT_SYSFS/control/destroy")" = 5 ] && ok ||
 	bad "destroy: $(cat "$T/log") / $(cat "$XENGT_SYSFS/control/destroy")"
+
+# ---- watch: needs Xen's toolstack (its sweep: unit/test_xengt_watch) ----------
+expect 7 "no Xen toolstack here" watch --once
+expect 2 "unknown option '--json'" watch --json
 
 # ---- top, in a terminal ----------------------------------------------------------
 /usr/bin/python3 - "$XENGT" >"$T/top.out" 2>&1 <<'P'

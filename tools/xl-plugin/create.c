@@ -186,6 +186,27 @@ static enum xengt_exit make_trap_path(const struct vgt_config *c,
 	return XE_OK;
 }
 
+enum xengt_exit xengt_vgpu_up(const struct vgt_config *c, uint32_t domid,
+			      uint32_t *vgpu_id)
+{
+	struct made m = { .domid = domid };
+	enum xengt_exit ret = make_vgpu(c, &m);
+
+	if (!ret)
+		ret = make_trap_path(c, &m);
+	if (ret) {
+		if (m.vgpu) {
+			int err = xsys_destroy(domid);
+
+			if (err)
+				say_err("undo: destroying the vGPU", err);
+		}
+		return ret;
+	}
+	*vgpu_id = m.vgpu_id;
+	return XE_OK;
+}
+
 enum xengt_exit xengt_create(const char *cfg, char *const *xl_args, int nr)
 {
 	struct xsys_type types[XSYS_MAX_TYPES];

@@ -15,6 +15,8 @@
 #ifndef XENGT_CREATE_H
 #define XENGT_CREATE_H
 
+#include <stdint.h>
+
 /* Exit statuses of every xengt command (xengt(1), EXIT STATUS). */
 enum xengt_exit {
 	XE_OK = 0,
@@ -26,6 +28,16 @@ enum xengt_exit {
 	XE_CONFIG = 6, /* the domain configuration is wrong */
 	XE_TOOLSTACK = 7, /* xl or xengt-dm failed */
 };
+
+struct vgt_config;
+
+/*
+ * Steps 3 and 4 for an existing domain @domid: its vGPU as @c asks, and
+ * its trap path; the vGPU is destroyed again if the trap path fails.
+ * Sets *@vgpu_id.  Messages go to stderr.
+ */
+enum xengt_exit xengt_vgpu_up(const struct vgt_config *c, uint32_t domid,
+			      uint32_t *vgpu_id);
 
 /* @xl_args: extra arguments for `xl create` (@nr of them). */
 enum xengt_exit xengt_create(const char *cfg, char *const *xl_args, int nr);

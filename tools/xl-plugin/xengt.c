@@ -10,6 +10,7 @@
  *   xengt destroy DOMAIN                 the domain and its vGPU
  *   xengt set DOMAIN weight|cap VALUE
  *   xengt whitelist [--device-id HEX]    types as XenServer's gvt-g-whitelist
+ *   xengt watch [--once]                 free the vGPUs of dead domains
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,7 @@
 
 #include "create.h"
 #include "toolstack.h"
+#include "watch.h"
 #include "xengt_sysfs.h"
 
 #ifndef PACKAGE_VERSION
@@ -46,6 +48,7 @@ static const char *const usage_text =
 	"  destroy DOMAIN                 destroy the domain and its vGPU\n"
 	"  set DOMAIN weight|cap VALUE    weight 1..16, cap 0..100 (percent)\n"
 	"  whitelist [--device-id HEX]    the types as XenServer's gvt-g-whitelist\n"
+	"  watch [--once]                 free the vGPUs of dead domains (a service)\n"
 	"DOMAIN: a name or a decimal id.  Every command takes --help.\n"
 	"Exit status: 0 ok, 1 failure, 2 usage, 3 xengt.ko not loaded, 4 no such\n"
 	"domain or vGPU, 5 no room on the GPU, 6 configuration, 7 xl or xengt-dm.\n";
@@ -110,9 +113,10 @@ struct common_opts {
 	double interval;
 	long iterations;
 	uint32_t device_id;
+	bool once;
 };
 
-enum { OPT_JSON = 1, OPT_INTERVAL, OPT_ITERATIONS, OPT_DEVICE_ID };
+enum { OPT_JSON = 1, OPT_INTERVAL, OPT_ITERATIONS, OPT_DEVICE_ID, OPT_ONCE };
 
 /*
  * Parse the options of command @cmd that @allowed lists (bits of 1 <<
@@ -127,6 +131,7 @@ static int parse_opts(const char *cmd, const char *help, unsigned allowed,
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "iterations", required_argument, NULL, OPT_ITERATIONS },
 		{ "device-id", required_argument, NULL, OPT_DEVICE_ID },
+		{ "once", no_argument, NULL, OPT_ONCE },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -146,6 +151,9 @@ static int parse_opts(const char *cmd, const char *help, unsigned allowed,
 			exit(XE_OK);
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_ONCE:
+			o->once = true;
 			break;
 		case OPT_INTERVAL:
 			if (parse_seconds(optarg, &o->interval))
@@ -717,6 +725,31 @@ static int cmd_set(int argc, char **argv)
 	return XE_OK;
 }
 
+static int cmd_watch(int argc, char **argv)
+{
+	static const char help[] =
+		"usage: xengt watch [--once]\n"
+		"Free the vGPUs of domains that are gone: at start, then on every\n"
+		"xenstore @releaseDomain (--once: one sweep, then exit).  xengt.ko frees\n"
+		"a vGPU itself when its served domain dies; this catches the rest (a\n"
+		"domain destroyed before its trap path was attached).  Logs to syslog\n"
+		"or the journal.  Run as the xengt-watch service.\n";
+	struct common_opts o = { 0 };
+	int i = parse_opts("watch", help, 1U << OPT_ONCE, argc, argv, &o);
+
+	if (i < 0)
+		return -i;
+	if (i < argc)
+		return usage_error("watch", "unexpected argument '%s'",
+				   argv[i]);
+	i = xengt_watch(o.once);
+	if (i == -ENODEV) {
+		fprintf(stderr, "xengt watch: no Xen toolstack here (libxl)\n");
+		return XE_TOOLSTACK;
+	}
+	return i ? XE_FAIL : XE_OK;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -728,6 +761,7 @@ static const struct {
 	{ "destroy", cmd_destroy },
 	{ "set", cmd_set },
 	{ "whitelist", cmd_whitelist },
+	{ "watch", cmd_watch },
 };
 
 int main(int argc, char **argv)
