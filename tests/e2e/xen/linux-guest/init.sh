@@ -12,6 +12,7 @@
 #   XENGT-GUEST MARK <name>          dom0 snapshots the DM's trap counts
 #                                    (the guest then waits 2 s)
 #   XENGT-GUEST I915 initialized=0|1 wedged=0|1 secs_to_init=S card0=0|1 render=0|1
+#   XENGT-GUEST OPREGION asls=<hex> signature=<sig>|none vbt=<sig>|none
 #   XENGT-GUEST <test program lines>
 #   XENGT-GUEST PASS | XENGT-GUEST FAIL: <why>
 # then powers off.
@@ -43,18 +44,23 @@ while read -r m; do
 done </lib/modules/order
 
 mark modprobe
+# Both ends of secs_to_init on the kernel log's clock: under nested TCG
+# the guest's uptime and its log timestamps drift apart by minutes.
+echo "xengt-guest: modprobe i915" >/dev/kmsg
 t0=$(uptime_s)
 insmod /lib/modules/i915.ko enable_guc=0 || say "insmod i915.ko returned non-zero"
 t1=$(uptime_s)
 mark probed
 
 # [   12.345678] i915 0000:00:05.0: [drm] ... / [drm] Initialized i915 ...
-init_ts=$(dmesg | sed -n 's/^\[ *\([0-9.]*\)\].*Initialized i915 .*/\1/p' | head -n1)
+log_ts() { dmesg | sed -n "s/^\[ *\([0-9.]*\)\].*$1.*/\1/p" | head -n1; }
+init_ts=$(log_ts 'Initialized i915 ')
+mark_ts=$(log_ts 'xengt-guest: modprobe i915')
 initialized=0
 secs=
 if [ -n "$init_ts" ]; then
 	initialized=1
-	secs=$(echo "$init_ts $t0" | awk '{ printf "%.1f", $1 - $2 }')
+	secs=$(echo "$init_ts ${mark_ts:-$t0}" | awk '{ printf "%.1f", $1 - $2 }')
 fi
 wedged=0
 # i915's own words when it gives up on the GT (as dom0's serial_wait)
@@ -63,9 +69,22 @@ card0=0 render=0
 [ -c /dev/dri/card0 ] && card0=1
 [ -c /dev/dri/renderD128 ] && render=1
 say "I915 initialized=$initialized wedged=$wedged secs_to_init=${secs:-none} card0=$card0 render=$render probe_secs=$(echo "$t1 $t0" | awk '{ printf "%.1f", $1 - $2 }')"
+# The OpRegion as i915 took it: its debugfs shows the header it mapped at
+# ASLS and the VBT it uses (empty when it found none).
+asls=$(od -An -tx4 -j252 -N4 "/sys/bus/pci/devices/$gpu/config" | tr -d ' ')
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+dri=/sys/kernel/debug/dri/0
+sig=$(dd if=$dri/i915_opregion bs=16 count=1 2>/dev/null | tr -cd 'A-Za-z')
+vbt=$(dd if=$dri/i915_vbt bs=4 count=1 2>/dev/null | tr -cd '$A-Z')
+say "OPREGION asls=$asls signature=${sig:-none} vbt=${vbt:-none}"
 [ "$initialized" = 1 ] || fail "i915 did not reach Initialized"
 [ "$wedged" = 0 ] || fail "i915 declared the GPU wedged"
 [ "$card0$render" = 11 ] || fail "/dev/dri/card0 or renderD128 missing"
+# xengt_opregion=0 on the guest command line: a DM that offers none.
+if [ "${xengt_opregion:-1}" = 1 ]; then
+	[ "$sig" = IntelGraphicsMem ] || fail "no OpRegion at ASLS 0x$asls"
+	[ "$vbt" = '$VBT' ] || fail "i915 found no VBT in the OpRegion"
+fi
 
 if [ -x /bin/xengt-gem-test ]; then
 	/bin/xengt-gem-test /dev/dri/card0 || fail "xengt-gem-test failed (status $?)"
