@@ -13,6 +13,12 @@ static const uint32_t engine_base[I915PV_NR_ENGINES] = {
 	[I915PV_BCS] = GEN9_BCS_BASE,
 };
 
+/* Where each engine's interrupt bits sit in its GT bank (and RING_IMR). */
+static const uint32_t engine_irq_shift[I915PV_NR_ENGINES] = {
+	[I915PV_RCS] = GEN8_RCS_IRQ_SHIFT,
+	[I915PV_BCS] = GEN8_BCS_IRQ_SHIFT,
+};
+
 static void reg_wr(struct i915pv_engine *e, uint32_t reg, uint32_t val)
 {
 	const struct i915pv_io *io = e->dev->io;
@@ -46,8 +52,17 @@ int i915pv_engine_init(struct i915pv_engine *e, struct i915pv_dev *dev,
 	if (i915pv_gobj_create(dev, pages, &e->hwsp, 1))
 		return -1;
 	reg_wr(e, RING_HWSTAM, ~0U);
-	/* We poll the CSB: no interrupts wanted (they are optional). */
-	reg_wr(e, RING_IMR, ~0U);
+	/*
+	 * What i915's execlists_resume() leaves in RING_IMR with no waiter:
+	 * its irq_keep_mask unmasked (context switch, CS error, semaphore
+	 * wait), the user interrupt masked.  We poll the CSB, but whoever
+	 * routes the vGPU's MSI (the Xen test guest) counts on the
+	 * context-switch interrupt, as i915 does.
+	 */
+	reg_wr(e, RING_IMR,
+	       ~((GT_CONTEXT_SWITCH_INTERRUPT | GT_CS_MASTER_ERROR_INTERRUPT |
+		  GT_WAIT_SEMAPHORE_INTERRUPT)
+		 << engine_irq_shift[id]));
 	reg_wr(e, RING_MODE_GEN7, MASKED_BIT_ENABLE(GFX_RUN_LIST_ENABLE));
 	reg_wr(e, RING_MI_MODE, MASKED_BIT_DISABLE(MI_MODE_STOP_RING));
 	reg_wr(e, RING_HWS_PGA, (uint32_t)e->hwsp.gm);

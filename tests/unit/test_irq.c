@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Virtual interrupts: a completed workload sets the context-switch IIR bit
- * (unless IMR masks it), the master reports it, and an MSI reaches the
- * guest only with IER, the master and the MSI capability all enabled.
+ * (unless the engine's RING_IMR or the bank's IMR masks it), the master
+ * reports it, and an MSI reaches the guest only with IER, the master and
+ * the MSI capability all enabled.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,19 +21,96 @@ static int setup(void **state)
 		return -1;
 	g = *state;
 	wl_ppgtt_map(g, WL_DATA_VA, wl_page(g));
+	/* As i915 with a waiter: user and context-switch interrupts. */
+	fx_wr32(g->v, GEN9_RCS_BASE + RING_IMR, wl_ring_imr_waiting(XENGT_RCS));
 	return 0;
 }
 
-static void work(struct wl_guest *g, bool user_irq)
+static void work_on(struct wl_guest *g, u32 engine, bool user_irq)
 {
 	u32 cmd[6];
 
 	wl_sdi(cmd, WL_DATA_VA, 1);
 	cmd[4] = user_irq ? MI_USER_INTERRUPT : MI_NOOP;
 	cmd[5] = MI_NOOP;
-	wl_emit(g, XENGT_RCS, cmd, 6);
-	wl_submit(g, XENGT_RCS);
+	wl_emit(g, engine, cmd, 6);
+	wl_submit(g, engine);
 	assert_false(g->v->failsafe);
+}
+
+static void work(struct wl_guest *g, bool user_irq)
+{
+	work_on(g, XENGT_RCS, user_irq);
+}
+
+static void msi_on(struct vgpu *v)
+{
+	fx_cfg_wr(v, VGPU_CAP_MSI + 4, 4, 0xfee00000);
+	fx_cfg_wr(v, VGPU_CAP_MSI + 12, 2, 0x4041);
+	fx_cfg_wr(v, VGPU_CAP_MSI + 2, 2, 0x0001);
+}
+
+/*
+ * RING_IMR masks the engine's events before the GT bank sees them, with
+ * the bits where the engine's sit in its bank: what i915 6.1 writes
+ * (~irq_keep_mask with no waiter, ~(enable | keep) with one).  The GT
+ * IMR/IER alone let everything through, as i915 programs them.  Before
+ * RING_IMR was honoured, its all-masked power-on value let a completion
+ * set the IIR and send an MSI.
+ */
+static void test_ring_imr(void **state)
+{
+	struct wl_guest *g = *state;
+	struct vgpu *v = g->v;
+	u32 cs = GT_CONTEXT_SWITCH_INTERRUPT, user = GT_RENDER_USER_INTERRUPT;
+	u32 all = (cs | user) | (cs | user) << GEN8_BCS_IRQ_SHIFT, e;
+	u64 msi0;
+
+	/* Power-on (and device reset): every engine source masked. */
+	vgpu_reset(v);
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		assert_int_equal(fx_rd32(v, execlist_engine_base(e) + RING_IMR),
+				 RING_IMR_RESET);
+	wl_reinit(g);
+	wl_ppgtt_map(g, WL_DATA_VA, wl_page(g));
+	fx_wr32(v, GEN9_RCS_BASE + RING_IMR, ~0U);
+	fx_wr32(v, GEN9_BCS_BASE + RING_IMR, ~0U);
+	fx_wr32(v, GEN8_GT_IMR(0), ~all);
+	fx_wr32(v, GEN8_GT_IER(0), all);
+	fx_wr32(v, GEN8_MASTER_IRQ, GEN8_MASTER_IRQ_CONTROL);
+	msi_on(v);
+	msi0 = sim_vm_msi_count(g->wv->vm);
+
+	work(g, true);
+	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), 0);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), msi0);
+	assert_true(v->irq.ring_masked > 0);
+
+	/* No waiter: context switches only. */
+	fx_wr32(v, GEN9_RCS_BASE + RING_IMR, wl_ring_imr_keep(XENGT_RCS));
+	work(g, true);
+	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), cs);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), msi0 + 1);
+	fx_wr32(v, GEN8_GT_IIR(0), ~0U);
+
+	/* A waiter: the user interrupt too. */
+	fx_wr32(v, GEN9_RCS_BASE + RING_IMR, wl_ring_imr_waiting(XENGT_RCS));
+	work(g, true);
+	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), cs | user);
+	fx_wr32(v, GEN8_GT_IIR(0), ~0U);
+
+	/* The blitter's bits are its bank's upper half, in RING_IMR too. */
+	fx_wr32(v, GEN9_BCS_BASE + RING_IMR, ~(cs | user));
+	work_on(g, XENGT_BCS, true);
+	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), 0);
+	fx_wr32(v, GEN9_BCS_BASE + RING_IMR, wl_ring_imr_keep(XENGT_BCS));
+	work_on(g, XENGT_BCS, true);
+	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), cs << GEN8_BCS_IRQ_SHIFT);
+	/* One engine's RING_IMR does not mask another's events. */
+	fx_wr32(v, GEN8_GT_IIR(0), ~0U);
+	fx_wr32(v, GEN9_RCS_BASE + RING_IMR, ~0U);
+	work_on(g, XENGT_BCS, false);
+	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), cs << GEN8_BCS_IRQ_SHIFT);
 }
 
 static void test_iir_imr_ier_msi(void **state)
@@ -58,9 +136,7 @@ static void test_iir_imr_ier_msi(void **state)
 	assert_int_equal(sim_vm_msi_count(g->wv->vm), 0);
 	assert_true(v->irq.msi_disabled > 0);
 	/* The guest enables MSI: the next event is delivered. */
-	fx_cfg_wr(v, VGPU_CAP_MSI + 4, 4, 0xfee00000);
-	fx_cfg_wr(v, VGPU_CAP_MSI + 12, 2, 0x4041);
-	fx_cfg_wr(v, VGPU_CAP_MSI + 2, 2, 0x0001);
+	msi_on(v);
 	fx_wr32(v, GEN8_GT_IIR(0), cs | user); /* W1C */
 	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), 0);
 	assert_int_equal(fx_rd32(v, GEN8_MASTER_IRQ), GEN8_MASTER_IRQ_CONTROL);
@@ -78,6 +154,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_iir_imr_ier_msi, setup,
+						wl_teardown),
+		cmocka_unit_test_setup_teardown(test_ring_imr, setup,
 						wl_teardown),
 	};
 

@@ -96,10 +96,22 @@ void wl_set_ctx_reg(struct wl_guest *g, u32 engine, u32 dword, u32 val)
 	wl_ram32(g, g->ctx[engine].ctx_gpa[LRC_STATE_PN])[dword] = val;
 }
 
-static void wl_ctx_init(struct wl_guest *g, u32 engine)
+u32 wl_ring_imr_keep(u32 engine)
 {
-	struct wl_ctx *c = &g->ctx[engine];
-	u32 base = execlist_engine_base(engine), i;
+	return ~((GT_CONTEXT_SWITCH_INTERRUPT | GT_CS_MASTER_ERROR_INTERRUPT |
+		  GT_WAIT_SEMAPHORE_INTERRUPT)
+		 << execlist_irq_shift(engine));
+}
+
+u32 wl_ring_imr_waiting(u32 engine)
+{
+	return wl_ring_imr_keep(engine) &
+	       ~(GT_RENDER_USER_INTERRUPT << execlist_irq_shift(engine));
+}
+
+static void wl_ctx_build(struct wl_guest *g, struct wl_ctx *c, u32 id)
+{
+	u32 i;
 
 	for (i = 0; i < EXECLIST_CTX_PAGES; i++) {
 		c->ctx_gpa[i] = wl_page(g);
@@ -117,15 +129,38 @@ static void wl_ctx_init(struct wl_guest *g, u32 engine)
 	}
 	c->hwsp_gpa = wl_page(g);
 	c->hwsp_gm = wl_map_ggtt(g, c->hwsp_gpa);
-	c->id = 0x100 + engine;
-	wl_set_ctx_reg(g, engine, CTX_RING_START, (u32)c->ring_gm);
-	wl_set_ctx_reg(g, engine, CTX_RING_CTL,
-		       RING_CTL_SIZE(WL_RING_PAGES * 4096) | RING_VALID);
-	wl_set_ctx_reg(g, engine, CTX_PDP0_LDW, (u32)g->pml4_gpa);
-	wl_set_ctx_reg(g, engine, CTX_PDP0_UDW, (u32)(g->pml4_gpa >> 32));
+	c->id = id;
+	c->tail = 0;
+	wl_ram32(g, c->ctx_gpa[LRC_STATE_PN])[CTX_RING_START] = (u32)c->ring_gm;
+	wl_ram32(g, c->ctx_gpa[LRC_STATE_PN])[CTX_RING_CTL] =
+		RING_CTL_SIZE(WL_RING_PAGES * 4096) | RING_VALID;
+	wl_ram32(g, c->ctx_gpa[LRC_STATE_PN])[CTX_PDP0_LDW] = (u32)g->pml4_gpa;
+	wl_ram32(g, c->ctx_gpa[LRC_STATE_PN])[CTX_PDP0_UDW] =
+		(u32)(g->pml4_gpa >> 32);
+}
+
+void wl_ctx_new(struct wl_guest *g, u32 engine, struct wl_ctx *c, u32 n)
+{
+	(void)engine;
+	wl_ctx_build(g, c, 0x200 + n);
+}
+
+/* What i915's execlists_resume() programs. */
+static void wl_engine_resume(struct wl_guest *g, u32 engine)
+{
+	struct wl_ctx *c = &g->ctx[engine];
+	u32 base = execlist_engine_base(engine);
+
+	fx_wr32(g->v, base + RING_IMR, wl_ring_imr_keep(engine));
 	fx_wr32(g->v, base + RING_HWS_PGA, (u32)c->hwsp_gm);
 	fx_wr32(g->v, base + RING_MODE_GEN7,
 		MASKED_BIT_ENABLE(GFX_RUN_LIST_ENABLE));
+}
+
+static void wl_ctx_init(struct wl_guest *g, u32 engine)
+{
+	wl_ctx_build(g, &g->ctx[engine], 0x100 + engine);
+	wl_engine_resume(g, engine);
 }
 
 void wl_reinit(struct wl_guest *g)
@@ -134,7 +169,6 @@ void wl_reinit(struct wl_guest *g)
 
 	for (e = 0; e < XENGT_NR_ENGINES; e++) {
 		struct wl_ctx *c = &g->ctx[e];
-		u32 base = execlist_engine_base(e);
 
 		for (i = 0; i < EXECLIST_CTX_PAGES; i++)
 			wl_ggtt_set(g, c->ctx_gm + i * 4096ULL, c->ctx_gpa[i]);
@@ -144,9 +178,7 @@ void wl_reinit(struct wl_guest *g)
 		wl_ggtt_set(g, c->hwsp_gm, c->hwsp_gpa);
 		/* Nothing of the slice before the reset is resubmitted. */
 		wl_set_ctx_reg(g, e, CTX_RING_HEAD, c->tail);
-		fx_wr32(g->v, base + RING_HWS_PGA, (u32)c->hwsp_gm);
-		fx_wr32(g->v, base + RING_MODE_GEN7,
-			MASKED_BIT_ENABLE(GFX_RUN_LIST_ENABLE));
+		wl_engine_resume(g, e);
 	}
 }
 
@@ -167,9 +199,8 @@ void wl_init(struct wl_guest *g, struct world *w, u32 i)
 		wl_ctx_init(g, e);
 }
 
-void wl_emit(struct wl_guest *g, u32 engine, const u32 *dw, u32 n)
+void wl_emit_ctx(struct wl_guest *g, struct wl_ctx *c, const u32 *dw, u32 n)
 {
-	struct wl_ctx *c = &g->ctx[engine];
 	u32 size = WL_RING_PAGES * 4096, i;
 
 	for (i = 0; i < n + (n & 1); i++) {
@@ -179,7 +210,12 @@ void wl_emit(struct wl_guest *g, u32 engine, const u32 *dw, u32 n)
 			i < n ? dw[i] : MI_NOOP;
 		c->tail = (c->tail + 4) % size;
 	}
-	wl_set_ctx_reg(g, engine, CTX_RING_TAIL, c->tail);
+	wl_ram32(g, c->ctx_gpa[LRC_STATE_PN])[CTX_RING_TAIL] = c->tail;
+}
+
+void wl_emit(struct wl_guest *g, u32 engine, const u32 *dw, u32 n)
+{
+	wl_emit_ctx(g, &g->ctx[engine], dw, n);
 }
 
 u64 wl_desc(const struct wl_ctx *c)

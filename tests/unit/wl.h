@@ -33,6 +33,13 @@ struct wl_guest {
 	struct wl_ctx ctx[XENGT_NR_ENGINES];
 };
 
+/*
+ * RING_IMR as i915 6.1 leaves it with no waiter (execlists_resume():
+ * ~irq_keep_mask, the engine's bits at its GT-bank position), and with
+ * a waiter armed (~(irq_enable_mask | irq_keep_mask)).
+ */
+u32 wl_ring_imr_keep(u32 engine);
+u32 wl_ring_imr_waiting(u32 engine);
 /* Set up VM @i's guest objects for both engines, with its tag registered. */
 void wl_init(struct wl_guest *g, struct world *w, u32 i);
 /*
@@ -54,6 +61,13 @@ void wl_pt_write(struct wl_guest *g, u64 gpa, u64 val);
 u32 *wl_ram32(struct wl_guest *g, u64 gpa);
 /* Append dwords to the engine's ring (qword-padded) and set its tail. */
 void wl_emit(struct wl_guest *g, u32 engine, const u32 *dw, u32 n);
+/*
+ * Another context of @engine (image, ring; same PPGTT), id 0x200 + @n:
+ * the engine's registers are left alone.
+ */
+void wl_ctx_new(struct wl_guest *g, u32 engine, struct wl_ctx *c, u32 n);
+/* wl_emit() for any context of the guest. */
+void wl_emit_ctx(struct wl_guest *g, struct wl_ctx *c, const u32 *dw, u32 n);
 /* ELSP: element 0 = the engine's context, element 1 empty. */
 void wl_submit(struct wl_guest *g, u32 engine);
 void wl_elsp(struct wl_guest *g, u32 engine, u64 desc0, u64 desc1);

@@ -257,6 +257,5 @@ void execlist_complete(struct vgpu *vgpu, u32 engine,
 	execlist_emit_csb(vgpu, engine, status, (u32)(elem->desc >> 32));
 	bits = GT_CONTEXT_SWITCH_INTERRUPT |
 	       (user_irq ? GT_RENDER_USER_INTERRUPT : 0);
-	irq_vgpu_raise(vgpu, execlist_irq_bank(engine),
-		       bits << execlist_irq_shift(engine));
+	irq_engine_raise(vgpu, engine, bits);
 }

@@ -88,6 +88,19 @@ void irq_vgpu_raise(struct vgpu *vgpu, u32 bank, u32 bits)
 		irq_update(vgpu);
 }
 
+void irq_engine_raise(struct vgpu *vgpu, u32 engine, u32 events)
+{
+	u32 bits = events << execlist_irq_shift(engine);
+	u32 imr = vgpu_vreg32(vgpu, execlist_engine_base(engine) + RING_IMR);
+
+	/* Masked at the source: nothing latches, as on hardware. */
+	if (bits & imr)
+		vgpu->irq.ring_masked++;
+	bits &= ~imr;
+	if (bits)
+		irq_vgpu_raise(vgpu, execlist_irq_bank(engine), bits);
+}
+
 u32 irq_master_read(struct vgpu *vgpu, u32 offset)
 {
 	return (vgpu_vreg32(vgpu, offset) & GEN8_MASTER_IRQ_CONTROL) |

@@ -4,8 +4,12 @@
  * bank, the master control) and MSI injection.  The physical GPU's
  * interrupts are its backend's (gpu.h: completions arrive by callback).
  *
- * Virtual semantics follow Gen8/9 as i915 uses them: an event sets its IIR
- * bit unless IMR masks it; a bank asserts upstream while IIR & IER is
+ * Virtual semantics follow Gen8/9 as i915 uses them: an engine's event is
+ * first masked by that engine's RING_IMR (bits at the engine's position in
+ * its GT bank, as i915 writes them; all masked at power-on, i915 unmasks
+ * its irq_keep_mask when it resumes the engine, the user interrupt while
+ * it waits for one); what passes sets its IIR bit unless the bank's IMR
+ * masks it; a bank asserts upstream while IIR & IER is
  * non-zero; the master control (bit 31 enable) reports which engines
  * assert; the device sends its MSI when the master is enabled and a bank
  * asserts (again on every new event, and when the driver re-enables the
@@ -24,6 +28,11 @@ struct xengt_gvt;
  * @bank of @vgpu.  Caller holds vgpu->lock.
  */
 void irq_vgpu_raise(struct vgpu *vgpu, u32 bank, u32 bits);
+/*
+ * Raise engine @engine's events @events (GT_* bits, not shifted) through
+ * its RING_IMR and then its GT bank.  Caller holds vgpu->lock.
+ */
+void irq_engine_raise(struct vgpu *vgpu, u32 engine, u32 events);
 
 /* Register-table hooks; caller holds vgpu->lock. */
 u32 irq_master_read(struct vgpu *vgpu, u32 offset);

@@ -148,6 +148,7 @@ static void dp_aux_ctl_write(struct vgpu *vgpu, u32 offset,
 #define ENGINE_REGS(b)                                                         \
 	RW((b) + RING_HWS_PGA, 0, execlist_hws_pga_write),                     \
 		RW((b) + RING_MI_MODE, REG_MASKED, mi_mode_write),             \
+		R((b) + RING_IMR, 0, RING_IMR_RESET),                          \
 		R((b) + RING_EIR, REG_W1C, 0),                                 \
 		RW((b) + RING_RESET_CTL, REG_MASKED, reset_ctl_write),         \
 		RW((b) + RING_ELSP, 0, execlist_elsp_write),                   \

@@ -58,6 +58,7 @@ struct vgpu_stats {
 
 struct vgpu_irq_stats {
 	u64 events; /* virtual interrupt events raised */
+	u64 ring_masked; /* events an engine's RING_IMR masked at the source */
 	u64 msi_sent;
 	u64 msi_disabled; /* would have fired, MSI not enabled by the guest */
 	u64 msi_failed; /* the hypervisor refused the message */

@@ -122,6 +122,13 @@
 #define GT_RENDER_USER_INTERRUPT (1U << 0)
 #define GT_CS_MASTER_ERROR_INTERRUPT (1U << 3)
 #define GT_CONTEXT_SWITCH_INTERRUPT (1U << 8)
+#define GT_WAIT_SEMAPHORE_INTERRUPT (1U << 11)
+/*
+ * RING_IMR masks an engine's interrupt sources before they reach the GT
+ * IIR.  Its bits sit where the engine's bits sit in its GT bank (i915
+ * writes ~(mask << GEN8_*_IRQ_SHIFT)); all masked at power-on.
+ */
+#define RING_IMR_RESET 0xffffffffU
 
 /* ---- Execlist context descriptor (64 bits, ELSP element) -------------- */
 
