@@ -224,58 +224,80 @@ static uint32_t emit_request(struct i915pv_context *c, uint64_t batch,
 	return n;
 }
 
-static void elsp_submit(struct i915pv_context *c)
+/* The request last submitted on @c has written its breadcrumb. */
+static bool request_done(const struct i915pv_context *c)
 {
-	struct i915pv_engine *e = c->engine;
-	uint64_t desc = i915pv_context_desc(c);
+	return *hwsp_dw(c->engine, c->seqno_index) == c->seqno;
+}
 
-	/* Element 1 (unused) first, element 0 last: its low dword submits. */
-	reg_wr(e, RING_ELSP, 0);
-	reg_wr(e, RING_ELSP, 0);
-	reg_wr(e, RING_ELSP, (uint32_t)(desc >> 32));
-	reg_wr(e, RING_ELSP, (uint32_t)desc);
+/*
+ * Consume the CSB events written since the last call, as i915's
+ * process_csb() does on Gen9: IDLE_TO_ACTIVE or PREEMPTED promotes the
+ * pending ports to inflight (what ran before is let go: its requests end
+ * by their breadcrumbs), any other event completes the active port.
+ * Returns -1 with dev->error for an event the ports cannot explain.
+ */
+static int process_csb(struct i915pv_engine *e)
+{
+	uint32_t tail = *hwsp_dw(e, I915_HWS_CSB_WRITE_INDEX), i;
+
+	if (tail == e->csb_head)
+		return 0;
+	if (tail >= GEN8_CSB_ENTRIES) {
+		e->dev->error = "CSB write pointer out of range";
+		return -1;
+	}
+	do {
+		uint32_t h = (e->csb_head + 1) % GEN8_CSB_ENTRIES;
+		uint32_t status = *hwsp_dw(e, I915_HWS_CSB_BUF0_INDEX + 2 * h);
+		uint32_t id = *hwsp_dw(e, I915_HWS_CSB_BUF0_INDEX + 2 * h + 1);
+
+		e->csb_head = h;
+		if (status &
+		    (GEN8_CTX_STATUS_IDLE_ACTIVE | GEN8_CTX_STATUS_PREEMPTED)) {
+			if (!e->pending[0]) {
+				e->dev->error =
+					"CSB: a context switch with nothing submitted";
+				return -1;
+			}
+			for (i = 0; i <= I915PV_PORTS; i++)
+				e->inflight[i] = e->pending[i];
+			e->active = 0;
+			e->pending[0] = 0;
+		} else {
+			struct i915pv_context *c = e->inflight[e->active];
+
+			if (!c || c->ctx_id != id) {
+				e->dev->error =
+					"CSB: a completion of no context in flight";
+				return -1;
+			}
+			e->active++;
+		}
+	} while (e->csb_head != tail);
+	return 0;
+}
+
+static void elsp_write(struct i915pv_engine *e, uint64_t desc0, uint64_t desc1)
+{
+	/* Element 1 first, element 0 last: its low dword submits. */
+	reg_wr(e, RING_ELSP, (uint32_t)(desc1 >> 32));
+	reg_wr(e, RING_ELSP, (uint32_t)desc1);
+	reg_wr(e, RING_ELSP, (uint32_t)(desc0 >> 32));
+	reg_wr(e, RING_ELSP, (uint32_t)desc0);
 	e->submissions++;
 }
 
-/* Remember a completion of context @id (for whoever waits for it). */
-static void credit_done(struct i915pv_engine *e, uint32_t id)
+/*
+ * Poll until @done(@arg) or the wait runs out, consuming CSB events
+ * meanwhile; -1 with dev->error (@what when the wait ran out).
+ */
+static int poll_engine(struct i915pv_engine *e,
+		       bool (*done)(const struct i915pv_engine *e,
+				    const void *arg),
+		       const void *arg, const char *what)
 {
-	uint32_t i, free = I915PV_ENGINE_CTXS;
-
-	for (i = 0; i < I915PV_ENGINE_CTXS; i++) {
-		if (e->done_count[i] && e->done_id[i] == id) {
-			e->done_count[i]++;
-			return;
-		}
-		if (!e->done_count[i] && free == I915PV_ENGINE_CTXS)
-			free = i;
-	}
-	if (free < I915PV_ENGINE_CTXS) {
-		e->done_id[free] = id;
-		e->done_count[free] = 1;
-	}
-}
-
-/* Take one remembered completion of context @id, if there is one. */
-static bool take_done(struct i915pv_engine *e, uint32_t id)
-{
-	uint32_t i;
-
-	for (i = 0; i < I915PV_ENGINE_CTXS; i++) {
-		if (e->done_count[i] && e->done_id[i] == id) {
-			e->done_count[i]--;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Consume CSB events until @c's context completes; -1 if it never does. */
-static int wait_csb(struct i915pv_context *c)
-{
-	struct i915pv_engine *e = c->engine;
 	const struct i915pv_io *io = e->dev->io;
-	volatile uint32_t *wp = hwsp_dw(e, I915_HWS_CSB_WRITE_INDEX);
 	uint64_t t0 = io->clock_us ? io->clock_us(io->ctx) : 0;
 	uint64_t wait = e->dev->wait_us ? e->dev->wait_us : I915PV_WAIT_US;
 	uint32_t n;
@@ -283,33 +305,89 @@ static int wait_csb(struct i915pv_context *c)
 	for (n = 0; io->clock_us ? io->clock_us(io->ctx) - t0 < wait :
 				   n < I915PV_POLL_BUDGET;
 	     n++) {
-		uint32_t tail = *wp;
-		bool done = false;
-
 		e->polls++;
-		if (tail >= GEN8_CSB_ENTRIES) {
-			e->dev->error = "CSB write pointer out of range";
+		if (process_csb(e))
 			return -1;
-		}
-		while (e->csb_head != tail) {
-			uint32_t h = (e->csb_head + 1) % GEN8_CSB_ENTRIES;
-			uint32_t status =
-				*hwsp_dw(e, I915_HWS_CSB_BUF0_INDEX + 2 * h);
-			uint32_t id = *hwsp_dw(e, I915_HWS_CSB_BUF0_INDEX +
-							  2 * h + 1);
-
-			e->csb_head = h;
-			if (status & GEN8_CTX_STATUS_COMPLETED_MASK)
-				credit_done(e, id);
-		}
-		done = take_done(e, c->ctx_id);
-		if (done)
+		if (done(e, arg))
 			return 0;
 		if (io->relax)
 			io->relax(io->ctx);
 	}
-	e->dev->error = "no context-complete event in the CSB";
+	e->dev->error = what;
 	return -1;
+}
+
+/*
+ * i915's execlists_dequeue() may submit: its last ELSP write has been
+ * acknowledged and no two incomplete requests are in the ports.
+ */
+static bool may_submit(const struct i915pv_engine *e, const void *arg)
+{
+	uint32_t a = e->active;
+
+	(void)arg;
+	if (e->pending[0])
+		return false;
+	while (e->inflight[a] && request_done(e->inflight[a]))
+		a++;
+	return !e->inflight[a] || !e->inflight[a + 1];
+}
+
+static int elsp_submit(struct i915pv_context *c)
+{
+	struct i915pv_engine *e = c->engine;
+	struct i915pv_context *last;
+	uint32_t a;
+
+	if (poll_engine(e, may_submit, NULL,
+			"execlists: the last submission never acknowledged"))
+		return -1;
+	/* What still runs: its context goes on in element 0. */
+	for (a = e->active; e->inflight[a] && request_done(e->inflight[a]);)
+		a++;
+	last = e->inflight[a];
+	if (last && last != c) {
+		e->pending[0] = last;
+		e->pending[1] = c;
+		e->pending[2] = 0;
+		elsp_write(e, i915pv_context_desc(last),
+			   i915pv_context_desc(c));
+	} else {
+		e->pending[0] = c;
+		e->pending[1] = 0;
+		elsp_write(e, i915pv_context_desc(c), 0);
+	}
+	return 0;
+}
+
+/* Whether the ports still hold @c: the CSB has not switched it out yet. */
+static bool in_ports(const struct i915pv_engine *e,
+		     const struct i915pv_context *c)
+{
+	uint32_t i;
+
+	for (i = e->active; e->inflight[i]; i++)
+		if (e->inflight[i] == c)
+			return true;
+	for (i = 0; e->pending[i]; i++)
+		if (e->pending[i] == c)
+			return true;
+	return false;
+}
+
+/*
+ * @c's request is over as i915 retires it: its breadcrumb written, the
+ * context switched out by a CSB event, its image saved past the request.
+ */
+static bool ctx_done(const struct i915pv_engine *e, const void *arg)
+{
+	/* Cast back: the poll callback's argument is opaque. */
+	struct i915pv_context *c = (struct i915pv_context *)arg;
+	const uint32_t *state =
+		i915pv_gobj_dw(e->pages, &c->image, LRC_STATE_OFFSET);
+
+	return request_done(c) && !in_ports(e, c) &&
+	       (state[CTX_RING_HEAD] & RING_HEAD_ADDR) == c->tail;
 }
 
 void i915pv_context_submit(struct i915pv_context *c, uint64_t batch)
@@ -322,26 +400,17 @@ void i915pv_context_submit(struct i915pv_context *c, uint64_t batch)
 	n = emit_request(c, batch, cs);
 	ring_emit(c, cs, n);
 	state[CTX_RING_TAIL] = c->tail;
-	elsp_submit(c);
+	/* A failure is in dev->error; the wait reports it. */
+	c->submit_failed = elsp_submit(c) != 0;
 }
 
 int i915pv_context_wait(struct i915pv_context *c)
 {
-	struct i915pv_pages *p = c->engine->pages;
-	uint32_t *state = i915pv_gobj_dw(p, &c->image, LRC_STATE_OFFSET);
-
-	if (wait_csb(c))
+	if (c->submit_failed)
 		return -1;
-	if (*hwsp_dw(c->engine, c->seqno_index) != c->seqno) {
-		c->engine->dev->error =
-			"breadcrumb not written: request failed";
-		return -1;
-	}
-	if ((state[CTX_RING_HEAD] & RING_HEAD_ADDR) != c->tail) {
-		c->engine->dev->error = "context image: ring not consumed";
-		return -1;
-	}
-	return 0;
+	return poll_engine(
+		c->engine, ctx_done, c,
+		"request not completed (breadcrumb or context image)");
 }
 
 int i915pv_context_run_batch(struct i915pv_context *c, uint64_t batch)

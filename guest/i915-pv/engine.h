@@ -3,7 +3,10 @@
  * Execlist submission by the guest driver, in the formats i915 6.1 uses on
  * Gen9 (gen9.h): a hardware status page per engine (RING_HWS_PGA), a ring
  * and a logical ring context per (engine, address space), submission by
- * four ELSP dword writes, completion by polling the CSB in the status page.
+ * four ELSP dword writes, completion by polling the breadcrumb in the
+ * status page while the CSB events move the execlist ports along exactly
+ * as i915's process_csb() moves them (an event they cannot explain is an
+ * error, as i915 resets the engine for it).
  */
 #ifndef I915PV_ENGINE_H
 #define I915PV_ENGINE_H
@@ -17,7 +20,9 @@ enum i915pv_engine_id {
 };
 
 #define I915PV_RING_PAGES 4 /* 16 KiB, as i915's default ring */
-#define I915PV_ENGINE_CTXS 4 /* contexts in flight on one engine, at most */
+#define I915PV_PORTS 2 /* ELSP elements */
+
+struct i915pv_context;
 
 struct i915pv_engine {
 	struct i915pv_dev *dev;
@@ -27,11 +32,13 @@ struct i915pv_engine {
 	struct i915pv_gobj hwsp;
 	uint32_t csb_head; /* last CSB entry consumed */
 	/*
-	 * Completions seen in the CSB but not yet waited for, per context
-	 * id: a wait consumes every event up to the write pointer, including
-	 * another in-flight context's completion, which must not be lost.
+	 * i915's execlist ports: the contexts of the ELSP write the CSB
+	 * acknowledged (inflight, still running from inflight[active] on)
+	 * and of the one it has not acknowledged yet (pending).
 	 */
-	uint32_t done_id[I915PV_ENGINE_CTXS], done_count[I915PV_ENGINE_CTXS];
+	struct i915pv_context *inflight[I915PV_PORTS + 1];
+	struct i915pv_context *pending[I915PV_PORTS + 1];
+	uint32_t active;
 	uint64_t submissions;
 	uint64_t polls;
 };
@@ -44,6 +51,7 @@ struct i915pv_context {
 	uint32_t ctx_id; /* upper dword of the descriptor */
 	uint32_t seqno; /* breadcrumb, in the status page */
 	uint32_t seqno_index; /* its dword there (I915_GEM_HWS_SEQNO + 2n) */
+	bool submit_failed; /* the last submission never reached ELSP */
 };
 
 /* Program the engine: execlists on, status page, CSB pointers. */
@@ -65,8 +73,9 @@ int i915pv_context_run_batch(struct i915pv_context *c, uint64_t batch);
 
 /*
  * The two halves of i915pv_context_run_batch(), for more than one request
- * in flight (each context one at a time; contexts of one engine complete
- * in submission order, so wait for the oldest first).
+ * in flight (each context one at a time).  A submission while another
+ * context runs is what i915's execlists_dequeue() writes: the running
+ * context again in element 0 (a lite restore), the new one in element 1.
  */
 void i915pv_context_submit(struct i915pv_context *c, uint64_t batch);
 int i915pv_context_wait(struct i915pv_context *c);

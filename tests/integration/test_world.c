@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "guest_workload.h"
 
 static const char *const four[] = { "xengt_8", "xengt_4", "xengt_8", "xengt_4",
 				    NULL };
@@ -71,11 +72,56 @@ static void test_hostile_neighbour(void **state)
 	fx_world_free(w);
 }
 
+static const char *const two[] = { "xengt_8", "xengt_4", NULL };
+
+static bool busy_twenty(void *ctx)
+{
+	u32 *left = ctx;
+
+	return --*left > 0;
+}
+
+/*
+ * Two VMs each keep two blitter contexts in flight (i915pv_busy_run()):
+ * every submission while the other context runs is i915's lite restore
+ * of that one plus the new one.  The guest driver moves its execlist
+ * ports by the CSB exactly as i915 does, so a PREEMPTED or completion
+ * event out of sequence fails the run; every request must verify.
+ */
+static void test_two_contexts_in_flight(void **state)
+{
+	struct world *w = fx_world(two);
+	u32 i;
+
+	(void)state;
+	assert_int_equal(world_run_guests(w, 16), 0);
+	for (i = 0; i < 2; i++) {
+		struct world_vm *v = &w->vms[i];
+		u32 left = 20;
+		struct i915pv_busy b = { .keep_going = busy_twenty,
+					 .ctx = &left,
+					 .seed = 0xb0 + i };
+
+		if (!v->ok)
+			fail_msg("VM %u: %s", i + 1, v->why);
+		i915pv_pages_init(&v->pages, &v->io, WORLD_WL_RAM,
+				  WORLD_VM_RAM);
+		if (i915pv_busy_run(&v->dev, &v->pages, &b))
+			fail_msg("VM %u: %s", i + 1, v->dev.error);
+		assert_int_equal(b.requests, 20);
+		assert_false(v->vgpu->failsafe);
+		assert_int_equal(v->vgpu->exec_stats.workloads_stale, 0);
+	}
+	assert_int_equal(w->gpu.stats.foreign, 0);
+	fx_world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_four_vms_verify),
 		cmocka_unit_test(test_hostile_neighbour),
+		cmocka_unit_test(test_two_contexts_in_flight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

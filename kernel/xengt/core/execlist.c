@@ -9,15 +9,18 @@
 
 #define CSB_NONE 7 /* virtual CSB write pointer before the first event */
 
+/* Per engine: MMIO base, GT interrupt bank and shift, GDRST domain. */
 static const struct {
-	u32 base, irq_bank, irq_shift;
+	u32 base, irq_bank, irq_shift, reset_domain;
 } engine_desc[XENGT_NR_ENGINES] = {
-	[XENGT_RCS] = { GEN9_RCS_BASE, GEN8_RCS_IRQ_BANK, GEN8_RCS_IRQ_SHIFT },
-	[XENGT_BCS] = { GEN9_BCS_BASE, GEN8_BCS_IRQ_BANK, GEN8_BCS_IRQ_SHIFT },
-	[XENGT_VCS] = { GEN9_VCS_BASE, GEN8_VCS0_IRQ_BANK,
-			GEN8_VCS0_IRQ_SHIFT },
+	[XENGT_RCS] = { GEN9_RCS_BASE, GEN8_RCS_IRQ_BANK, GEN8_RCS_IRQ_SHIFT,
+			GEN6_GRDOM_RENDER },
+	[XENGT_BCS] = { GEN9_BCS_BASE, GEN8_BCS_IRQ_BANK, GEN8_BCS_IRQ_SHIFT,
+			GEN6_GRDOM_BLT },
+	[XENGT_VCS] = { GEN9_VCS_BASE, GEN8_VCS0_IRQ_BANK, GEN8_VCS0_IRQ_SHIFT,
+			GEN6_GRDOM_MEDIA },
 	[XENGT_VECS] = { GEN9_VECS_BASE, GEN8_VECS_IRQ_BANK,
-			 GEN8_VECS_IRQ_SHIFT },
+			 GEN8_VECS_IRQ_SHIFT, GEN6_GRDOM_VECS },
 };
 
 u32 execlist_engine_base(u32 engine)
@@ -45,17 +48,64 @@ u32 execlist_irq_shift(u32 engine)
 	return engine_desc[engine].irq_shift;
 }
 
+/*
+ * The engine's execlist as after a reset: nothing latched, idle, no CSB
+ * entry written.  Every ELSP write so far is over (seq), and every
+ * workload submitted so far is cut off from the guest (epoch).
+ */
+static void execlist_engine_clear(struct vgpu *vgpu, u32 engine)
+{
+	struct vgpu_execlist *el = &vgpu->execlist[engine];
+
+	el->elsp_count = 0;
+	el->active = false;
+	el->csb_write = CSB_NONE;
+	el->seq++;
+	el->run_desc[0] = el->run_desc[1] = 0;
+	el->run_cur = 0;
+	el->epoch++;
+}
+
 void execlist_vgpu_reset(struct vgpu *vgpu)
 {
 	u32 e;
 
-	for (e = 0; e < XENGT_NR_ENGINES; e++) {
-		struct vgpu_execlist *el = &vgpu->execlist[e];
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		execlist_engine_clear(vgpu, e);
+}
 
-		el->elsp_count = 0;
-		el->active = false;
-		el->csb_write = CSB_NONE;
-	}
+bool execlist_elem_stale(const struct vgpu *vgpu, u32 engine,
+			 const struct execlist_elem *elem)
+{
+	return elem->epoch != vgpu->execlist[engine].epoch;
+}
+
+/*
+ * One engine reset, as the hardware does it for the vGPU: its queued
+ * workloads dropped (as a device reset drops them, workload.h), what is
+ * on the GPU left to finish unseen (epoch), the CSB pointers at their
+ * reset value (read 0, write "none": the next event goes to entry 0; i915
+ * rewrites both anyway).  The trap does not wait for the GPU.
+ */
+static void execlist_engine_reset(struct vgpu *vgpu, u32 engine)
+{
+	u32 base = execlist_engine_base(engine);
+	u32 dropped = workload_vgpu_drop_engine(vgpu, engine);
+
+	execlist_engine_clear(vgpu, engine);
+	vgpu_set_vreg32(vgpu, base + RING_CONTEXT_STATUS_PTR,
+			GEN8_CSB_PTR_RESET);
+	vgpu_info(vgpu, "engine 0x%x reset (%u queued workloads dropped)", base,
+		  dropped);
+}
+
+void execlist_reset_domains(struct vgpu *vgpu, u32 domains)
+{
+	u32 e;
+
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		if (domains & (GEN6_GRDOM_FULL | engine_desc[e].reset_domain))
+			execlist_engine_reset(vgpu, e);
 }
 
 /* ---- guest side: ELSP, CSB --------------------------------------------- */
@@ -90,7 +140,7 @@ static void execlist_submit(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
 	struct workload *wls[2];
 	u64 descs[2] = { desc0, desc1 };
 	char why[128];
-	u32 i, n = 0;
+	u32 i, n = 0, seq = el->seq + 1;
 
 	if (vgpu->failsafe || vgpu->blocked) {
 		vgpu->exec_stats.elsp_ignored++;
@@ -118,6 +168,8 @@ static void execlist_submit(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
 			return;
 		}
 		elems[n].desc = descs[i];
+		elems[n].seq = seq;
+		elems[n].epoch = el->epoch;
 		elems[n].first = n == 0;
 		elems[n].last = false;
 		n++;
@@ -140,8 +192,22 @@ static void execlist_submit(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
 	}
 	vgpu->exec_stats.elsp_submits++;
 	/* The engine took the pair: the guest may see it as running. */
-	execlist_emit_csb(vgpu, engine, GEN8_CTX_STATUS_IDLE_ACTIVE,
-			  (u32)(desc0 >> 32));
+	if (el->active) {
+		u64 cur = el->run_desc[el->run_cur];
+		u32 status = GEN8_CTX_STATUS_PREEMPTED;
+
+		if (execlist_desc_lrca(cur) == execlist_desc_lrca(desc0))
+			status |= GEN8_CTX_STATUS_LITE_RESTORE;
+		execlist_emit_csb(vgpu, engine, status, (u32)(cur >> 32));
+		irq_engine_raise(vgpu, engine, GT_CONTEXT_SWITCH_INTERRUPT);
+	} else {
+		execlist_emit_csb(vgpu, engine, GEN8_CTX_STATUS_IDLE_ACTIVE,
+				  (u32)(desc0 >> 32));
+	}
+	el->seq = seq;
+	el->run_desc[0] = desc0;
+	el->run_desc[1] = n > 1 ? desc1 : 0;
+	el->run_cur = 0;
 	el->active = true;
 }
 
@@ -246,16 +312,22 @@ void execlist_complete(struct vgpu *vgpu, u32 engine,
 		       const struct execlist_elem *elem, bool user_irq)
 {
 	struct vgpu_execlist *el = &vgpu->execlist[engine];
-	u32 status = GEN8_CTX_STATUS_COMPLETE, bits;
+	u32 status = GEN8_CTX_STATUS_COMPLETE;
+	u32 events = user_irq ? GT_RENDER_USER_INTERRUPT : 0;
 
-	if (elem->last) {
-		status |= GEN8_CTX_STATUS_ACTIVE_IDLE;
-		el->active = false;
-	} else {
-		status |= GEN8_CTX_STATUS_ELEMENT_SWITCH;
+	/* Of a preempted ELSP write: the guest saw it switched out. */
+	if (elem->seq == el->seq && el->active) {
+		if (elem->last) {
+			status |= GEN8_CTX_STATUS_ACTIVE_IDLE;
+			el->active = false;
+		} else {
+			status |= GEN8_CTX_STATUS_ELEMENT_SWITCH;
+			el->run_cur = 1;
+		}
+		execlist_emit_csb(vgpu, engine, status,
+				  (u32)(elem->desc >> 32));
+		events |= GT_CONTEXT_SWITCH_INTERRUPT;
 	}
-	execlist_emit_csb(vgpu, engine, status, (u32)(elem->desc >> 32));
-	bits = GT_CONTEXT_SWITCH_INTERRUPT |
-	       (user_irq ? GT_RENDER_USER_INTERRUPT : 0);
-	irq_engine_raise(vgpu, engine, bits);
+	if (events)
+		irq_engine_raise(vgpu, engine, events);
 }

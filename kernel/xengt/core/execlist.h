@@ -9,11 +9,32 @@
  * fourth write checks them, has each valid element prepared as a workload
  * (workload.h: context shadowed, PPGTT synced, commands scanned and
  * copied) and queued, and returns; the GPU runs them later.  The virtual
- * engine acknowledges the submission at once (IDLE_TO_ACTIVE in the CSB)
- * and reports each completion when the physical one arrives.  Context
- * status events go to the CSB in the guest's hardware status page (GGTT
- * address from its RING_HWS_PGA), dwords 0x10.., with the write pointer at
- * dword 0x1f, and to the CSB registers.
+ * engine acknowledges the submission at once and reports each completion
+ * when the physical one arrives.  Context status events go to the CSB in
+ * the guest's hardware status page (GGTT address from its RING_HWS_PGA),
+ * dwords 0x10.., with the write pointer at dword 0x1f, and to the CSB
+ * registers.
+ *
+ * The events are Gen9's, as i915's process_csb() reads them:
+ *  - ELSP to an idle engine: IDLE_TO_ACTIVE;
+ *  - ELSP while the engine runs an earlier one: that one is preempted,
+ *    PREEMPTED with the ID of the context switched out, plus LITE_RESTORE
+ *    when element 0 is that same context (a new tail for it).  The
+ *    preempted workloads still run to their end (the switch happens at
+ *    the arbitration point after their last command) and save their
+ *    context image, but report nothing: the guest saw them switched out.
+ *    A context resubmitted before its previous workload finished goes on
+ *    from that workload's tail, so nothing runs twice (workload.c);
+ *  - each completion of the running ELSP: COMPLETE with ELEMENT_SWITCH
+ *    after element 0 of two, ACTIVE_TO_IDLE after the last.
+ * The context-switch interrupt accompanies PREEMPTED and the completions.
+ *
+ * An engine reset (GEN6_GDRST, execlist_reset_domains()) drops what the
+ * vGPU has queued on the engine and starts its execlist over (no ELSP
+ * latched, idle, CSB pointers as after a hardware reset).  A workload of
+ * the vGPU the GPU is running meanwhile finishes there (the GPU is
+ * shared) and is then forgotten: its completion writes neither the CSB
+ * nor the context image i915 has rewound, and raises no interrupt.
  */
 #ifndef XENGT_EXECLIST_H
 #define XENGT_EXECLIST_H
@@ -33,6 +54,8 @@ struct vgpu;
 struct execlist_elem {
 	u64 desc; /* the guest's descriptor */
 	u32 ring_tail; /* CTX_RING_TAIL when it was submitted */
+	u32 seq; /* of its ELSP write (vgpu_execlist.seq) */
+	u32 epoch; /* of its engine (vgpu_execlist.epoch) */
 	bool first, last; /* of its ELSP write */
 };
 
@@ -42,6 +65,14 @@ struct vgpu_execlist {
 	u32 elsp_count;
 	bool active; /* IDLE_TO_ACTIVE sent, ACTIVE_TO_IDLE not yet */
 	u32 csb_write; /* last CSB entry written; 7 = none since reset */
+	/*
+	 * The ELSP write the guest sees running: its number (a workload of
+	 * an older one was preempted), its elements, the one running.
+	 */
+	u32 seq;
+	u64 run_desc[2];
+	u32 run_cur;
+	u32 epoch; /* engine resets: a workload of an older epoch is stale */
 };
 
 struct execlist_stats {
@@ -51,6 +82,7 @@ struct execlist_stats {
 	u64 workloads_done;
 	u64 workloads_failed; /* rejected when prepared: scan, context, PPGTT */
 	u64 workloads_dropped; /* by reset or failsafe, never run */
+	u64 workloads_stale; /* ran, but the engine was reset meanwhile */
 	u64 csb_events;
 	u64 gpu_errors; /* the GPU stopped one with a fault or hang */
 };
@@ -73,8 +105,26 @@ int execlist_engine_of(u32 base);
 u32 execlist_irq_bank(u32 engine);
 u32 execlist_irq_shift(u32 engine);
 
-/* Power-on virtual execlist state.  Caller holds vgpu->lock or owns vgpu. */
+/*
+ * Power-on virtual execlist state of every engine, nothing of the vGPU's
+ * queued or on the GPU any more.  Caller holds vgpu->lock or owns vgpu.
+ */
 void execlist_vgpu_reset(struct vgpu *vgpu);
+
+/*
+ * The guest reset the engines of GEN6_GDRST reset domains @domains (all
+ * of them for GEN6_GRDOM_FULL): each one's queued work dropped, its
+ * execlist state back to what hardware has after a reset.  Never waits
+ * for the GPU.  Trap path: caller holds vgpu->lock.
+ */
+void execlist_reset_domains(struct vgpu *vgpu, u32 domains);
+
+/*
+ * Whether a workload of @elem was cut off by an engine reset since it
+ * was submitted (nothing of it may reach the guest).  vgpu->lock.
+ */
+bool execlist_elem_stale(const struct vgpu *vgpu, u32 engine,
+			 const struct execlist_elem *elem);
 
 /* Register-table hooks (engine registers); caller holds vgpu->lock. */
 void execlist_elsp_write(struct vgpu *vgpu, u32 offset, u32 old);
@@ -83,10 +133,11 @@ void execlist_csb_ptr_write(struct vgpu *vgpu, u32 offset, u32 old);
 u32 execlist_timestamp_read(struct vgpu *vgpu, u32 offset);
 
 /*
- * Workload @elem of @engine has completed on the GPU (its context image
- * is written back): post the completion to the guest's CSB and raise the
- * context-switch interrupt (and the user interrupt if @user_irq).  Called
- * by workload.c with vgpu->lock held.
+ * Workload @elem of @engine (not stale) has completed on the GPU (its
+ * context image is written back): post the completion to the guest's CSB
+ * and raise the context-switch interrupt, unless its ELSP write was
+ * preempted since; the user interrupt if @user_irq.  Called by workload.c
+ * with vgpu->lock held.
  */
 void execlist_complete(struct vgpu *vgpu, u32 engine,
 		       const struct execlist_elem *elem, bool user_irq);

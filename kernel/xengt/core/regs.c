@@ -57,7 +57,17 @@ static void mi_mode_write(struct vgpu *vgpu, u32 offset,
 	vgpu_set_vreg32(vgpu, offset, v);
 }
 
-/* Requests that complete at once: GDRST, TLB invalidation. */
+/*
+ * GDRST: the requested engine resets happen at once (execlist.h says what
+ * they do to the vGPU's work), so the request bits read back 0.
+ */
+static void gdrst_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
+{
+	execlist_reset_domains(vgpu, vgpu_vreg32(vgpu, offset));
+	vgpu_set_vreg32(vgpu, offset, 0);
+}
+
+/* Requests that complete at once: TLB invalidation. */
 static void self_clear_write(struct vgpu *vgpu, u32 offset,
 			     u32 __always_unused old)
 {
@@ -175,7 +185,7 @@ static const struct vgpu_reg reg_table[] = {
 	RW(0x426c, 0, self_clear_write),
 	RW(0x4270, 0, self_clear_write),
 	R(0x9120, REG_RO, 0x02800000), /* GEN8_FUSE2: 1 slice, 3 subslices */
-	RW(0x941c, 0, self_clear_write), /* GEN6_GDRST */
+	RW(GEN6_GDRST, 0, gdrst_write),
 	R(0xc000, REG_RO, 0x1), /* GUC_STATUS: held in reset */
 	ENGINE_REGS(GEN9_VCS_BASE),
 	ENGINE_REGS(GEN9_VECS_BASE),

@@ -57,10 +57,57 @@ static void workload_free(struct workload *wl)
 	os_free(wl);
 }
 
+static void workload_live_add(struct vgpu *vgpu, struct workload *wl)
+{
+	struct workload **head = &vgpu->wl.live[wl->engine];
+
+	wl->live_prev = NULL;
+	wl->live_next = *head;
+	if (*head)
+		(*head)->live_prev = wl;
+	*head = wl;
+	wl->live = true;
+}
+
+static void workload_live_del(struct vgpu *vgpu, struct workload *wl)
+{
+	if (!wl->live)
+		return;
+	if (wl->live_prev)
+		wl->live_prev->live_next = wl->live_next;
+	else
+		vgpu->wl.live[wl->engine] = wl->live_next;
+	if (wl->live_next)
+		wl->live_next->live_prev = wl->live_prev;
+	wl->live_prev = wl->live_next = NULL;
+	wl->live = false;
+}
+
+/*
+ * The newest unfinished workload of the context @wl is for, since the
+ * engine's last reset, or NULL.  Until it finishes, the guest's image
+ * holds the ring head from before it (hardware saves the context only
+ * when it switches away), so a resubmission (a lite restore, or a context
+ * preempted and put back) goes on from its tail instead.
+ */
+static const struct workload *workload_live_last(struct vgpu *vgpu,
+						 const struct workload *wl)
+{
+	const struct workload *p;
+	u64 lrca = execlist_desc_lrca(wl->elem.desc);
+
+	for (p = vgpu->wl.live[wl->engine]; p; p = p->live_next)
+		if (p->elem.epoch == wl->elem.epoch &&
+		    execlist_desc_lrca(p->elem.desc) == lrca)
+			return p;
+	return NULL;
+}
+
 void workload_discard(struct workload *wl)
 {
 	struct vgpu *vgpu = wl->vgpu;
 
+	workload_live_del(vgpu, wl);
 	cmd_shadow_release(vgpu, &wl->cmds);
 	if (wl->mm)
 		ppgtt_unpin_mm(vgpu, wl->mm);
@@ -144,6 +191,7 @@ static int workload_shadow(struct vgpu *vgpu, struct workload *wl)
 	u32 engine = wl->engine;
 	u64 desc = wl->elem.desc, lrca = execlist_desc_lrca(desc);
 	struct cmd_workload w = { .engine = engine };
+	const struct workload *prev = workload_live_last(vgpu, wl);
 	struct ctx_state c;
 	char reason[128];
 	u32 *g = (u32 *)vgpu->scan_buf;
@@ -167,7 +215,8 @@ static int workload_shadow(struct vgpu *vgpu, struct workload *wl)
 	c.timestamp = g[CTX_TIMESTAMP];
 	c.ring_start = g[CTX_RING_START] & 0xfffff000U;
 	c.ring_ctl = g[CTX_RING_CTL];
-	c.head = g[CTX_RING_HEAD] & RING_HEAD_ADDR;
+	c.head = prev ? prev->elem.ring_tail & RING_TAIL_ADDR :
+			g[CTX_RING_HEAD] & RING_HEAD_ADDR;
 	c.tail = wl->elem.ring_tail & RING_TAIL_ADDR;
 	wl->ring_head = c.head;
 	root = (u64)g[CTX_PDP0_UDW] << 32 | g[CTX_PDP0_LDW];
@@ -231,6 +280,7 @@ struct workload *workload_prepare(struct vgpu *vgpu, u32 engine,
 		workload_discard(wl);
 		return NULL;
 	}
+	workload_live_add(vgpu, wl);
 	return wl;
 }
 
@@ -276,18 +326,16 @@ static struct workload *workload_pop(struct workload_queue *q)
 	return wl;
 }
 
-u32 workload_vgpu_drop(struct vgpu *vgpu)
+u32 workload_vgpu_drop_engine(struct vgpu *vgpu, u32 engine)
 {
 	struct workload *list = NULL, *wl;
-	u32 e, n = 0;
+	u32 n = 0;
 
 	os_mutex_lock(&vgpu->wl.qlock);
-	for (e = 0; e < XENGT_NR_ENGINES; e++) {
-		while ((wl = workload_pop(&vgpu->wl.q[e]))) {
-			wl->next = list;
-			list = wl;
-			n++;
-		}
+	while ((wl = workload_pop(&vgpu->wl.q[engine]))) {
+		wl->next = list;
+		list = wl;
+		n++;
 	}
 	os_atomic32_add(&vgpu->wl.busy, -(s32)n);
 	os_mutex_unlock(&vgpu->wl.qlock);
@@ -297,6 +345,15 @@ u32 workload_vgpu_drop(struct vgpu *vgpu)
 		workload_discard(wl);
 	}
 	vgpu->exec_stats.workloads_dropped += n;
+	return n;
+}
+
+u32 workload_vgpu_drop(struct vgpu *vgpu)
+{
+	u32 e, n = 0;
+
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		n += workload_vgpu_drop_engine(vgpu, e);
 	return n;
 }
 
@@ -315,7 +372,9 @@ u32 workload_vgpu_queued(struct vgpu *vgpu)
  * The context went back to the guest: its timestamp and ring head,
  * then the CSB event and interrupt.  The GPU consumed the shadow ring; the
  * head it saved there is an offset in the copy of the slice, which started
- * at the guest's head.  Caller holds vgpu->lock.
+ * at the guest's head.  After an engine reset nothing of it goes back: the
+ * guest has rewound the context and the CSB itself.  Caller holds
+ * vgpu->lock.
  */
 static void workload_finish(struct workload *wl)
 {
@@ -325,6 +384,12 @@ static void workload_finish(struct workload *wl)
 	u32 head = (wl->ring_head + (s[CTX_RING_HEAD] & RING_HEAD_ADDR)) %
 		   wl->ring_size;
 
+	if (execlist_elem_stale(vgpu, wl->engine, &wl->elem)) {
+		vgpu->exec_stats.workloads_stale++;
+		workload_discard(wl);
+		os_atomic32_add(&vgpu->wl.busy, -1);
+		return;
+	}
 	ggtt_gm_write(vgpu, execlist_ctx_reg_gm(desc, CTX_RING_HEAD), &head, 4);
 	ggtt_gm_write(vgpu, execlist_ctx_reg_gm(desc, CTX_TIMESTAMP),
 		      &s[CTX_TIMESTAMP], 4);

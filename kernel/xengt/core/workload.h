@@ -41,6 +41,9 @@ struct ppgtt_mm;
 
 struct workload {
 	struct workload *next; /* in its queue or on the done list */
+	/* Prepared and not yet finished, newest first (vgpu->lock). */
+	struct workload *live_prev, *live_next;
+	bool live;
 	struct vgpu *vgpu;
 	u32 engine;
 	struct execlist_elem elem;
@@ -67,6 +70,12 @@ struct vgpu_workloads {
 	u32 busy; /* atomic: workloads queued, on the GPU or done-pending */
 	/* One spare per engine, its shadow context kept (vgpu->lock). */
 	struct workload *spare[XENGT_NR_ENGINES];
+	/*
+	 * Per engine, every workload prepared and not yet finished (queued,
+	 * on the GPU, done-pending), newest first (vgpu->lock): where a
+	 * context resubmitted meanwhile goes on from.
+	 */
+	struct workload *live[XENGT_NR_ENGINES];
 };
 
 /* A physical engine as the core drives it (struct xengt_gvt's engine[]). */
@@ -118,6 +127,8 @@ int workload_queue(struct vgpu *vgpu, u32 engine, struct workload **wls, u32 n);
  * vgpu->lock.
  */
 u32 workload_vgpu_drop(struct vgpu *vgpu);
+/* The same for one engine (its reset, execlist.h). */
+u32 workload_vgpu_drop_engine(struct vgpu *vgpu, u32 engine);
 /* Queued workloads of @vgpu on all engines.  Any context. */
 u32 workload_vgpu_queued(struct vgpu *vgpu);
 /*

@@ -63,6 +63,8 @@
 #define GEN6_GRDOM_MEDIA (1U << 2)
 #define GEN6_GRDOM_BLT (1U << 3)
 #define GEN6_GRDOM_VECS (1U << 4)
+/* RING_CONTEXT_STATUS_PTR after an engine reset: no entry written yet. */
+#define GEN8_CSB_PTR_RESET 0x07U
 
 /* RING_HEAD / RING_TAIL / RING_CTL fields */
 #define RING_HEAD_ADDR 0x001ffffcU
