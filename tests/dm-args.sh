@@ -44,6 +44,12 @@ expect 2 "need --standalone" --domain 5 --type xengt_8
 expect 2 "--ggtt-ram, --no-opregion and --inject-fault need --standalone" --domain 5 --ggtt-ram
 expect 2 "--no-opregion and --inject-fault need --standalone" --domain 5 --no-opregion
 expect 2 "ggtt-stale breaks the GGTT RAM: needs --ggtt-ram" --standalone --domain 5 --type xengt_8 --inject-fault ggtt-stale
+# Domain names go through libxl's lookup; none here.
+expect 1 "--domain guest1: cannot look up domain names without Xen's toolstack" --domain guest1
+# A daemon's failed start: the reason reaches the admin's terminal, not
+# only syslog (which may not exist).  No Xen and no xengt.ko here.
+expect 1 "set-up failed: xengt: /dev/xengt: No such file or directory" --domain 5 --no-restrict
+expect 1 "set-up failed: domain 5: cannot open the Xen interfaces" --standalone --type xengt_8 --domain 5 --no-restrict
 expect 2 "not with --no-restrict" --domain 5 --no-restrict --runas nobody
 expect 2 "is root" --domain 5 --runas root
 expect 2 "is not absolute" --domain 5 --chroot var/empty

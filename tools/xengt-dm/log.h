@@ -10,6 +10,13 @@
 #include <syslog.h>
 
 void dm_log_init(const char *ident, bool use_syslog, bool verbose);
+/*
+ * A daemon on a host with no syslog socket (/dev/log) logs to @path
+ * (appended) instead of nowhere.  After dm_log_init(), before chroot.
+ */
+void dm_log_fallback(const char *path);
+/* The last error logged (for the start-up report), "" if none. */
+const char *dm_log_last_error(void);
 void dm_log(int priority, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -4,6 +4,7 @@
  * server for one domain and serves that domain's vGPU (PCI config space
  * and BAR0) with the GVT core on the software GPU.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,10 +21,14 @@
 #include "dm_bus.h"
 #include "deprivilege.h"
 #include "log.h"
+#ifdef HAVE_LIBXL
+#include "toolstack.h"
+#endif
 #include "monitor.h"
 
 struct options {
 	u32 domid;
+	const char *domain_name; /* --domain NAME, looked up into domid */
 	const char *type;
 	u32 low_gm_mb, high_gm_mb, fences, weight;
 	u32 sbdf;
@@ -220,6 +225,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			/* A name: libxl's lookup once the flags are read. */
+			if (isalpha((unsigned char)*optarg)) {
+				o->domain_name = optarg;
+				have_domain = true;
+				break;
+			}
 			if (parse_num(optarg, "--domain", 1, 0x7fef, &o->domid))
 				return -1;
 			have_domain = true;
@@ -372,7 +383,6 @@ static int daemonize(int *report_fd)
 {
 	int fds[2];
 	pid_t pid;
-	char status = 1;
 
 	if (pipe(fds))
 		return -errno;
@@ -380,13 +390,23 @@ static int daemonize(int *report_fd)
 	if (pid < 0)
 		return -errno;
 	if (pid > 0) {
+		char msg[300];
+		ssize_t n, len = 0;
+
+		/* A status byte, then on failure the reason. */
 		close(fds[1]);
-		if (read(fds[0], &status, 1) != 1)
-			status = 1;
-		if (status)
-			fprintf(stderr,
-				"xengt-dm: set-up failed, see syslog (daemon.err)\n");
-		_exit(status);
+		while (len < (ssize_t)sizeof(msg) - 1 &&
+		       (n = read(fds[0], msg + len,
+				 sizeof(msg) - 1 - (size_t)len)) > 0)
+			len += n;
+		msg[len] = '\0';
+		if (len < 1 || msg[0]) {
+			fprintf(stderr, "xengt-dm: set-up failed%s%s\n",
+				len > 1 ? ": " : " (see syslog, daemon.err)",
+				len > 1 ? msg + 1 : "");
+			_exit(1);
+		}
+		_exit(0);
 	}
 	close(fds[0]);
 	setsid();
@@ -398,9 +418,13 @@ static int daemonize(int *report_fd)
 
 static void report(int *fd, char status)
 {
+	const char *why = dm_log_last_error();
+
 	if (*fd < 0)
 		return;
-	if (write(*fd, &status, 1) != 1)
+	/* The admin's terminal learns why, syslog or not. */
+	if (write(*fd, &status, 1) != 1 ||
+	    (status && *why && write(*fd, why, strlen(why)) < 0))
 		dm_warn("cannot report start-up status");
 	close(*fd);
 	*fd = -1;
@@ -759,6 +783,28 @@ out_report:
 	return ret ? 1 : 0;
 }
 
+/* --domain NAME: the id libxl knows it by (xl's own lookup). */
+static int lookup_domain(struct options *o)
+{
+#ifdef HAVE_LIBXL
+	int ret = ts_domain_lookup(o->domain_name, &o->domid);
+
+	ts_close();
+	if (!ret)
+		return 0;
+	fprintf(stderr, "xengt-dm: --domain %s: %s\n", o->domain_name,
+		ret == -ENOSYS ?
+			"cannot look up domain names without Xen's toolstack (libxl): give the domain id" :
+		ret == -ENOENT ? "no such domain" :
+				 "not a domain name or decimal id");
+#else
+	fprintf(stderr,
+		"xengt-dm: --domain %s: built without libxl: give the domain id\n",
+		o->domain_name);
+#endif
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct dm_monitor monitor = { 0 };
@@ -768,7 +814,17 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o))
 		return 2;
+	if (o.domain_name && lookup_domain(&o))
+		return 1;
 	dm_log_init("xengt-dm", !o.foreground, o.verbose);
+	if (!o.foreground) {
+		char path[64];
+
+		/* Where libxl keeps QEMU's log, when there is no syslog. */
+		snprintf(path, sizeof(path), "/var/log/xen/xengt-dm-%u.log",
+			 o.domid);
+		dm_log_fallback(path);
+	}
 	if (!o.foreground && daemonize(&report_fd)) {
 		fprintf(stderr, "xengt-dm: cannot daemonize: %s\n",
 			strerror(errno));

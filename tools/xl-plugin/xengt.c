@@ -140,7 +140,7 @@ static int parse_opts(const char *cmd, const char *help, unsigned allowed,
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		if (c > 0 && c < 'A' && !(allowed & (1U << c)))
+		if (c >= OPT_JSON && c <= OPT_ONCE && !(allowed & (1U << c)))
 			c = '?';
 		switch (c) {
 		case 'h':

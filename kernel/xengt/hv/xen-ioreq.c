@@ -120,10 +120,67 @@ static void undo(struct ioreq_server *s, int rc, const char *what)
 		       s->p.domid, what, strerror(errno));
 }
 
+/*
+ * libxen*'s own messages (a failed hypercall, a missing device node) go
+ * where the server's go: a daemon's stderr is /dev/null.
+ */
+struct server_xtl {
+	xentoollog_logger vtable;
+	struct ioreq_server *s;
+};
+
+static void server_xtl_vmessage(struct xentoollog_logger *logger,
+				xentoollog_level level, int errnoval,
+				const char *context, const char *format,
+				va_list al)
+{
+	struct server_xtl *x = (struct server_xtl *)logger;
+	int prio = level >= XTL_ERROR ? LOG_ERR :
+		   level >= XTL_WARN  ? LOG_WARNING :
+		   level >= XTL_INFO  ? LOG_INFO :
+					LOG_DEBUG;
+	char msg[384];
+
+	if (level < XTL_INFO)
+		return;
+	vsnprintf(msg, sizeof(msg), format, al);
+	if (errnoval >= 0)
+		logmsg(x->s, prio, "xen %s: %s: %s", context ? context : "",
+		       msg, strerror(errnoval));
+	else
+		logmsg(x->s, prio, "xen %s: %s", context ? context : "", msg);
+}
+
+static void server_xtl_progress(struct xentoollog_logger *logger,
+				const char *context, const char *doing_what,
+				int percent, unsigned long done,
+				unsigned long total)
+{
+	(void)logger, (void)context, (void)doing_what, (void)percent;
+	(void)done, (void)total;
+}
+
+static void server_xtl_destroy(struct xentoollog_logger *logger)
+{
+	free(logger);
+}
+
+static xentoollog_logger *server_xtl_new(struct ioreq_server *s)
+{
+	struct server_xtl *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->vtable.vmessage = server_xtl_vmessage;
+	x->vtable.progress = server_xtl_progress;
+	x->vtable.destroy = server_xtl_destroy;
+	x->s = s;
+	return &x->vtable;
+}
+
 static int open_handles(struct ioreq_server *s)
 {
-	s->xtl = (xentoollog_logger *)xtl_createlogger_stdiostream(
-		stderr, XTL_ERROR, 0);
+	s->xtl = server_xtl_new(s);
 	s->dmod = xendevicemodel_open(s->xtl, 0);
 	s->fmem = xenforeignmemory_open(s->xtl, 0);
 	s->xce = xenevtchn_open(s->xtl, 0);
@@ -400,7 +457,7 @@ static void *ram_map(struct ioreq_server *s, uint64_t gfn, uint32_t npages)
 
 static int ram_populate(struct ioreq_server *s, uint64_t gfn, uint32_t npages)
 {
-	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	xc_interface *xch = xc_interface_open(s->xtl, s->xtl, 0);
 	xen_pfn_t *gfns = calloc(npages, sizeof(*gfns));
 	xc_dominfo_t info;
 	uint32_t i;
