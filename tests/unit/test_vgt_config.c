@@ -85,9 +85,11 @@ static void test_defaults(void **state)
 	assert_int_equal(c.cap, 0);
 	assert_int_equal(c.path, VGT_PATH_KERNEL);
 	assert_int_equal(c.sbdf, 5 << 3); /* HVM: 00:05.0 */
+	assert_true(c.ggtt_ram); /* HVM: the stock i915 flushes */
 	expect_ok("name = \"p\"\ntype = \"pvh\"\nvgt = 1\n", &c);
 	assert_false(c.hvm);
 	assert_int_equal(c.sbdf, 2 << 3); /* PVH: 00:02.0 */
+	assert_false(c.ggtt_ram);
 	/* xl's older spelling of an HVM guest */
 	expect_ok("name = \"b\"\nbuilder = \"hvm\"\nvgt = 1\n", &c);
 	assert_true(c.hvm);
@@ -107,6 +109,11 @@ static void test_every_key(void **state)
 	assert_int_equal(c.cap, 50);
 	assert_int_equal(c.path, VGT_PATH_DM);
 	assert_int_equal(c.sbdf, 0x1f << 3 | 7);
+	expect_ok(GUEST "vgt = 1\nvgt_ggtt_ram = 0\n", &c);
+	assert_false(c.ggtt_ram);
+	expect_ok("name = \"p\"\ntype = \"pvh\"\nvgt = 1\nvgt_ggtt_ram = 1\n",
+		  &c);
+	assert_true(c.ggtt_ram);
 	expect_ok(GUEST "vgt = 1\nvgt_low_gm_sz = 128\nvgt_high_gm_sz = 384\n"
 			"vgt_fence_sz = 4\nvgt_path = \"kernel\"\n",
 		  &c);
@@ -162,6 +169,8 @@ static void test_bad_values(void **state)
 		   "g1.cfg: vgt_weight: not a decimal number in 1..16");
 	expect_bad(GUEST "vgt = 1\nvgt_cap = 101\n",
 		   "g1.cfg: vgt_cap: not a decimal number in 0..100 percent");
+	expect_bad(GUEST "vgt = 1\nvgt_ggtt_ram = 2\n",
+		   "g1.cfg: vgt_ggtt_ram: not a decimal number in 0..1");
 	expect_bad(GUEST "vgt = 1\nvgt_path = \"qemu\"\n",
 		   "g1.cfg: vgt_path: \"qemu\" (accepted: \"kernel\", \"dm\")");
 	expect_bad(GUEST "vgt = 1\nvgt_bdf = \"0:5.0\"\n",
@@ -182,6 +191,8 @@ static void test_inconsistent(void **state)
 		   "g1.cfg: vgt_type: given, but vgt is not 1");
 	expect_bad(GUEST "vgt = 0\nvgt_weight = 4\n",
 		   "g1.cfg: vgt_weight: given, but vgt is not 1");
+	expect_bad(GUEST "vgt_ggtt_ram = 1\n",
+		   "g1.cfg: vgt_ggtt_ram: given, but vgt is not 1");
 	expect_bad(GUEST
 		   "vgt = 1\nvgt_type = \"xengt_4\"\nvgt_low_gm_sz = 64\n",
 		   "g1.cfg: vgt_type: given with custom sizes");

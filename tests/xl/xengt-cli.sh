@@ -177,7 +177,7 @@ expect 0 "domain g1 (5) runs with vGPU 1 (xengt_4), traps served by xengt.ko" cr
 domid g1
 unpause 5" ] && ok || bad "create: xl calls $(cat "$T/log")"
 [ "$(cat "$XENGT_SYSFS/control/create")" = "5 xengt_4" ] && ok || bad "create: control/create $(cat "$XENGT_SYSFS/control/create")"
-[ "$(cat "$XENGT_SYSFS/vgpu1/trap")" = "kernel 00:05.0" ] && ok || bad "create: trap $(cat "$XENGT_SYSFS/vgpu1/trap")"
+[ "$(cat "$XENGT_SYSFS/vgpu1/trap")" = "kernel 00:05.0 ggtt-ram" ] && ok || bad "create: trap $(cat "$XENGT_SYSFS/vgpu1/trap")"
 
 # weight and cap: the type's sizes as a custom vGPU; xengt-dm; PVH
 make_sysfs "$XENGT_SYSFS"

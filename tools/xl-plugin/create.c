@@ -158,8 +158,8 @@ static enum xengt_exit make_trap_path(const struct vgt_config *c,
 	snprintf(bdf, sizeof(bdf), "%02x:%02x.%x", c->sbdf >> 8,
 		 (c->sbdf >> 3) & 31, c->sbdf & 7);
 	if (c->path == VGT_PATH_KERNEL) {
-		snprintf(req, sizeof(req), "kernel %s%s", bdf,
-			 c->hvm ? "" : " pvh");
+		snprintf(req, sizeof(req), "kernel %s%s%s", bdf,
+			 c->hvm ? "" : " pvh", c->ggtt_ram ? " ggtt-ram" : "");
 		ret = xsys_trap(m->vgpu_id, req);
 		if (ret) {
 			say_err("the in-kernel ioreq server (vgpu/trap; dmesg says more)",

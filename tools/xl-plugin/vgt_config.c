@@ -171,7 +171,8 @@ static void parse_bdf(struct parse_ctx *c, struct vgt_config *out)
 static const char *const vgt_keys[] = {
 	"vgt_type",	"vgt_low_gm_sz", "vgt_high_gm_sz",
 	"vgt_fence_sz", "vgt_weight",	 "vgt_cap",
-	"vgt_path",	"vgt_bdf",	 NULL,
+	"vgt_path",	"vgt_bdf",	 "vgt_ggtt_ram",
+	NULL,
 };
 
 static void parse(struct parse_ctx *c, const char *const *types,
@@ -214,6 +215,13 @@ static void parse(struct parse_ctx *c, const char *const *types,
 	get_number(c, "vgt_cap", 0, 100, "percent", &out->cap);
 	parse_path(c, out);
 	parse_bdf(c, out);
+	{
+		/* The stock i915 writes GFX_FLSH_CNTL after its GGTT updates. */
+		uint32_t ggtt_ram = out->hvm;
+
+		get_number(c, "vgt_ggtt_ram", 0, 1, NULL, &ggtt_ram);
+		out->ggtt_ram = ggtt_ram;
+	}
 	if (c->bad)
 		return;
 	if (out->type[0] && sizes)

@@ -15,6 +15,9 @@
  *   vgt_bdf = "00:05.0"          where the guest sees it (default: 00:05.0
  *                                for HVM, whose 00:02.0 QEMU takes, 00:02.0
  *                                for PVH)
+ *   vgt_ggtt_ram = 1             BAR0's GGTT half in guest RAM, applied at
+ *                                the guest's GGTT flush (default: 1 for HVM,
+ *                                whose stock i915 flushes; 0 for PVH)
  *
  * A guest that asks for a vGPU never silently boots without one: any
  * vgt_ key without vgt = 1 is an error, as is every unknown value.
@@ -44,6 +47,7 @@ struct vgt_config {
 	uint32_t cap; /* percent, 0: none */
 	enum vgt_path path;
 	uint32_t sbdf; /* bus << 8 | dev << 3 | fn */
+	bool ggtt_ram; /* vgt_ggtt_ram */
 };
 
 /*
