@@ -167,11 +167,42 @@ static int give_vgpu(libxl_ctx *ctx, uint32_t domid)
 	return 0;
 }
 
+/* The child's part: the vGPU, then the pause released (or no domain). */
+static void child(uint32_t domid)
+{
+	xentoollog_logger_stdiostream *log;
+	libxl_ctx *ctx = NULL;
+	xc_interface *xch;
+
+	/* Handles of its own: the parent's went with its exec. */
+	log = xtl_createlogger_stdiostream(stderr, XTL_ERROR, 0);
+	xch = xc_interface_open(NULL, NULL, 0);
+	if (!log || !xch ||
+	    libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, (xentoollog_logger *)log)) {
+		note(LOG_ERR, "domain %u: no libxl: it stays paused", domid);
+		goto out;
+	}
+	if (give_vgpu(ctx, domid)) {
+		note(LOG_ERR,
+		     "domain %u: destroyed: it asked for a vGPU it cannot have",
+		     domid);
+		libxl_domain_destroy(ctx, domid, NULL);
+	} else if (xc_domain_unpause(xch, domid)) {
+		note(LOG_ERR, "domain %u: cannot release its pause: %s", domid,
+		     strerror(errno));
+	}
+out:
+	if (ctx)
+		libxl_ctx_free(ctx);
+	if (xch)
+		xc_interface_close(xch);
+	if (log)
+		xtl_logger_destroy((xentoollog_logger *)log);
+}
+
 int main(int argc, char **argv)
 {
 	const char *qemu = getenv("XENGT_QEMU");
-	xentoollog_logger_stdiostream *log;
-	libxl_ctx *ctx = NULL;
 	xc_interface *xch;
 	uint32_t domid;
 	pid_t pid;
@@ -185,13 +216,6 @@ int main(int argc, char **argv)
 		note(LOG_ERR, "cannot run %s: %s", qemu, strerror(errno));
 		return 1;
 	}
-	log = xtl_createlogger_stdiostream(stderr, XTL_ERROR, 0);
-	if (!log ||
-	    libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, (xentoollog_logger *)log)) {
-		note(LOG_ERR, "domain %u: no libxl: the domain stays paused",
-		     domid);
-		return 1;
-	}
 	/*
 	 * Xen's own pause, not libxl's: libxl would also stop the device
 	 * model over QMP, and the device model is us, not running yet.
@@ -202,34 +226,20 @@ int main(int argc, char **argv)
 		     strerror(errno));
 		return 1;
 	}
+	xc_interface_close(xch);
 	pid = fork();
 	if (pid < 0) {
-		note(LOG_ERR, "domain %u: fork: %s", domid, strerror(errno));
-		libxl_domain_destroy(ctx, domid, NULL);
-		return 1;
-	}
-	if (pid > 0) {
-		/* The parent becomes the device model libxl started. */
-		xc_interface_close(xch);
-		libxl_ctx_free(ctx);
-		xtl_logger_destroy((xentoollog_logger *)log);
-		execv(qemu, argv);
-		note(LOG_ERR, "cannot run %s: %s", qemu, strerror(errno));
-		return 1;
-	}
-	/* Out of QEMU's session: libxl kills its device model, not us. */
-	setsid();
-	if (give_vgpu(ctx, domid)) {
-		note(LOG_ERR,
-		     "domain %u: destroyed: it asked for a vGPU it cannot have",
-		     domid);
-		libxl_domain_destroy(ctx, domid, NULL);
-	} else if (xc_domain_unpause(xch, domid)) {
-		note(LOG_ERR, "domain %u: cannot release its pause: %s", domid,
+		/* Held paused by us for good: never boots without a vGPU. */
+		note(LOG_ERR, "domain %u: fork: %s: it stays paused", domid,
 		     strerror(errno));
+	} else if (pid == 0) {
+		/* Out of QEMU's session: libxl kills its device model, not us. */
+		setsid();
+		child(domid);
+		return 0;
 	}
-	xc_interface_close(xch);
-	libxl_ctx_free(ctx);
-	xtl_logger_destroy((xentoollog_logger *)log);
-	return 0;
+	/* The device model libxl started. */
+	execv(qemu, argv);
+	note(LOG_ERR, "cannot run %s: %s", qemu, strerror(errno));
+	return 1;
 }
