@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -217,6 +218,71 @@ static void test_fences_partitioned(void **state)
 	assert_int_equal(phys_fence(w, v->fence_base + 1, 0), 0);
 }
 
+static bool vreg_all_zero(const u8 *r)
+{
+	u32 i;
+
+	for (i = 0; i < VGPU_MMIO_SIZE; i++)
+		if (r[i])
+			return false;
+	return true;
+}
+
+/*
+ * A destroyed vGPU's register file is kept for the next one: cleared of
+ * everything written to it (traps, PVINFO, a fault injected, registers
+ * with no descriptor anywhere in the 2 MiB), the next vGPU's power-on
+ * state is a fresh one's; a reset clears it the same way.
+ */
+static void test_register_file_reused_clean(void **state)
+{
+	static const u32 offs[] = { 0x2000,  0x2030,   0x4000,	 0x44308,
+				    0x7fffc, 0x100000, 0x1ff000, 0x1ffffc,
+				    0x12340, 0x8ffc };
+	struct world *w = *state;
+	struct xengt_vgpu_params p = params("xengt_8", 1);
+	struct vgpu *v;
+	u8 *fresh = malloc(VGPU_MMIO_SIZE), *file;
+	u64 seed = 7;
+	u32 i;
+
+	assert_non_null(fresh);
+	assert_int_equal(
+		sim_vm_create(&w->machine, 1, XENGT_MB(1), &w->vms[0].vm), 0);
+	w->nr_vms = 1;
+	assert_null(w->gvt->spare_vreg);
+	assert_int_equal(vgpu_create(w->gvt, &p, &v), 0);
+	memcpy(fresh, v->vreg, VGPU_MMIO_SIZE);
+	for (i = 0; i < xengt_array_size(offs); i++)
+		fx_wr32(v, offs[i], 0xa5a5a5a5 ^ i);
+	for (i = 0; i < 200; i++)
+		fx_wr32(v, (fx_rand(&seed) % VGPU_MMIO_SIZE) & ~3U,
+			(u32)fx_rand(&seed) | 1);
+	fx_wr32(v, VGT_PVINFO_PAGE + PVINFO_DISPLAY_READY, 1);
+	assert_int_equal(xengt_vgpu_inject_fault(v, XENGT_FAULT_PVINFO_MAGIC),
+			 0);
+	file = v->vreg;
+	vgpu_destroy(v);
+	assert_ptr_equal(w->gvt->spare_vreg, file);
+	assert_true(vreg_all_zero(file));
+
+	assert_int_equal(vgpu_create(w->gvt, &p, &v), 0);
+	assert_ptr_equal(v->vreg, file);
+	assert_null(w->gvt->spare_vreg);
+	assert_memory_equal(v->vreg, fresh, VGPU_MMIO_SIZE);
+
+	for (i = 0; i < 200; i++)
+		fx_wr32(v, (fx_rand(&seed) % VGPU_MMIO_SIZE) & ~3U,
+			(u32)fx_rand(&seed) | 1);
+	vgpu_vreg_clear(v);
+	assert_true(vreg_all_zero(v->vreg));
+	for (i = 0; i < VGPU_VREG_PAGES; i++)
+		assert_int_equal(v->vreg_dirty[i], 0);
+	vgpu_destroy(v);
+	free(fresh);
+	assert_host_only(w->gvt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +296,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fences_partitioned, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_register_file_reused_clean,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

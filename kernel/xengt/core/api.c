@@ -252,6 +252,8 @@ int xengt_vgpu_inject_fault(struct vgpu *vgpu, enum xengt_fault fault)
 	switch (fault) {
 	case XENGT_FAULT_PVINFO_MAGIC:
 		vgpu_lock(vgpu);
+		vgpu_vreg_dirty(vgpu, VGT_PVINFO_PAGE + PVINFO_MAGIC,
+				sizeof(bad));
 		os_memcpy(vgpu->vreg + VGT_PVINFO_PAGE + PVINFO_MAGIC, &bad,
 			  sizeof(bad));
 		vgpu_unlock(vgpu);

@@ -81,6 +81,8 @@ err:
 void xengt_gvt_fini(struct xengt_gvt *gvt)
 {
 	workload_gvt_fini(gvt);
+	os_vfree(gvt->spare_vreg);
+	gvt->spare_vreg = NULL;
 	core_gm_fini(&gvt->core_gm);
 	os_mutex_destroy(&gvt->lock);
 	range_alloc_fini(&gvt->fences);

@@ -39,6 +39,11 @@ struct xengt_gvt {
 	struct range_alloc fences; /* units of one fence register */
 	struct vgpu *vgpus[XENGT_MAX_VGPUS];
 	u32 nr_vgpus;
+	/*
+	 * The register file of the last vGPU destroyed, all zero again: the
+	 * next vgpu_create() takes it instead of a 2 MiB vzalloc().
+	 */
+	u8 *spare_vreg;
 
 	struct core_gm core_gm; /* GVT_CORE_GM_MB of GGTT space of its own */
 	struct xengt_engine engine[XENGT_NR_ENGINES];

@@ -14,6 +14,7 @@ void pvinfo_vgpu_init(struct vgpu *vgpu)
 {
 	u64 magic = VGT_MAGIC;
 
+	vgpu_vreg_dirty(vgpu, VGT_PVINFO_PAGE, VGT_PVINFO_SIZE);
 	os_memset(vgpu->vreg + VGT_PVINFO_PAGE, 0, VGT_PVINFO_SIZE);
 	os_memcpy(vgpu->vreg + PV(PVINFO_MAGIC), &magic, 8);
 	vgpu_set_vreg32(vgpu, PV(PVINFO_VERSION_MAJOR),

@@ -161,6 +161,19 @@ static int vgpu_free_slot(struct xengt_gvt *gvt, u16 domid)
 	return free;
 }
 
+void vgpu_vreg_clear(struct vgpu *vgpu)
+{
+	u32 p;
+
+	for (p = 0; p < VGPU_VREG_PAGES; p++) {
+		if (!vgpu->vreg_dirty[p])
+			continue;
+		os_memset(vgpu->vreg + ((size_t)p << XENGT_PAGE_SHIFT), 0,
+			  XENGT_PAGE_SIZE);
+		vgpu->vreg_dirty[p] = 0;
+	}
+}
+
 int vgpu_create(struct xengt_gvt *gvt, const struct xengt_vgpu_params *p,
 		struct vgpu **out)
 {
@@ -173,7 +186,12 @@ int vgpu_create(struct xengt_gvt *gvt, const struct xengt_vgpu_params *p,
 	vgpu = os_zalloc(sizeof(*vgpu));
 	if (!vgpu)
 		return -ENOMEM;
-	vgpu->vreg = os_vzalloc(VGPU_MMIO_SIZE);
+	os_mutex_lock(&gvt->lock);
+	vgpu->vreg = gvt->spare_vreg;
+	gvt->spare_vreg = NULL;
+	os_mutex_unlock(&gvt->lock);
+	if (!vgpu->vreg)
+		vgpu->vreg = os_vzalloc(VGPU_MMIO_SIZE);
 	vgpu->scan_buf = os_zalloc(XENGT_PAGE_SIZE);
 	if (!vgpu->vreg || !vgpu->scan_buf) {
 		ret = -ENOMEM;
@@ -322,6 +340,12 @@ void vgpu_destroy(struct vgpu *vgpu)
 	ggtt_vgpu_fini(vgpu);
 	fence_vgpu_clear(vgpu);
 	vgpu_free_resources(gvt, vgpu);
+	/* Nothing of this vGPU's may reach the next one's registers. */
+	vgpu_vreg_clear(vgpu);
+	if (!gvt->spare_vreg) {
+		gvt->spare_vreg = vgpu->vreg;
+		vgpu->vreg = NULL;
+	}
 	os_mutex_unlock(&gvt->lock);
 	vgpu_info(vgpu, "destroyed");
 	os_mutex_destroy(&vgpu->wl.qlock);
@@ -337,7 +361,7 @@ void vgpu_reset(struct vgpu *vgpu)
 	u32 dropped = vgpu_stop_work_locked(vgpu), e;
 
 	execlist_vgpu_reset(vgpu);
-	os_memset(vgpu->vreg, 0, VGPU_MMIO_SIZE);
+	vgpu_vreg_clear(vgpu);
 	regs_vgpu_init(vgpu);
 	ggtt_vgpu_reset(vgpu);
 	fence_vgpu_clear(vgpu);

@@ -20,6 +20,7 @@
 /* BAR0 (GTTMMADR) layout the guest sees. */
 #define VGPU_BAR0_SIZE XENGT_VGPU_BAR0_SIZE /* 16 MiB */
 #define VGPU_MMIO_SIZE 0x200000U /* Gen9 register space: 2 MiB */
+#define VGPU_VREG_PAGES (VGPU_MMIO_SIZE >> XENGT_PAGE_SHIFT)
 #define VGPU_GGTT_OFFSET XENGT_VGPU_GGTT_OFFSET /* GGTT entries at 8 MiB */
 #define VGPU_GGTT_BYTES 0x800000ULL /* 8 MiB of PTEs = 4 GiB of GM */
 
@@ -81,6 +82,13 @@ struct vgpu {
 	struct os_mutex lock;
 
 	u8 *vreg; /* virtual register file, VGPU_MMIO_SIZE bytes */
+	/*
+	 * Pages of vreg written since it was all zero: a reset or destroy
+	 * clears just these instead of 2 MiB (vgpu_vreg_clear()).  A u32
+	 * each, set with a single store, so that writers on other threads
+	 * (completions) cannot lose each other's marks.
+	 */
+	u32 vreg_dirty[VGPU_VREG_PAGES];
 	struct vgpu_cfg cfg;
 	struct vgpu_ggtt ggtt;
 
@@ -211,9 +219,24 @@ static inline u32 vgpu_vreg32(const struct vgpu *vgpu, u32 offset)
 	return v;
 }
 
+/* Every write to vreg goes through here (or vgpu_set_vreg32()). */
+static inline void vgpu_vreg_dirty(struct vgpu *vgpu, u32 offset, u32 len)
+{
+	u32 p = offset >> XENGT_PAGE_SHIFT;
+	u32 last = (offset + len - 1) >> XENGT_PAGE_SHIFT;
+
+	for (; p <= last && p < VGPU_VREG_PAGES; p++)
+		if (!os_atomic32_read(&vgpu->vreg_dirty[p]))
+			os_atomic32_set(&vgpu->vreg_dirty[p], 1);
+}
+
 static inline void vgpu_set_vreg32(struct vgpu *vgpu, u32 offset, u32 v)
 {
+	vgpu_vreg_dirty(vgpu, offset, 4);
 	os_memcpy(vgpu->vreg + offset, &v, 4);
 }
+
+/* Zero the register file again: only the pages written since. */
+void vgpu_vreg_clear(struct vgpu *vgpu);
 
 #endif /* XENGT_VGPU_H */
