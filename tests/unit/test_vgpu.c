@@ -10,6 +10,7 @@
 
 #include "fixture.h"
 #include "fence.h"
+#include "range_alloc.h"
 
 static const char *const no_vms[] = { NULL };
 
@@ -283,6 +284,71 @@ static void test_register_file_reused_clean(void **state)
 	assert_host_only(w->gvt);
 }
 
+/* First fit and the longest free run, one unit at a time. */
+static s64 naive_first_fit(const struct range_alloc *ra, u32 count)
+{
+	u32 u, run = 0;
+
+	for (u = 0; u < ra->nr_units; u++) {
+		run = ra->bitmap[u / 64] & (1ULL << (u % 64)) ? 0 : run + 1;
+		if (run == count)
+			return u + 1 - count;
+	}
+	return -ENOSPC;
+}
+
+static u32 naive_largest(const struct range_alloc *ra)
+{
+	u32 u, run = 0, best = 0;
+
+	for (u = 0; u < ra->nr_units; u++) {
+		run = ra->bitmap[u / 64] & (1ULL << (u % 64)) ? 0 : run + 1;
+		if (run > best)
+			best = run;
+	}
+	return best;
+}
+
+/* The allocator steps over whole bitmap words: same answers as unit-wise. */
+static void test_range_alloc_word_steps(void **state)
+{
+	static const u32 sizes[] = { 1, 63, 64, 65, 128, 200, 4095 };
+	u64 seed = 1;
+	u32 s, round;
+
+	(void)state;
+	for (s = 0; s < xengt_array_size(sizes); s++) {
+		for (round = 0; round < 300; round++) {
+			struct range_alloc ra;
+			u32 n = sizes[s], u, count;
+			u32 density = (u32)(fx_rand(&seed) % 5);
+			s64 want;
+
+			assert_int_equal(range_alloc_init(&ra, "t", n), 0);
+			/* Long runs of used and free units, and noise. */
+			for (u = 0; u < n; u++) {
+				bool used =
+					density == 4 ?
+						fx_rand(&seed) % 2 :
+						(u / (64 >> density)) % 3 == 1;
+
+				if (used)
+					range_alloc_reserve(&ra, u, 1);
+			}
+			assert_int_equal(range_alloc_largest_free(&ra),
+					 naive_largest(&ra));
+			count = 1 + (u32)(fx_rand(&seed) % (n + 1));
+			want = naive_first_fit(&ra, count);
+			assert_int_equal(range_alloc_get(&ra, count), want);
+			if (want >= 0)
+				assert_int_equal(
+					range_alloc_reserve(&ra, (u32)want, 1),
+					-EBUSY);
+			range_alloc_fini(&ra);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +364,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_register_file_reused_clean,
 						setup, teardown),
+		cmocka_unit_test(test_range_alloc_word_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,16 +55,40 @@ static void range_mark(struct range_alloc *ra, u32 first, u32 count, bool used)
 		ra->used_units -= count;
 }
 
+/*
+ * A bitmap word all used, or all free and not completing the run, is
+ * stepped over at once: the GM spaces have thousands of units and every
+ * vGPU creation scans them.
+ */
+static bool range_skip_word(const struct range_alloc *ra, u32 u, u32 run,
+			    u32 count, bool *used)
+{
+	u64 w;
+
+	if (u % 64 || ra->nr_units - u < 64)
+		return false;
+	w = ra->bitmap[u / 64];
+	*used = w == ~0ULL;
+	return *used || (!w && run + 64 < count);
+}
+
 s64 range_alloc_get(struct range_alloc *ra, u32 count)
 {
-	u32 first, run = 0;
+	u32 u = 0, first, run = 0;
+	bool used;
 
 	if (count == 0 || count > ra->nr_units)
 		return -ENOSPC;
-	for (first = 0; first < ra->nr_units; first++) {
-		run = unit_used(ra, first) ? 0 : run + 1;
+	while (u < ra->nr_units) {
+		if (range_skip_word(ra, u, run, count, &used)) {
+			run = used ? 0 : run + 64;
+			u += 64;
+			continue;
+		}
+		run = unit_used(ra, u) ? 0 : run + 1;
+		u++;
 		if (run == count) {
-			first = first + 1 - count;
+			first = u - count;
 			range_mark(ra, first, count, true);
 			return first;
 		}
@@ -89,10 +113,18 @@ void range_alloc_put(struct range_alloc *ra, u32 first, u32 count)
 
 u32 range_alloc_largest_free(const struct range_alloc *ra)
 {
-	u32 u, run = 0, best = 0;
+	u32 u = 0, run = 0, best = 0;
+	bool used;
 
-	for (u = 0; u < ra->nr_units; u++) {
-		run = unit_used(ra, u) ? 0 : run + 1;
+	while (u < ra->nr_units) {
+		/* A free word never completes a run of ~0U: always skipped. */
+		if (range_skip_word(ra, u, run, ~0U - 64, &used)) {
+			run = used ? 0 : run + 64;
+			u += 64;
+		} else {
+			run = unit_used(ra, u) ? 0 : run + 1;
+			u++;
+		}
 		if (run > best)
 			best = run;
 	}
