@@ -60,7 +60,7 @@ void sim_vm_enable_ram(struct sim_vm *vm, enum hv_ram which)
 	vm->ram[which].enabled = true;
 }
 
-u8 *sim_vm_ram(struct sim_vm *vm, u64 gpa)
+SIM_NOCOV u8 *sim_vm_ram(struct sim_vm *vm, u64 gpa)
 {
 	u64 gfn = gpa >> XENGT_PAGE_SHIFT;
 
@@ -72,7 +72,7 @@ u8 *sim_vm_ram(struct sim_vm *vm, u64 gpa)
 
 /* --- the core's view of the hypervisor --- */
 
-static int sim_gfn_to_dma(struct hv_vm *hvm, u64 gfn, u64 *dma)
+SIM_NOCOV static int sim_gfn_to_dma(struct hv_vm *hvm, u64 gfn, u64 *dma)
 {
 	struct sim_vm *vm = sim_vm_of(hvm);
 

@@ -384,7 +384,7 @@ u64 sim_gpu_ggtt_read(struct sim_gpu *g, u32 index)
 		       0;
 }
 
-void sim_gpu_ggtt_write(struct sim_gpu *g, u32 index, u64 pte)
+SIM_NOCOV void sim_gpu_ggtt_write(struct sim_gpu *g, u32 index, u64 pte)
 {
 	if (index < g->ggtt_entries)
 		__atomic_store_n(&g->ggtt[index], pte, __ATOMIC_RELEASE);

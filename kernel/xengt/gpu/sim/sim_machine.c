@@ -27,7 +27,7 @@ void sim_machine_release(struct sim_machine *m, u64 mfn)
 	os_mutex_unlock(&m->lock);
 }
 
-static u8 *sim_machine_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
+SIM_NOCOV static u8 *sim_machine_frame(struct sim_bus *bus, u64 pfn, u16 *owner)
 {
 	struct sim_machine *m = (struct sim_machine *)bus;
 
@@ -76,7 +76,12 @@ int sim_machine_init(struct sim_machine *m, u64 nr_frames, u32 seed)
 		return -EINVAL;
 	m->bus.ops = &sim_machine_bus_ops;
 	m->nr_frames = nr_frames;
-	m->mem = os_vzalloc(nr_frames << XENGT_PAGE_SHIFT);
+	/* One frame more, to start on a page boundary. */
+	m->mem_alloc = os_vzalloc((nr_frames + 1) << XENGT_PAGE_SHIFT);
+	if (m->mem_alloc)
+		m->mem =
+			(u8 *)(((uintptr_t)m->mem_alloc + XENGT_PAGE_SIZE - 1) &
+			       ~(uintptr_t)(XENGT_PAGE_SIZE - 1));
 	m->owner = os_vzalloc(nr_frames * sizeof(u16));
 	m->free_frames = os_vzalloc(nr_frames * sizeof(u64));
 	if (!m->mem || !m->owner || !m->free_frames) {
@@ -109,7 +114,7 @@ void sim_machine_fini(struct sim_machine *m)
 		os_mutex_destroy(&m->lock);
 	os_vfree(m->free_frames);
 	os_vfree(m->owner);
-	os_vfree(m->mem);
+	os_vfree(m->mem_alloc);
 	os_memset(m, 0, sizeof(*m));
 }
 

@@ -18,7 +18,12 @@
 
 struct sim_machine {
 	struct sim_bus bus;
+	/*
+	 * Page aligned, so that a frame is a page of the process: a test can
+	 * write-protect single frames (tests/fuzz: its victims' RAM).
+	 */
 	u8 *mem;
+	u8 *mem_alloc; /* what mem was carved from */
 	u16 *owner;
 	u64 nr_frames;
 	u64 *free_frames; /* shuffled stack, so VM RAM is scattered */

@@ -5,8 +5,8 @@
 #include "sim_gpu.h"
 #include "sim_mem.h"
 
-void sim_as_init(struct sim_as *as, struct sim_gpu *g, u16 requester,
-		 bool has_ppgtt, u64 pml4)
+SIM_NOCOV void sim_as_init(struct sim_as *as, struct sim_gpu *g, u16 requester,
+			   bool has_ppgtt, u64 pml4)
 {
 	u32 i;
 
@@ -22,7 +22,7 @@ void sim_as_init(struct sim_as *as, struct sim_gpu *g, u16 requester,
 }
 
 /* Frame at DMA address @dma and its owner, or NULL. */
-static u8 *sim_dma_frame(struct sim_gpu *g, u64 dma, u16 *owner)
+SIM_NOCOV static u8 *sim_dma_frame(struct sim_gpu *g, u64 dma, u16 *owner)
 {
 	*owner = SIM_OWNER_NONE;
 	if (!g->bus)
