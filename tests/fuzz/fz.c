@@ -2,10 +2,17 @@
 /*
  * The fuzzing world and its isolation oracle (see fz.h).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* REG_RIP: who wrote a victim's page */
+#endif
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <sanitizer/common_interface_defs.h>
 
 #include "fz.h"
 #include "core_gm.h"
@@ -13,12 +20,28 @@
 #define FZ_PAGES (FZ_RAM >> XENGT_PAGE_SHIFT)
 #define FZ_VICTIM_DATA_VA WL_DATA_VA
 
+/*
+ * The oracle's own loops are not what is fuzzed: libFuzzer's comparison
+ * tracing of them would cost most of an execution and only add noise to
+ * its feedback.  (Input parsing, fz_u8() and fz_pick_*(), keeps it.)
+ */
+#define FZ_NOCOV __attribute__((no_sanitize("coverage")))
+
 static struct fz_state {
 	struct world *w;
 	struct wl_guest g[FZ_VMS];
 	struct xengt_vgpu_params params;
 	u64 victim_data_gpa[FZ_VMS];
 	u8 *victim_ram[FZ_VMS]; /* each victim's RAM as it left it */
+	u8 *victim_page[FZ_VMS][FZ_PAGES]; /* its pages (p2m never changes) */
+	/*
+	 * The pages a victim's own work writes (its RCS context, ring and
+	 * status page, its data page) are compared with the snapshot after
+	 * every input; all its other pages are read-only while the world
+	 * lives, so that any write to them faults (fz_segv()).
+	 */
+	bool victim_open[FZ_VMS][FZ_PAGES];
+	struct sigaction old_segv;
 	u64 foreign; /* GPU's foreign count at fz_begin() */
 	u64 host_frames; /* free + core-mapped frames, attacker destroyed */
 	u32 core_first, core_count; /* the core's GGTT range, indices */
@@ -26,6 +49,22 @@ static struct fz_state {
 	struct xengt_gpu_ops watch_ops;
 	int watching; /* atomic */
 	u32 round;
+	u64 ggtt_writes[2]; /* while watching: the attacker's, the core's */
+	/*
+	 * The engines' clocks (RING_TIMESTAMP, PIPE_CONTROL's timestamp) as
+	 * the world was set up: every input starts from them, so that one
+	 * that stores the time reproduces too.  Nothing runs between inputs,
+	 * and the core only takes differences within a workload.
+	 */
+	u64 clock[SIM_NUM_ENGINES];
+	/*
+	 * FZ_FRESH=1: a whole new world for every input, the reference the
+	 * fast path (one world, a new attacker) is compared with; FZ_TRACE=
+	 * file: one line of the oracle's observations per input (run.sh
+	 * equiv diffs the two).
+	 */
+	bool fresh;
+	FILE *trace;
 } fz;
 
 void fz_violation(const char *fmt, ...)
@@ -46,7 +85,7 @@ struct world *fz_world(void)
 }
 
 /* What the physical entry for guest entry @gpte must be (fz.h). */
-static u64 fz_expected_pte(const struct sim_vm *vm, u64 gpte)
+FZ_NOCOV static u64 fz_expected_pte(const struct sim_vm *vm, u64 gpte)
 {
 	u64 gfn = (gpte & GEN8_PTE_ADDR_MASK) >> XENGT_PAGE_SHIFT;
 
@@ -57,7 +96,7 @@ static u64 fz_expected_pte(const struct sim_vm *vm, u64 gpte)
 	return vm->p2m[gfn] << XENGT_PAGE_SHIFT | (gpte & GEN8_PTE_FLAGS_MASK);
 }
 
-static bool fz_in_slice(u32 index, u64 base, u64 size)
+FZ_NOCOV static bool fz_in_slice(u32 index, u64 base, u64 size)
 {
 	u64 first = base >> XENGT_PAGE_SHIFT;
 
@@ -68,7 +107,8 @@ static bool fz_in_slice(u32 index, u64 base, u64 size)
  * Every physical GGTT write while an input runs: from the trap path (the
  * attacker's entries) or from the dispatchers (the core's own range).
  */
-static void fz_watch_ggtt_write(struct xengt_gpu *gpu, u32 index, u64 pte)
+FZ_NOCOV static void fz_watch_ggtt_write(struct xengt_gpu *gpu, u32 index,
+					 u64 pte)
 {
 	const struct vgpu *a = fz.g[FZ_ATTACKER].v;
 
@@ -81,12 +121,14 @@ static void fz_watch_ggtt_write(struct xengt_gpu *gpu, u32 index, u64 pte)
 
 		if (fz_in_slice(index, a->low_gm_base, a->low_gm_size) ||
 		    fz_in_slice(index, a->high_gm_base, a->high_gm_size)) {
+			fz.ggtt_writes[0]++;
 			if (present && owner != a->domid)
 				fz_violation(
 					"GGTT entry %#x of the attacker mapped to frame %#llx of owner %u",
 					index, (unsigned long long)mfn, owner);
 		} else if (index >= fz.core_first &&
 			   index - fz.core_first < fz.core_count) {
+			fz.ggtt_writes[1]++;
 			if (present && owner != SIM_OWNER_HOST)
 				fz_violation(
 					"core GGTT entry %#x mapped to frame %#llx of owner %u",
@@ -100,7 +142,7 @@ static void fz_watch_ggtt_write(struct xengt_gpu *gpu, u32 index, u64 pte)
 	fz.real_ops->ggtt_write(gpu, index, pte);
 }
 
-static void fz_check_attacker_ggtt(void)
+FZ_NOCOV static void fz_check_attacker_ggtt(void)
 {
 	const struct vgpu *a = fz.g[FZ_ATTACKER].v;
 	const struct vgpu_ggtt *g = &a->ggtt;
@@ -122,22 +164,96 @@ static void fz_check_attacker_ggtt(void)
 	}
 }
 
-static void fz_ram_copy(u32 vm, u8 *snap, bool save)
+/* Nothing wrote a victim's open pages since its snapshot (fz_victim_snap()). */
+FZ_NOCOV static void fz_victim_compare(u32 vm)
 {
-	struct sim_vm *s = fz.w->vms[vm].vm;
 	u64 i;
 
-	for (i = 0; i < FZ_PAGES; i++) {
-		u8 *page = sim_vm_ram(s, i << XENGT_PAGE_SHIFT);
-
-		if (save) {
-			memcpy(snap + (i << XENGT_PAGE_SHIFT), page,
-			       XENGT_PAGE_SIZE);
-		} else if (memcmp(snap + (i << XENGT_PAGE_SHIFT), page,
-				  XENGT_PAGE_SIZE)) {
+	for (i = 0; i < FZ_PAGES; i++)
+		if (fz.victim_open[vm][i] &&
+		    memcmp(fz.victim_ram[vm] + (i << XENGT_PAGE_SHIFT),
+			   fz.victim_page[vm][i], XENGT_PAGE_SIZE))
 			fz_violation("victim VM %u: guest page %#llx changed",
 				     vm, (unsigned long long)i);
+}
+
+/* The snapshot of the open pages becomes the victim's RAM as it is now. */
+FZ_NOCOV static void fz_victim_snap(u32 vm)
+{
+	u64 i;
+
+	for (i = 0; i < FZ_PAGES; i++)
+		if (fz.victim_open[vm][i])
+			memcpy(fz.victim_ram[vm] + (i << XENGT_PAGE_SHIFT),
+			       fz.victim_page[vm][i], XENGT_PAGE_SIZE);
+}
+
+/* The pages of victim @vm that only its own work may write. */
+FZ_NOCOV static void fz_victim_open(u32 vm)
+{
+	const struct wl_ctx *c = &fz.g[vm].ctx[XENGT_RCS];
+	u32 i;
+
+	for (i = 0; i < EXECLIST_CTX_PAGES; i++)
+		fz.victim_open[vm][c->ctx_gpa[i] >> XENGT_PAGE_SHIFT] = true;
+	for (i = 0; i < WL_RING_PAGES; i++)
+		fz.victim_open[vm][c->ring_gpa[i] >> XENGT_PAGE_SHIFT] = true;
+	fz.victim_open[vm][c->hwsp_gpa >> XENGT_PAGE_SHIFT] = true;
+	fz.victim_open[vm][fz.victim_data_gpa[vm] >> XENGT_PAGE_SHIFT] = true;
+}
+
+/* Every other page of the victims read-only (@ro) or writable again. */
+FZ_NOCOV static void fz_victims_protect(bool ro)
+{
+	u32 vm, i;
+
+	for (vm = 0; vm < FZ_VMS; vm++) {
+		if (vm == FZ_ATTACKER)
+			continue;
+		for (i = 0; i < FZ_PAGES; i++)
+			if (!fz.victim_open[vm][i] &&
+			    mprotect(fz.victim_page[vm][i], XENGT_PAGE_SIZE,
+				     ro ? PROT_READ : PROT_READ | PROT_WRITE))
+				fz_violation("mprotect: %m");
+	}
+}
+
+/*
+ * A write to a read-only page of a victim: an isolation violation, named
+ * with the writer; any other fault goes to the handler before ours.
+ */
+FZ_NOCOV static void fz_segv(int sig, siginfo_t *si, void *uc)
+{
+	const u8 *a = si->si_addr;
+	u32 vm, i;
+
+	for (vm = 0; fz.w && vm < FZ_VMS; vm++) {
+		if (vm == FZ_ATTACKER)
+			continue;
+		for (i = 0; i < FZ_PAGES; i++) {
+			const u8 *page = fz.victim_page[vm][i];
+			char where[256] = "?";
+
+			if (a < page || a >= page + XENGT_PAGE_SIZE)
+				continue;
+#ifdef __x86_64__
+			__sanitizer_symbolize_pc(
+				(void *)((ucontext_t *)uc)
+					->uc_mcontext.gregs[REG_RIP],
+				"%p %F %L", where, sizeof(where));
+#endif
+			fz_violation(
+				"victim VM %u: write to guest page %#x (offset %#lx) by %s",
+				vm, i, (unsigned long)(a - page), where);
 		}
+	}
+	if (fz.old_segv.sa_flags & SA_SIGINFO) {
+		fz.old_segv.sa_sigaction(sig, si, uc);
+	} else if (fz.old_segv.sa_handler != SIG_IGN &&
+		   fz.old_segv.sa_handler != SIG_DFL) {
+		fz.old_segv.sa_handler(sig);
+	} else {
+		signal(sig, SIG_DFL); /* the fault repeats, and kills */
 	}
 }
 
@@ -145,14 +261,14 @@ static void fz_ram_copy(u32 vm, u8 *snap, bool save)
  * Dispatch stays paused: queued work runs here, in the fuzzer's thread,
  * so that an input's outcome does not depend on thread timing.
  */
-void fz_run_gpu(void)
+FZ_NOCOV void fz_run_gpu(void)
 {
 	xengt_sched_run(fz.w->gvt, 0);
 	xengt_gvt_drain(fz.w->gvt);
 }
 
-/* A victim's store lands and completes; then its RAM is the reference. */
-static void fz_victim_run(u32 i)
+/* A victim queues a store (fz_victim_check() then wants it done). */
+FZ_NOCOV static void fz_victim_submit(u32 i)
 {
 	struct wl_guest *g = &fz.g[i];
 	u32 cmd[4], val = 0x5a000000 + (fz.round & 0xffff) * 4 + i;
@@ -160,7 +276,14 @@ static void fz_victim_run(u32 i)
 	wl_sdi(cmd, FZ_VICTIM_DATA_VA, val);
 	wl_emit(g, XENGT_RCS, cmd, 4);
 	wl_submit(g, XENGT_RCS);
-	fz_run_gpu();
+}
+
+/* A victim's store landed and completed; then its RAM is the reference. */
+FZ_NOCOV static void fz_victim_check(u32 i)
+{
+	struct wl_guest *g = &fz.g[i];
+	u32 val = 0x5a000000 + (fz.round & 0xffff) * 4 + i;
+
 	if (g->v->failsafe)
 		fz_violation("victim VM %u in failsafe: %s", i,
 			     g->v->failsafe_reason);
@@ -171,16 +294,25 @@ static void fz_victim_run(u32 i)
 	    (GEN8_CTX_STATUS_COMPLETE | GEN8_CTX_STATUS_ACTIVE_IDLE))
 		fz_violation("victim VM %u: no completion event (%#x)", i,
 			     wl_csb_last(g, XENGT_RCS));
-	fz_ram_copy(i, fz.victim_ram[i], true);
+	fz_victim_snap(i);
 }
 
-static u64 fz_host_frames(void)
+FZ_NOCOV static void fz_victim_run(u32 i)
+{
+	fz_victim_submit(i);
+	fz_run_gpu();
+	fz_victim_check(i);
+}
+
+FZ_NOCOV static u64 fz_host_frames(void)
 {
 	return sim_machine_free_frames(&fz.w->machine) +
 	       core_gm_mapped(&fz.w->gvt->core_gm);
 }
 
-static void fz_setup(void)
+static void fz_attacker_destroy(void);
+
+FZ_NOCOV static void fz_setup(void)
 {
 	static const struct xengt_vgpu_params small = {
 		.low_gm_mb = 1,
@@ -189,9 +321,16 @@ static void fz_setup(void)
 		.weight = 1,
 		.type_name = "fuzz",
 	};
-	u32 i;
+	u32 i, p;
 
 	fx_log_capture();
+	fz.fresh = getenv("FZ_FRESH") && atoi(getenv("FZ_FRESH"));
+	if (getenv("FZ_TRACE") && !fz.trace) {
+		fz.trace = fopen(getenv("FZ_TRACE"), "w");
+		if (!fz.trace)
+			fz_violation("cannot write %s", getenv("FZ_TRACE"));
+		setvbuf(fz.trace, NULL, _IOLBF, 0);
+	}
 	fz.w = calloc(1, sizeof(*fz.w));
 	if (!fz.w || world_init(fz.w, FZ_VMS))
 		fz_violation("cannot set up the world");
@@ -202,13 +341,32 @@ static void fz_setup(void)
 		wl_init(&fz.g[i], fz.w, i);
 		if (i == FZ_ATTACKER)
 			continue;
+		for (p = 0; p < FZ_PAGES; p++)
+			fz.victim_page[i][p] = sim_vm_ram(
+				fz.w->vms[i].vm, (u64)p << XENGT_PAGE_SHIFT);
 		fz.victim_data_gpa[i] = wl_page(&fz.g[i]);
 		wl_ppgtt_map(&fz.g[i], FZ_VICTIM_DATA_VA,
 			     fz.victim_data_gpa[i]);
-		fz.victim_ram[i] = malloc(FZ_RAM);
+		fz.victim_ram[i] = calloc(1, FZ_RAM);
 		if (!fz.victim_ram[i])
 			fz_violation("out of memory");
 		fz_victim_run(i);
+		for (p = 0; p < FZ_PAGES; p++)
+			memcpy(fz.victim_ram[i] +
+				       ((size_t)p << XENGT_PAGE_SHIFT),
+			       fz.victim_page[i][p], XENGT_PAGE_SIZE);
+	}
+	for (i = 0; i < FZ_VMS; i++)
+		if (i != FZ_ATTACKER)
+			fz_victim_open(i);
+	fz_victims_protect(true);
+	if (!fz.old_segv.sa_sigaction && !fz.old_segv.sa_handler) {
+		struct sigaction sa = { .sa_sigaction = fz_segv,
+					.sa_flags = SA_SIGINFO };
+
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSEGV, &sa, &fz.old_segv))
+			fz_violation("sigaction: %m");
 	}
 	fz.core_first = fz.w->gvt->core_gm.base >> XENGT_PAGE_SHIFT;
 	fz.core_count = fz.w->gvt->core_gm.pages.nr_units;
@@ -217,21 +375,87 @@ static void fz_setup(void)
 	fz.watch_ops.ggtt_write = fz_watch_ggtt_write;
 	fz.w->gpu.base.ops = &fz.watch_ops;
 	xengt_sched_pause(fz.w->gvt, true);
+	fz_attacker_destroy();
+	for (i = 0; i < SIM_NUM_ENGINES; i++)
+		fz.clock[i] = fz.w->gpu.engines[i].ticks;
 }
 
-/* A new vGPU for the attacker on fresh (zeroed) RAM, set up as wl.c does. */
-static void fz_attacker_renew(void)
+/* FZ_FRESH: the last input's world goes, fz_setup() makes a new one. */
+FZ_NOCOV static void fz_teardown(void)
+{
+	u32 i;
+
+	fz_victims_protect(false);
+	memset(fz.victim_open, 0, sizeof(fz.victim_open));
+	fz.w->gpu.base.ops = fz.real_ops;
+	world_fini(fz.w);
+	free(fz.w);
+	fz.w = NULL;
+	for (i = 0; i < FZ_VMS; i++) {
+		free(fz.victim_ram[i]);
+		fz.victim_ram[i] = NULL;
+	}
+	fz.host_frames = 0;
+}
+
+/*
+ * The register file the next vGPU gets (vgpu_destroy() keeps it) must be
+ * all zero, as a new one is: checked with the trace on (run.sh equiv).
+ */
+FZ_NOCOV static void fz_check_spare_vreg(void)
+{
+	const u8 *r = fz.w->gvt->spare_vreg;
+	size_t i;
+
+	if (!r)
+		fz_violation("no spare register file after a destroy");
+	for (i = 0; i < VGPU_MMIO_SIZE; i++)
+		if (r[i])
+			fz_violation("spare register file: byte %#zx is %#x", i,
+				     r[i]);
+}
+
+FZ_NOCOV static void fz_zero_attacker_ram(struct sim_vm *vm)
+{
+	u64 i;
+
+	for (i = 0; i < FZ_PAGES; i++)
+		memset(sim_vm_ram(vm, i << XENGT_PAGE_SHIFT), 0,
+		       XENGT_PAGE_SIZE);
+}
+
+/*
+ * The attacker's vGPU goes at the end of its input, so that what the input
+ * allocated is freed within it (libFuzzer's leak check then means
+ * something) and a leak is blamed on the input that made it.
+ */
+FZ_NOCOV static void fz_attacker_destroy(void)
 {
 	struct world_vm *wv = &fz.w->vms[FZ_ATTACKER];
-	struct vgpu *v;
-	u64 i;
+	u64 frames;
 
 	xengt_vgpu_detach(wv->vgpu);
 	xengt_vgpu_destroy(wv->vgpu);
 	wv->vgpu = NULL;
-	for (i = 0; i < FZ_PAGES; i++)
-		memset(sim_vm_ram(wv->vm, i << XENGT_PAGE_SHIFT), 0,
-		       XENGT_PAGE_SIZE);
+	if (fz.trace)
+		fz_check_spare_vreg();
+	frames = fz_host_frames();
+	if (!fz.host_frames)
+		fz.host_frames = frames;
+	else if (frames != fz.host_frames)
+		fz_violation(
+			"host frames %llu, were %llu: something of the attacker's leaked",
+			(unsigned long long)frames,
+			(unsigned long long)fz.host_frames);
+}
+
+/* A new vGPU for the attacker on fresh (zeroed) RAM, set up as wl.c does. */
+FZ_NOCOV static void fz_attacker_create(void)
+{
+	struct world_vm *wv = &fz.w->vms[FZ_ATTACKER];
+	struct vgpu *v;
+
+	fz_zero_attacker_ram(wv->vm);
 	fz.params.domid = wv->vm->base.domid;
 	if (xengt_vgpu_create(fz.w->gvt, &fz.params, &v) ||
 	    xengt_vgpu_attach(v, &wv->vm->base))
@@ -241,28 +465,77 @@ static void fz_attacker_renew(void)
 	sim_gpu_set_tag_owner(&fz.w->gpu, xengt_vgpu_id(v), wv->vm->base.domid);
 }
 
-struct wl_guest *fz_begin(void)
+FZ_NOCOV struct wl_guest *fz_begin(void)
 {
-	u64 frames;
+	u32 e;
 
+	if (fz.w && fz.fresh)
+		fz_teardown();
 	if (!fz.w)
 		fz_setup();
-	fz_attacker_renew();
-	frames = fz_host_frames();
-	if (!fz.host_frames)
-		fz.host_frames = frames;
-	else if (frames != fz.host_frames)
-		fz_violation("host frames %llu, were %llu: something leaked",
-			     (unsigned long long)frames,
-			     (unsigned long long)fz.host_frames);
+	for (e = 0; e < XENGT_NR_ENGINES; e++)
+		if (fz.w->gvt->engine[e].inflight)
+			fz_violation("engine %u: work in flight between inputs",
+				     e);
+	for (e = 0; e < SIM_NUM_ENGINES; e++)
+		__atomic_store_n(&fz.w->gpu.engines[e].ticks, fz.clock[e],
+				 __ATOMIC_RELAXED);
+	fz_attacker_create();
 	wl_init(&fz.g[FZ_ATTACKER], fz.w, FZ_ATTACKER);
 	fz.foreign = wl_foreign(fz.w);
+	fz.ggtt_writes[0] = 0;
+	fz.ggtt_writes[1] = 0;
 	fx_log_reset();
 	__atomic_store_n(&fz.watching, 1, __ATOMIC_RELEASE);
 	return &fz.g[FZ_ATTACKER];
 }
 
-void fz_end(void)
+FZ_NOCOV static u64 fz_hash(u64 h, const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * What the oracle saw of this input, and the attacker's state it left
+ * (none of it depends on machine frame numbers): one line for run.sh
+ * equiv to compare between the fast path and a fresh world.
+ */
+FZ_NOCOV static void fz_trace_input(void)
+{
+	const struct vgpu *a = fz.g[FZ_ATTACKER].v;
+	struct sim_vm *vm = fz.w->vms[FZ_ATTACKER].vm;
+	const char *log = fx_log_text();
+	u64 ram = 0xcbf29ce484222325ULL, i;
+
+	for (i = 0; i < FZ_PAGES; i++)
+		ram = fz_hash(ram, sim_vm_ram(vm, i << XENGT_PAGE_SHIFT),
+			      XENGT_PAGE_SIZE);
+	fprintf(fz.trace,
+		"foreign=%llu ggtt_writes=%llu/%llu failsafe=%d(%s) ram=%016llx vreg=%016llx ggtt=%016llx stats=%016llx/%016llx/%016llx/%016llx/%016llx log=%016llx\n",
+		(unsigned long long)(wl_foreign(fz.w) - fz.foreign),
+		(unsigned long long)fz.ggtt_writes[0],
+		(unsigned long long)fz.ggtt_writes[1], a->failsafe,
+		a->failsafe_reason, (unsigned long long)ram,
+		(unsigned long long)fz_hash(0, a->vreg, VGPU_MMIO_SIZE),
+		(unsigned long long)fz_hash(
+			0, a->ggtt.entries,
+			((size_t)a->ggtt.low_count + a->ggtt.high_count) *
+				sizeof(u64)),
+		(unsigned long long)fz_hash(0, &a->stats, sizeof(a->stats)),
+		(unsigned long long)fz_hash(0, &a->irq, sizeof(a->irq)),
+		(unsigned long long)fz_hash(0, &a->exec_stats,
+					    sizeof(a->exec_stats)),
+		(unsigned long long)fz_hash(0, &a->ppgtt.stats,
+					    sizeof(a->ppgtt.stats)),
+		(unsigned long long)fz_hash(0, &a->cmd, sizeof(a->cmd)),
+		(unsigned long long)fz_hash(0, log, strlen(log)));
+}
+
+FZ_NOCOV void fz_end(void)
 {
 	u32 i;
 
@@ -272,16 +545,30 @@ void fz_end(void)
 			"the GPU made %llu accesses to frames of another domain or of nobody",
 			(unsigned long long)(wl_foreign(fz.w) - fz.foreign));
 	fz_check_attacker_ggtt();
+	if (fz.trace)
+		fz_trace_input();
 	fz.round++;
+	/* Both victims' work queued at once, as on a shared GPU. */
 	for (i = 0; i < FZ_VMS; i++) {
 		if (i == FZ_ATTACKER)
 			continue;
-		fz_ram_copy(i, fz.victim_ram[i], false);
-		fz_victim_run(i);
+		fz_victim_compare(i);
+		fz_victim_submit(i);
 	}
+	fz_run_gpu();
+	for (i = 0; i < FZ_VMS; i++)
+		if (i != FZ_ATTACKER)
+			fz_victim_check(i);
 	if (wl_foreign(fz.w) != fz.foreign)
 		fz_violation("foreign accesses during the victims' work");
 	__atomic_store_n(&fz.watching, 0, __ATOMIC_RELEASE);
+	fz_attacker_destroy();
+	for (i = 0; i < FZ_VMS; i++)
+		if (i != FZ_ATTACKER)
+			fz_victim_compare(i);
+	if (wl_foreign(fz.w) != fz.foreign)
+		fz_violation(
+			"foreign accesses while the attacker was destroyed");
 	fx_log_reset();
 }
 

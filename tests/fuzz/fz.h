@@ -7,9 +7,12 @@
  * space, with three small VMs on it: the attacker in the middle (VM 1),
  * so that a victim's partition borders it on both sides in low and high
  * GM, and two victims (VMs 0 and 2).  Every input starts from a fresh
- * attacker: fz_begin() destroys its vGPU, zeroes its RAM and creates and
- * sets it up again (contexts, rings, status pages, an empty PPGTT, as
- * tests/unit/wl.c builds them), so an input reproduces alone.
+ * attacker: fz_begin() zeroes its RAM, creates its vGPU and sets it up
+ * (contexts, rings, status pages, an empty PPGTT, as tests/unit/wl.c
+ * builds them), with the engines' clocks where they were after set-up;
+ * fz_end() destroys it again, so an input reproduces alone.  (The world
+ * itself is made once: run.sh equiv checks that each input is seen the
+ * same as in a world of its own.)
  *
  * fz_end() waits for the GPU and checks, after every input:
  *  - the software GPU touched no frame of another domain or of nobody
@@ -20,10 +23,13 @@
  *    changed;
  *  - each of the attacker's physical entries equals shadow(guest entry),
  *    computed here from the simulated p2m, not by the core;
- *  - both victims' RAM is unchanged, and each then runs a store that must
- *    land and complete (no lost or wrong result, not in failsafe);
- *  - host frames: free + core-mapped frames are what they were (nothing
- *    of the attacker's leaked once it is destroyed).
+ *  - both victims' RAM is unchanged: the pages their own work writes are
+ *    compared with a snapshot, all others are read-only (mprotect) for
+ *    the life of the world, so a write to them faults where it happens;
+ *    and each victim then runs a store that must land and complete (no
+ *    lost or wrong result, not in failsafe);
+ *  - host frames: free + core-mapped frames are what they were once the
+ *    attacker is destroyed (nothing of it leaked).
  * A violation prints "fuzz oracle: ..." and aborts, which libFuzzer
  * reports as a crash with the input saved.
  *

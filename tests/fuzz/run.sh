@@ -7,6 +7,12 @@
 #   run.sh fuzz TARGET [TIME]      one target (fuzz_cmd, ...), TIME s
 #                                  (default: until stopped)
 #   run.sh repro TARGET FILE...    run inputs once (a crash reproduces)
+#   run.sh equiv [TARGET [FILE|DIR...]]
+#                                  the fast path against a fresh world per
+#                                  input: each input (default: the committed
+#                                  corpus of every target) run both ways,
+#                                  forwards then backwards in one process;
+#                                  the oracle's observations must be equal
 #
 # XENGT_SRCDIR / XENGT_BUILDDIR name the tree and the build; a build made
 # with --enable-fuzz (FUZZ_IN_BUILD=yes) is used as it is, any other gets a
@@ -22,7 +28,7 @@ build=${XENGT_BUILDDIR:-$src/build}
 targets="fuzz_cmd fuzz_mmio fuzz_ggtt fuzz_ppgtt fuzz_cfg fuzz_ctx fuzz_ioreq"
 
 usage() {
-	echo "usage: run.sh smoke [TIME] | fuzz TARGET [TIME] | repro TARGET FILE..." >&2
+	echo "usage: run.sh smoke [TIME] | fuzz TARGET [TIME] | repro TARGET FILE... | equiv [TARGET [FILE|DIR...]]" >&2
 	echo "targets: $targets" >&2
 	exit 2
 }
@@ -82,7 +88,64 @@ run_one() {
 	return 1
 }
 
+# equiv_one TARGET FILE...: the inputs forwards then backwards, once in one
+# world (the fast path, history carried from input to input) and once
+# with a world of their own each (FZ_FRESH=1); both traces (fz.c's
+# FZ_TRACE: what the oracle saw of every input) must be the same.
+equiv_one() {
+	local t=$1 dir=$fb/tests/fuzz/equiv i n
+	shift
+	local fwd=("$@") all=("$@")
+	for ((i = ${#fwd[@]} - 1; i >= 0; i--)); do
+		all+=("${fwd[i]}")
+	done
+	mkdir -p "$dir"
+	for m in fast fresh; do
+		if ! FZ_TRACE=$dir/$t.$m FZ_FRESH=$([ $m = fresh ] && echo 1 || echo 0) \
+			"$fb/tests/fuzz/$t" -rss_limit_mb=4096 "${all[@]}" \
+			>"$dir/$t.$m.log" 2>&1; then
+			echo "equiv $t: the $m run failed; log $dir/$t.$m.log"
+			grep -E 'fuzz oracle:|ERROR:' "$dir/$t.$m.log" | head -4 | sed 's/^/  /'
+			return 1
+		fi
+	done
+	# libFuzzer runs an empty input first.
+	n=$(wc -l <"$dir/$t.fast")
+	if [ "$n" -ne $((${#all[@]} + 1)) ] || ! cmp -s "$dir/$t.fast" "$dir/$t.fresh"; then
+		echo "equiv $t: DIFFERENT ($n of $((${#all[@]} + 1)) inputs traced); first differences:"
+		paste -d'\n' <(printf '%s\n' "(empty input)" "${all[@]}") \
+			"$dir/$t.fast" "$dir/$t.fresh" |
+			awk 'NR % 3 == 1 { f = $0 } NR % 3 == 2 { a = $0 } NR % 3 == 0 && a != $0 { print "  " f; print "    fast:  " a; print "    fresh: " $0; if (++k == 3) exit }'
+		return 1
+	fi
+	echo "equiv $t: ${#fwd[@]} inputs x 2 orders (+ the empty one): the oracle saw the same in the fast path as in a fresh world"
+}
+
 case "$mode" in
+equiv)
+	sel=${1:-$targets}
+	[ $# -ge 1 ] && shift
+	bad=0
+	for t in $sel; do
+		check_target "$t"
+		files=()
+		if [ $# -eq 0 ]; then
+			set -- "$src/tests/fuzz/corpus/$t"
+			restore=1
+		fi
+		for f in "$@"; do
+			if [ -d "$f" ]; then
+				while IFS= read -r x; do files+=("$x"); done \
+					< <(find "$f" -maxdepth 1 -type f | sort)
+			else
+				files+=("$f")
+			fi
+		done
+		[ "${restore:-0}" = 1 ] && { set --; restore=0; }
+		equiv_one "$t" "${files[@]}" || bad=1
+	done
+	exit $bad
+	;;
 smoke)
 	time=${1:-60}
 	suite=$fb/tests/fuzz/fuzz-suite.log

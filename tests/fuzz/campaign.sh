@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# A long campaign (CAMPAIGN.md): every target from the committed seed
+# corpus until it has run RUNS inputs or DEADLINE (epoch seconds) is near,
+# at most SLOTS fuzzers at a time, all at nice 19 (the machine is shared).
+#
+#   campaign.sh FUZZ_BUILD OUT DEADLINE [RUNS] [SLOTS]
+#
+# A target gets a fair share of the slot time left when it starts (what
+# the running ones still hold set aside), the slowest first; one that
+# reaches RUNS early leaves its time to the next.  OUT/TARGET/ holds its
+# corpus, artifacts and log; OUT/results has one line per target:
+#   TARGET execs exec/s cov ft status wall_seconds
+set -eu
+
+fb=$1 out=$2 deadline=$3 runs=${4:-10000000} slots=${5:-2}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+# Slowest first (exec/s on the 2-core machine), so the fast ones fill in.
+order="fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_ioreq fuzz_mmio fuzz_cfg"
+
+mkdir -p "$out"
+: >"$out/results"
+declare -A pid_of end_of start_of
+
+finish() {
+	local t=$1 rc=$2 log=$out/$1/log execs rate cov ft now
+	now=$(date +%s)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+	ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+	echo "$t ${execs:-?} ${rate:-?} ${cov:-?} ${ft:-?} rc=$rc $((now - start_of[$t]))" >>"$out/results"
+	echo "$(date -u +%T) done $t: execs=${execs:-?} exec/s=${rate:-?} cov=${cov:-?} ft=${ft:-?} rc=$rc"
+}
+
+start() {
+	local t=$1 budget=$2 dict=$src/tests/fuzz/dict/$1.dict
+	local -a args=(-runs="$runs" -max_total_time="$budget" -timeout=10
+		-rss_limit_mb=2048 -print_final_stats=1
+		-artifact_prefix="$out/$t/artifacts/")
+	[ -f "$dict" ] && args+=(-dict="$dict")
+	mkdir -p "$out/$t/corpus" "$out/$t/artifacts"
+	start_of[$t]=$(date +%s)
+	end_of[$t]=$((start_of[$t] + budget))
+	nice -n 19 "$fb/tests/fuzz/$t" "${args[@]}" "$out/$t/corpus" \
+		"$src/tests/fuzz/corpus/$t" >"$out/$t/log" 2>&1 &
+	pid_of[$t]=$!
+	echo "$(date -u +%T) start $t: up to $runs runs or ${budget}s (pid ${pid_of[$t]})"
+}
+
+queue=($order)
+while [ ${#queue[@]} -gt 0 ] || [ ${#pid_of[@]} -gt 0 ]; do
+	# Reap.
+	for t in "${!pid_of[@]}"; do
+		if ! kill -0 "${pid_of[$t]}" 2>/dev/null; then
+			rc=0
+			wait "${pid_of[$t]}" || rc=$?
+			unset "pid_of[$t]"
+			finish "$t" "$rc"
+		fi
+	done
+	if [ ${#queue[@]} -gt 0 ] && [ ${#pid_of[@]} -lt "$slots" ]; then
+		now=$(date +%s)
+		held=0
+		for t in "${!pid_of[@]}"; do
+			[ "${end_of[$t]}" -gt "$now" ] && held=$((held + end_of[$t] - now))
+		done
+		left=$(((deadline - now) * slots - held))
+		budget=$((left / ${#queue[@]}))
+		[ "$budget" -gt $((deadline - now)) ] && budget=$((deadline - now))
+		if [ "$budget" -lt 60 ]; then
+			echo "$(date -u +%T) no time left for: ${queue[*]}"
+			for t in "${queue[@]}"; do
+				echo "$t - - - - not-run 0" >>"$out/results"
+			done
+			queue=()
+			continue
+		fi
+		start "${queue[0]}" "$budget"
+		queue=("${queue[@]:1}")
+		continue
+	fi
+	sleep 5
+done
