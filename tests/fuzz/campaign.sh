@@ -21,7 +21,7 @@ order="fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_ioreq fuzz_mmio fuzz_cfg"
 
 mkdir -p "$out"
 : >"$out/results"
-declare -A pid_of end_of start_of
+declare -A pid_of=() end_of=() start_of=()
 
 finish() {
 	local t=$1 rc=$2 log=$out/$1/log execs rate cov ft now
