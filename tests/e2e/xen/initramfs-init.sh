@@ -290,14 +290,122 @@ refuse_wait() {
 
 # step_start INDEX: create the domain paused, its vGPU (if any) and its
 # trap path; sets STEP<i>_DOMID and STEP<i>_DMPID.  Returns 1 on failure.
+# ---- steps whose domain the admin's tools make (xengt create, or plain
+# xl create with the device-model hook): no DM of ours to start ----------
+
+# vgpu_wait DOMID: its vGPU's id once it exists and its trap path is
+# attached (<= 30 s), else fail
+vgpu_wait() {
+	n=0
+	while :; do
+		if vw_id=$(vgpu_of "$1") &&
+			[ "$(cat "/sys/kernel/xengt/vgpu$vw_id/trap")" != detached ]; then
+			echo "$vw_id"
+			return 0
+		fi
+		n=$((n + 1))
+		[ $n -gt 300 ] && return 1
+		sleep 0.1
+	done
+}
+
+# vgpu_gone DOMID: true once the domain has no vGPU (<= 10 s)
+vgpu_gone() {
+	n=0
+	while vgpu_of "$1" >/dev/null; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# launch_step INDEX: `xengt create CFG` (the domain runs once it returns),
+# or `xl create CFG` with device_model_override = xengt-qemu in CFG (the
+# hook holds the domain paused until its vGPU is up)
+launch_step() {
+	kmod_load || { step_fail "$name" "xengt.ko did not load"; return 1; }
+	if [ "$dm" = xengt-create ]; then
+		xengt create "/e2e/guest-$name.cfg" >"/run/xl-create$sfx.log" 2>&1
+	else
+		xl create "/e2e/guest-$name.cfg" >"/run/xl-create$sfx.log" 2>&1
+	fi
+	rc=$?
+	cat "/run/xl-create$sfx.log"
+	[ $rc = 0 ] || { step_fail "$name" "$dm create exited $rc"; return 1; }
+	domid=$(xl domid "e2e-$name")
+	[ -n "$domid" ] || { step_fail "$name" "no domid for e2e-$name"; return 1; }
+	eval "STEP$1_DOMID=$domid STEP$1_LAUNCHED=1"
+	stamp "$name-created"
+	id=$(vgpu_wait "$domid") || { step_fail "$name" "domain $domid has no attached vGPU 30 s after $dm create"; return 1; }
+	echo "VGPU $name domid=$domid id=$id launch=$dm trap=$(cat "/sys/kernel/xengt/vgpu$id/trap") type=$(cat "/sys/kernel/xengt/vgpu$id/type")" >>$REPORT
+	stamp "$name-dm-ready"
+	return 0
+}
+
+# reboot_step INDEX: the guest (lingering after its PASS) is rebooted as an
+# admin would (xl reboot); xl creates the domain again, the hook gives the
+# new domain a vGPU, the old one's goes; then the guest must PASS again
+reboot_step() {
+	old=$DOMID
+	# The new QEMU writes a new serial file; keep the first boot's.
+	mv "/run/guest-$name.serial" "/run/guest-$name.boot1.serial"
+	xl reboot "$old" || { step_fail "$name" "xl reboot $old failed"; return 1; }
+	stamp "$name-reboot"
+	n=0
+	while :; do
+		new=$(xl domid "e2e-$name" 2>/dev/null)
+		[ -n "$new" ] && [ "$new" != "$old" ] && break
+		n=$((n + 1))
+		[ $n -gt 600 ] && { step_fail "$name" "no new domain 60 s after xl reboot"; return 1; }
+		sleep 0.1
+	done
+	DOMID=$new
+	eval "STEP$1_DOMID=$new"
+	id=$(vgpu_wait "$new") || { step_fail "$name" "the rebooted domain $new has no attached vGPU"; return 1; }
+	vgpu_gone "$old" || step_fail "$name" "the old domain $old's vGPU outlived the reboot by 10 s"
+	echo "REBOOT $name old=$old new=$new vgpu=$id trap=$(cat "/sys/kernel/xengt/vgpu$id/trap")" >>$REPORT
+	stamp "$name-rebooted"
+	serial_wait "$name" "/run/guest-$name.serial" "" /run/guest2.txt 2>/run/wait.err
+	rc=$?
+	cat /run/wait.err
+	sed 's/^/BOOT2 /' /run/guest2.txt >/run/guest2.rep
+	step_report "$1" /run/guest2.rep $rc
+}
+
+# launched_stop INDEX: `xengt destroy` (by name: libxl's lookup) or
+# `xl destroy`; the domain and its vGPU must be gone within 10 s
+launched_stop() {
+	eval "domid=\$STEP$1_DOMID"
+	[ -n "$domid" ] || return 0
+	if id=$(vgpu_of "$domid"); then
+		d=/sys/kernel/xengt/vgpu$id
+		echo "VGPU_END $name domid=$domid id=$id state=$(cat $d/state) trap=$(cat $d/trap) workloads_done=$(sed -n 's/^workloads_done //p' $d/stats) failsafe_reason=$(sed -n 's/^failsafe_reason //p' $d/stats | tr ' ' '_')" >>$REPORT
+	fi
+	if [ "$dm" = xengt-create ]; then
+		xengt destroy "e2e-$name" || step_fail "$name" "xengt destroy e2e-$name exited $?"
+	else
+		xl destroy "$domid" || step_fail "$name" "xl destroy failed"
+	fi
+	eval "STEP$1_DOMID="
+	domain_gone "$name" || step_fail "$name" "domain still there 10 s after destroy"
+	vgpu_gone "$domid" || step_fail "$name" "its vGPU outlived the domain by 10 s"
+	[ -z "$STEP_FAILED" ] && echo "DESTROY $name ok" >>$REPORT
+	stamp "$name-dm-stopped"
+}
+
 step_start() {
 	step_vars "$1"
 	echo "STEP $name BEGIN $how" >>$REPORT
 	log "step $name: $dm $dm_args (stop: $how)"
-	eval "STEP$1_DOMID= STEP$1_DMPID= STEP$1_BYSTANDER= STEP$1_REFUSED="
+	eval "STEP$1_DOMID= STEP$1_DMPID= STEP$1_BYSTANDER= STEP$1_REFUSED= STEP$1_LAUNCHED="
 	if has_check bystander; then
 		bystander_start "$1" || return 1
 	fi
+	case $dm in xengt-create | xl)
+		launch_step "$1"
+		return ;;
+	esac
 	if ! xl create -p "/e2e/guest-$name.cfg" >"/run/xl-create$sfx.log" 2>&1; then
 		cat "/run/xl-create$sfx.log"
 		step_fail "$name" "xl create -p failed"
@@ -370,10 +478,19 @@ dm_traps() {
 		awk '{ for (i = 1; i <= NF; i++) if ($i == "cfg" || $i == "mmio" || $i == "pio") t += $(i + 1) + $(i + 2); else if ($i == "wp") t += $(i + 1); print t + 0 }'
 }
 
+# kernel_traps DOMID: the trapped accesses the module's vGPU of the domain
+# has served (its stats' "traps": config, MMIO and write-protect), the
+# in-kernel path's equivalent of dm_traps
+kernel_traps() {
+	kt_id=$(vgpu_of "$1") || return 1
+	sed -n 's/^traps //p' "/sys/kernel/xengt/vgpu$kt_id/stats"
+}
+
 # serial_wait NAME SERIAL DMPID OUT: the verdict of a Linux HVM guest from
 # its serial port ("XENGT-GUEST " lines, see linux-guest/init.sh) into OUT;
 # returns 0 PASS, 1 FAIL, 2 no verdict.  At each "MARK m" the DM is asked
-# for its counts (SIGUSR1) and TRAPS_AT m <total> goes to the report.  i915
+# for its counts (SIGUSR1; on the in-kernel path the vGPU's stats are
+# read) and TRAPS_AT m <total> goes to the report.  i915
 # declaring the GPU wedged ends the wait at once: its error path would then
 # rewrite the whole GGTT through traps for many minutes.
 # i915 6.1's own words when it gives up on the GT (i915_gem.c, intel_gt_pm.c;
@@ -409,8 +526,17 @@ serial_wait() {
 			echo "e2e-init: [$(uptime_s)] $1: $line"
 			case $line in
 			"MARK "*)
-				if [ -n "$3" ] && kill -USR1 "$3" 2>/dev/null; then
-					sleep 0.5
+				if case $dm in kernel | xl | xengt-create) true ;; *) false ;; esac && t_k=$(kernel_traps "$DOMID"); then
+					echo "TRAPS_AT ${line#MARK } $t_k" >>$REPORT
+				elif [ -n "$3" ] && dm_logs=$(grep -c 'ioreqs: ' "/run/dm$sfx.log" 2>/dev/null;
+					true) && kill -USR1 "$3" 2>/dev/null; then
+					# Its answer, not an older line: a busy
+					# TCG host can take seconds to log it.
+					w=0
+					while [ $w -lt 40 ] && [ "$(grep -c 'ioreqs: ' "/run/dm$sfx.log")" -le "$dm_logs" ]; do
+						sleep 0.25
+						w=$((w + 1))
+					done
 					echo "TRAPS_AT ${line#MARK } $(dm_traps "/run/dm$sfx.log")" >>$REPORT
 				fi ;;
 			PASS) echo "$line" >>"$4"; return 0 ;;
@@ -474,6 +600,10 @@ step_stop() {
 	eval "domid=\$STEP$1_DOMID dmpid=\$STEP$1_DMPID"
 	bystander_stop "$1"
 	[ -n "$domid" ] || return 0
+	case $dm in xengt-create | xl)
+		launched_stop "$1"
+		return ;;
+	esac
 	if [ -n "$vgpu_spec" ] && id=$(vgpu_of "$domid"); then
 		d=/sys/kernel/xengt/vgpu$id
 		echo "VGPU_END $name domid=$domid id=$id state=$(cat $d/state) trap=$(cat $d/trap) workloads_done=$(sed -n 's/^workloads_done //p' $d/stats) failsafe_reason=$(sed -n 's/^failsafe_reason //p' $d/stats | tr ' ' '_')" >>$REPORT
@@ -536,12 +666,15 @@ run_step() { # INDEX
 	STEP_FAILED=
 	step_start "$1" || { bystander_stop "$1"; return; }
 	eval "DOMID=\$STEP$1_DOMID DMPID=\$STEP$1_DMPID refused=\$STEP$1_REFUSED"
+	eval "launched=\$STEP$1_LAUNCHED"
 	if [ -n "$refused" ]; then
 		step_stop "$1"
 		return
 	fi
-	xl unpause "$DOMID" || { step_fail "$name" "xl unpause failed"; return; }
-	stamp "$name-unpaused"
+	if [ -z "$launched" ]; then
+		xl unpause "$DOMID" || { step_fail "$name" "xl unpause failed"; return; }
+		stamp "$name-unpaused"
+	fi
 	if [ "$how" = kill ]; then
 		run_kill_step
 		return
@@ -557,6 +690,9 @@ run_step() { # INDEX
 	stamp "$name-finished"
 	cat /run/wait.err
 	step_report "$1" /run/guest.txt $guest_rc
+	if has_check reboot && [ "$guest_rc" = 0 ]; then
+		reboot_step "$1"
+	fi
 	has_check stats && stats_check "$name" "$DMPID" "/run/dm$sfx.log"
 	step_stop "$1"
 	DOMID= DMPID=
@@ -715,6 +851,10 @@ if [ -n "$KMOD_LOADED" ]; then
 	sed 's/^/KMOD_GPU /' /sys/kernel/xengt/control/gpu >>$REPORT
 	foreign=$(sed -n 's/^foreign //p' /sys/kernel/xengt/control/gpu)
 	[ "$foreign" = 0 ] || fail "the shared GPU touched $foreign frames of another domain"
+	# Nothing of any guest is held any more: mappings (the RAM views of
+	# the GGTT and OpRegion included), protections, trap paths.
+	held=$(awk '$1 == "xen_domains" || $1 == "guest_pages_mapped" || $1 == "guest_pages_protected" { printf "%s=%s ", $1, $2; n += $2 } END { print (n ? "" : "ok") }' /sys/kernel/xengt/control/gpu)
+	case $held in *ok) ;; *) fail "xengt.ko still holds guest resources after the steps: $held" ;; esac
 	rmmod xengt || fail "rmmod xengt after the steps failed"
 	dmesg | grep -qE "BUG:|WARNING:|Oops" && fail "the kernel complained while xengt.ko served guests"
 	{
