@@ -242,6 +242,19 @@ grep -qx "destroy 5" "$T/log" && [ "$(cat "$XENGT_SYSFS/control/destroy")" = 5 ]
 expect 7 "no Xen toolstack here" watch --once
 expect 2 "unknown option '--json'" watch --json
 
+# ---- xengt-qemu, the device-model hook, as far as it goes without Xen --------
+QEMU_HOOK=${XENGT_QEMU_HOOK:-$(dirname "$XENGT")/xengt-qemu}
+printf '#!/bin/sh\necho "qemu $*"\n' >"$T/qemu" && chmod +x "$T/qemu"
+# Not started by libxl for a domain: only QEMU, without the hook's own arguments.
+out=$(XENGT_QEMU=$T/qemu "$QEMU_HOOK" -xengt-config /etc/xen/g.cfg -name g1 -m 512 2>&1)
+[ "$out" = "qemu -name g1 -m 512" ] && ok || bad "xengt-qemu as plain QEMU: '$out'"
+# For a domain it must hold the domain paused first: no Xen here, so it
+# refuses to become QEMU rather than let the guest boot without its vGPU.
+out=$(XENGT_QEMU=$T/qemu "$QEMU_HOOK" -xen-domid 7 -xengt-config /etc/xen/g.cfg -name g1 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q "domain 7: cannot hold it paused" <<<"$out" && ! grep -q "^qemu" <<<"$out" && ok ||
+	bad "xengt-qemu without Xen: status $rc: '$out'"
+
 # ---- top, in a terminal ----------------------------------------------------------
 /usr/bin/python3 - "$XENGT" >"$T/top.out" 2>&1 <<'P'
 import os, pty, sys, time, select

@@ -5,23 +5,27 @@
  * guest its vGPU.  In the domain's configuration:
  *
  *   device_model_override = "/usr/libexec/xengt/xengt-qemu"
+ *   device_model_args_hvm = [ "-xengt-config", "/etc/xen/guest.cfg" ]
  *   vga = "none"
  *   vgt = 1 ...                                      (xengt.cfg(5))
  *
  * libxl starts it in place of QEMU, with QEMU's arguments, while the new
- * domain is paused.  It holds the domain paused once more (Xen counts a
- * controller's pauses, so xl's unpause leaves it paused), forks, and
- * becomes the stock QEMU (same pid: libxl's bookkeeping of its device
- * model stays right).  The child waits until xl has stored the domain's
- * configuration (libxl userdata "xl", written right after the device
- * model runs), reads its vgt keys, creates the vGPU and its trap path,
- * and only then releases its pause.  If anything fails the domain is
- * destroyed: a guest that asked for a vGPU never boots without one.
+ * domain is paused.  xl keeps no copy of the configuration's text (libxl
+ * stores only what it parsed, which has no vgt keys), so the
+ * configuration names its own file; the hook reads the vgt keys there
+ * with xl's parser, as `xengt create` does.  It holds the domain paused
+ * once more (Xen counts a controller's pauses, so xl's unpause leaves it
+ * paused), forks, and becomes the stock QEMU without its own two
+ * arguments (same pid: libxl's bookkeeping of its device model stays
+ * right).  The child creates the vGPU and its trap path and only then
+ * releases its pause.  If anything fails the domain is destroyed: a
+ * guest that asked for a vGPU never boots without one.
  *
  * $XENGT_QEMU names the device model to become (default: Debian's
  * /usr/libexec/xen-qemu-system-i386).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +44,6 @@
 #include "xengt_sysfs.h"
 
 #define DEFAULT_QEMU "/usr/libexec/xen-qemu-system-i386"
-/* How long xl may take to store the configuration after we run. */
-#define CONFIG_WAIT_MS 60000
 
 static void note(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -98,30 +100,21 @@ static int module_types(const char **names, struct xsys_type *types)
 }
 
 /*
- * The child's work: 0 when the domain may run (with its vGPU, or it asked
- * for none), -1 when it must not.
+ * The child's work: 0 when the domain may run (with its vGPU, or its
+ * configuration asks for none), -1 when it must not.
  */
-static int give_vgpu(libxl_ctx *ctx, uint32_t domid)
+static int give_vgpu(uint32_t domid, const char *cfg)
 {
 	struct xsys_type types[XSYS_MAX_TYPES];
 	const char *names[XSYS_MAX_TYPES + 1];
 	struct vgt_config c;
-	uint8_t *data = NULL;
-	int len = 0, waited, ret;
 	uint32_t vgpu_id;
-	char file[32];
+	int waited, ret;
 
-	for (waited = 0; waited < CONFIG_WAIT_MS; waited += 50) {
-		if (!libxl_userdata_retrieve(ctx, domid, "xl", &data, &len) &&
-		    data && len)
-			break;
-		free(data);
-		data = NULL;
-		sleep_ms(50);
-	}
-	if (!data) {
-		note(LOG_ERR, "domain %u: xl stored no configuration in %d s",
-		     domid, CONFIG_WAIT_MS / 1000);
+	if (!cfg) {
+		note(LOG_ERR,
+		     "domain %u: no -xengt-config in device_model_args_hvm: which configuration's vgt keys?",
+		     domid);
 		return -1;
 	}
 	ret = module_types(names, types);
@@ -130,15 +123,12 @@ static int give_vgpu(libxl_ctx *ctx, uint32_t domid)
 		names[0] = "-";
 		names[1] = NULL;
 	}
-	snprintf(file, sizeof(file), "domain %u", domid);
-	if (vgt_config_parse(file, (const char *)data, len, names, &c,
-			     stderr)) {
-		free(data);
-		note(LOG_ERR, "domain %u: its vgt keys are wrong (see above)",
-		     domid);
+	if (vgt_config_read(cfg, names, &c, stderr)) {
+		note(LOG_ERR,
+		     "domain %u: %s: its vgt keys are wrong (see above)", domid,
+		     cfg);
 		return -1;
 	}
-	free(data);
 	if (!c.enabled)
 		return 0;
 	if (ret < 0) {
@@ -167,8 +157,28 @@ static int give_vgpu(libxl_ctx *ctx, uint32_t domid)
 	return 0;
 }
 
+/* Every descriptor but the standard ones. */
+static void close_inherited(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d) {
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+
+		if (fd > 2 && fd != dirfd(d))
+			close(fd);
+	}
+	closedir(d);
+}
+
 /* The child's part: the vGPU, then the pause released (or no domain). */
-static void child(uint32_t domid)
+static void child(uint32_t domid, const char *cfg)
 {
 	xentoollog_logger_stdiostream *log;
 	libxl_ctx *ctx = NULL;
@@ -182,7 +192,7 @@ static void child(uint32_t domid)
 		note(LOG_ERR, "domain %u: no libxl: it stays paused", domid);
 		goto out;
 	}
-	if (give_vgpu(ctx, domid)) {
+	if (give_vgpu(domid, cfg)) {
 		note(LOG_ERR,
 		     "domain %u: destroyed: it asked for a vGPU it cannot have",
 		     domid);
@@ -202,7 +212,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	const char *qemu = getenv("XENGT_QEMU");
+	const char *qemu = getenv("XENGT_QEMU"), *cfg = NULL;
 	xc_interface *xch;
 	uint32_t domid;
 	pid_t pid;
@@ -210,6 +220,20 @@ int main(int argc, char **argv)
 	openlog("xengt-qemu", LOG_PID, LOG_DAEMON);
 	if (!qemu || !*qemu)
 		qemu = DEFAULT_QEMU;
+	/* Ours, not QEMU's: take -xengt-config PATH out of its arguments. */
+	{
+		int i, j = 1;
+
+		for (i = 1; i < argc; i++) {
+			if (!strcmp(argv[i], "-xengt-config") && i + 1 < argc) {
+				cfg = argv[++i];
+				continue;
+			}
+			argv[j++] = argv[i];
+		}
+		argv[j] = NULL;
+		argc = j;
+	}
 	if (find_domid(argc, argv, &domid)) {
 		/* Not started by libxl for a domain: only be QEMU. */
 		execv(qemu, argv);
@@ -233,9 +257,15 @@ int main(int argc, char **argv)
 		note(LOG_ERR, "domain %u: fork: %s: it stays paused", domid,
 		     strerror(errno));
 	} else if (pid == 0) {
-		/* Out of QEMU's session: libxl kills its device model, not us. */
+		/*
+		 * Out of QEMU's session (libxl kills its device model, not
+		 * us), and without the descriptors libxl's process left to
+		 * its device model: we never exec, so even its close-on-exec
+		 * ones (lock files among them) would stay open here.
+		 */
 		setsid();
-		child(domid);
+		close_inherited();
+		child(domid, cfg);
 		return 0;
 	}
 	/* The device model libxl started. */
