@@ -320,6 +320,23 @@ vgpu_gone() {
 	return 0
 }
 
+# launch_debug: what dom0 knows when a launched domain got no vGPU
+launch_debug() {
+	log "xl list:"
+	xl list 2>&1 | sed 's/^/e2e-init:   /'
+	log "processes:"
+	ps -ef 2>/dev/null | grep -E 'xengt|qemu' | grep -v grep | sed 's/^/e2e-init:   /'
+	for f in /var/log/xen/qemu-dm-e2e-$name.log /var/log/xen/xl-e2e-$name.log; do
+		[ -f "$f" ] || continue
+		log "$f:"
+		tail -n 30 "$f" | tr -cd '\11\12\40-\176' | sed 's/^/e2e-init:   /'
+	done
+	ls /var/lib/xen 2>&1 | sed 's/^/e2e-init:   \/var\/lib\/xen: /'
+	for d in /sys/kernel/xengt/vgpu*; do
+		[ -d "$d" ] && log "$d: domid=$(cat "$d/domid") trap=$(cat "$d/trap")"
+	done
+}
+
 # launch_step INDEX: `xengt create CFG` (the domain runs once it returns),
 # or `xl create CFG` with device_model_override = xengt-qemu in CFG (the
 # hook holds the domain paused until its vGPU is up)
@@ -337,7 +354,11 @@ launch_step() {
 	[ -n "$domid" ] || { step_fail "$name" "no domid for e2e-$name"; return 1; }
 	eval "STEP$1_DOMID=$domid STEP$1_LAUNCHED=1"
 	stamp "$name-created"
-	id=$(vgpu_wait "$domid") || { step_fail "$name" "domain $domid has no attached vGPU 30 s after $dm create"; return 1; }
+	id=$(vgpu_wait "$domid") || {
+		launch_debug
+		step_fail "$name" "domain $domid has no attached vGPU 30 s after $dm create"
+		return 1
+	}
 	echo "VGPU $name domid=$domid id=$id launch=$dm trap=$(cat "/sys/kernel/xengt/vgpu$id/trap") type=$(cat "/sys/kernel/xengt/vgpu$id/type")" >>$REPORT
 	stamp "$name-dm-ready"
 	return 0

@@ -10,8 +10,9 @@
 #
 # usage: mkinitramfs.sh --out FILE --result-tool BIN [--root DIR]
 #                       [--guest-timeout S] [--dm-ready-timeout S]
-#                       [--extra SRC:DEST]...
-#                       [--step NAME] --guest ELF|CPIO --dm BIN
+#                       [--extra SRC:DEST]... [--tools DIR]
+#                       [--step NAME] --guest ELF|CPIO
+#                       --dm BIN|kernel|xengt-create|xl [--cfg "K = V; ..."]
 #                       [--guest-kind pvh|hvm-linux] [--dm-args "ARGS"]
 #                       [--guest-cmdline "..."] [--dm-stop term|destroy|kill]
 #                       [--step NAME ...]...
@@ -41,6 +42,7 @@ RESULT_TOOL=
 GUEST_TIMEOUT=60
 DM_READY_TIMEOUT=20
 EXTRAS=()
+TOOLS= # the admin's tools (xengt, xengt-qemu) for --dm xengt-create|xl
 PARALLEL=0
 SHARE_SECONDS=
 SHARE_DELAY=2
@@ -51,6 +53,7 @@ new_step() {
 	S_NAME[NSTEPS]=$1 S_KIND[NSTEPS]=pvh
 	S_GUEST[NSTEPS]= S_DM[NSTEPS]= S_DM_ARGS[NSTEPS]=
 	S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]= S_CHECK[NSTEPS]=
+	S_CFG[NSTEPS]=
 	NSTEPS=$((NSTEPS + 1))
 }
 KVER=6.1.0-56-amd64
@@ -72,6 +75,8 @@ while [ $# -gt 0 ]; do
 	--dm-stop) [ "$NSTEPS" -gt 0 ] || new_step main; S_STOP[NSTEPS - 1]=$2; shift 2 ;;
 	--vgpu) [ "$NSTEPS" -gt 0 ] || new_step main; S_VGPU[NSTEPS - 1]=$2; shift 2 ;;
 	--check) [ "$NSTEPS" -gt 0 ] || new_step main; S_CHECK[NSTEPS - 1]=$2; shift 2 ;;
+	--cfg) [ "$NSTEPS" -gt 0 ] || new_step main; S_CFG[NSTEPS - 1]=$2; shift 2 ;;
+	--tools) TOOLS=$2; shift 2 ;;
 	--parallel) PARALLEL=$2; shift 2 ;;
 	--share-delay) SHARE_DELAY=$2; shift 2 ;;
 	--share-seconds) SHARE_SECONDS=$2; shift 2 ;;
@@ -90,13 +95,15 @@ for ((i = 0; i < NSTEPS; i++)); do
 	n=${S_NAME[i]}
 	case ${S_STOP[i]} in term | destroy | kill) ;; *) die "step $n: --dm-stop must be term, destroy or kill" ;; esac
 	for c in ${S_CHECK[i]//,/ }; do
-		case $c in bystander | restricted | refuse | stats) ;; *) die "step $n: --check: unknown check '$c' (known: bystander restricted refuse stats)" ;; esac
+		case $c in bystander | restricted | refuse | stats | reboot) ;; *) die "step $n: --check: unknown check '$c' (known: bystander restricted refuse stats reboot)" ;; esac
 	done
 	case ${S_KIND[i]} in pvh | hvm-linux) ;; *) die "step $n: --guest-kind must be pvh or hvm-linux" ;; esac
 	[ -f "${S_GUEST[i]}" ] || die "step $n: --guest not found: '${S_GUEST[i]}'"
 	[ -n "${S_DM[i]}" ] || die "step $n: --dm is required"
-	[ "${S_DM[i]}" = kernel ] || [ -x "${S_DM[i]}" ] ||
-		die "step $n: device model not found or not executable: '${S_DM[i]}'"
+	case ${S_DM[i]} in
+	kernel | xengt-create | xl) ;;
+	*) [ -x "${S_DM[i]}" ] || die "step $n: device model not found or not executable: '${S_DM[i]}'" ;;
+	esac
 	[ "${S_DM[i]}" != kernel ] || [ -n "${S_VGPU[i]}" ] ||
 		die "step $n: --dm kernel needs --vgpu"
 	for ((j = 0; j < i; j++)); do
@@ -191,7 +198,14 @@ cp -L "$libgcc" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
 
 add_bin "$RESULT_TOOL" /e2e/bin/e2e-result
 for ((i = 0; i < NSTEPS; i++)); do
-	[ "${S_DM[i]}" = kernel ] && continue # xengt.ko's in-kernel ioreq server
+	case ${S_DM[i]} in
+	kernel) continue ;; # xengt.ko's in-kernel ioreq server
+	xengt-create | xl) # the admin's tools: xengt(1) and its xl hook
+		[ -n "$TOOLS" ] || die "step ${S_NAME[i]}: --dm ${S_DM[i]} needs --tools DIR"
+		[ -e "$stage/e2e/bin/xengt" ] || add_bin "$TOOLS/xengt" /e2e/bin/xengt
+		[ -e "$stage/e2e/bin/xengt-qemu" ] || add_bin "$TOOLS/xengt-qemu" /e2e/bin/xengt-qemu
+		continue ;;
+	esac
 	b=$(basename "${S_DM[i]}")
 	if [ -e "$stage/e2e/bin/$b" ]; then
 		cmp -s "${S_DM[i]}" "$stage/e2e/bin/$b" ||
@@ -298,9 +312,11 @@ on_crash = "preserve"
 on_reboot = "preserve"
 EOF
 	fi
+	# The step's own keys last: xl takes a key's last value.
+	[ -z "${S_CFG[i]}" ] || printf '%s\n' "${S_CFG[i]}" >>"$stage/e2e/guest-$n.cfg"
 	cat >>"$stage/e2e/config" <<EOF
 STEP${i}_NAME=$(q "$n")
-STEP${i}_DM=$(if [ "${S_DM[i]}" = kernel ]; then echo kernel; else echo "/e2e/bin/$(q "$(basename "${S_DM[i]}")")"; fi)
+STEP${i}_DM=$(case ${S_DM[i]} in kernel | xengt-create | xl) echo "${S_DM[i]}" ;; *) echo "/e2e/bin/$(q "$(basename "${S_DM[i]}")")" ;; esac)
 STEP${i}_VGPU=$(q "${S_VGPU[i]}")
 STEP${i}_DM_ARGS=$(q "${S_DM_ARGS[i]}")
 STEP${i}_KIND=${S_KIND[i]}

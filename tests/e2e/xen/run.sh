@@ -11,10 +11,17 @@
 # after the other in the same boot; without --step there is one, "main"):
 #   --step NAME          start a new step ([a-z0-9_]+); the options below
 #                        apply to the current step
-#   --dm null|xengt|kernel|PATH  device model (default null: null-dm built
-#                        here; xengt: $XENGT_DM or <repo>/build/tools/xengt-dm/
-#                        xengt-dm; kernel: xengt.ko's in-kernel ioreq server,
-#                        --dm-args are what follows "kernel" in vgpu<ID>/trap)
+#   --dm null|xengt|kernel|xengt-create|xl|PATH  device model (default null:
+#                        null-dm built here; xengt: $XENGT_DM or <repo>/build/
+#                        tools/xengt-dm/xengt-dm; kernel: xengt.ko's in-kernel
+#                        ioreq server, --dm-args are what follows "kernel" in
+#                        vgpu<ID>/trap; xengt-create: the domain is made by
+#                        `xengt create CFG` from its vgt keys (--cfg); xl:
+#                        by plain `xl create CFG`, the vGPU by the device-model
+#                        hook xengt-qemu (--cfg names it); both with xengt.ko,
+#                        the tools from $XENGT_TOOLS, default <repo>/build/
+#                        tools/xl-plugin)
+#   --cfg "K = V; ..."   lines added to the step's xl domain configuration
 #   --vgpu "SPEC"        create the step's vGPU in xengt.ko first: "DOMID SPEC"
 #                        goes to /sys/kernel/xengt/control/create (xengt.ko is
 #                        then loaded for the steps and must end clean)
@@ -78,7 +85,7 @@ S_NAME=() S_GUEST=() S_DM=() S_DM_ARGS=() S_CMDLINE=() S_STOP=()
 new_step() {
 	S_NAME[NSTEPS]=$1 S_GUEST[NSTEPS]=baseline S_DM[NSTEPS]=null
 	S_DM_ARGS[NSTEPS]= S_CMDLINE[NSTEPS]= S_STOP[NSTEPS]=term S_VGPU[NSTEPS]=
-	S_CHECK[NSTEPS]=
+	S_CHECK[NSTEPS]= S_CFG[NSTEPS]=
 	NSTEPS=$((NSTEPS + 1))
 }
 step_opt() { # ARRAY VALUE: set it for the current step
@@ -102,7 +109,8 @@ abspath() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--step) new_step "$2"; shift 2 ;;
-	--dm) case $2 in null | xengt | kernel) step_opt S_DM "$2" ;; *) step_opt S_DM "$(abspath "$2")" ;; esac; shift 2 ;;
+	--dm) case $2 in null | xengt | kernel | xengt-create | xl) step_opt S_DM "$2" ;; *) step_opt S_DM "$(abspath "$2")" ;; esac; shift 2 ;;
+	--cfg) step_opt S_CFG "$2"; shift 2 ;;
 	--dm-args) step_opt S_DM_ARGS "$2"; shift 2 ;;
 	--guest) case $2 in baseline | i915 | linux-i915) step_opt S_GUEST "$2" ;; *) step_opt S_GUEST "$(abspath "$2")" ;; esac; shift 2 ;;
 	--guest-cmdline) step_opt S_CMDLINE "$2"; shift 2 ;;
@@ -186,6 +194,7 @@ GUEST_MAIN=$here/guest/i915.c \
 	{ cat "$BUILD/build.log" >&2; die "building the i915-pv test guest failed"; }
 
 XENGT_DM=${XENGT_DM:-$top/build/tools/xengt-dm/xengt-dm}
+XENGT_TOOLS=${XENGT_TOOLS:-$top/build/tools/xl-plugin}
 step_args=()
 for ((i = 0; i < NSTEPS; i++)); do
 	kind=pvh
@@ -213,15 +222,23 @@ for ((i = 0; i < NSTEPS; i++)); do
 			die "no xengt-dm at $XENGT_DM: build it (make -C build; needs libxen-dev at configure time) or set XENGT_DM"
 		S_DM[i]=$XENGT_DM ;;
 	esac
-	[ "${S_DM[i]}" = kernel ] || [ -x "${S_DM[i]}" ] ||
-		die "device model '${S_DM[i]}' is not an executable"
+	case ${S_DM[i]} in
+	kernel) ;;
+	xengt-create | xl)
+		for t in xengt xengt-qemu; do
+			[ -x "$XENGT_TOOLS/$t" ] ||
+				die "no $t in $XENGT_TOOLS: build tools/xl-plugin (needs libxen-dev, libjson-c-dev) or set XENGT_TOOLS"
+		done ;;
+	*) [ -x "${S_DM[i]}" ] || die "device model '${S_DM[i]}' is not an executable" ;;
+	esac
 	step_args+=(--step "${S_NAME[i]}" --guest "${S_GUEST[i]}" --guest-kind "$kind"
 		--dm "${S_DM[i]}" --dm-args "${S_DM_ARGS[i]}"
 		--guest-cmdline "${S_CMDLINE[i]}" --dm-stop "${S_STOP[i]}"
-		--vgpu "${S_VGPU[i]}" --check "${S_CHECK[i]}")
+		--vgpu "${S_VGPU[i]}" --check "${S_CHECK[i]}" --cfg "${S_CFG[i]}")
 done
 
 "$here/mkinitramfs.sh" --out "$BUILD/initrd.cpio" --root "$ROOT" \
+	--tools "$XENGT_TOOLS" \
 	--result-tool "$BUILD/e2e-result" --guest-timeout "$GUEST_TIMEOUT" \
 	--dm-ready-timeout "$DM_READY_TIMEOUT" "${EXTRAS[@]}" "${RUN_OPTS[@]}" \
 	"${step_args[@]}" ||

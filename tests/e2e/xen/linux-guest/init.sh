@@ -15,7 +15,8 @@
 #   XENGT-GUEST OPREGION asls=<hex> signature=<sig>|none vbt=<sig>|none
 #   XENGT-GUEST <test program lines>
 #   XENGT-GUEST PASS | XENGT-GUEST FAIL: <why>
-# then powers off.
+# then powers off (after a PASS with xengt_linger=1: waits to be rebooted
+# or destroyed).
 
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -91,5 +92,11 @@ if [ -x /bin/xengt-gem-test ]; then
 fi
 say PASS
 sync
+# xengt_linger=1 on the command line: stay up for dom0's next move (xl
+# reboot, xl destroy).  A reboot request reaches the kernel through
+# xenbus; with no /sbin/reboot to hand it to, the kernel restarts itself.
+if [ "${xengt_linger:-0}" = 1 ]; then
+	while :; do sleep 3600; done
+fi
 poweroff -f
 sleep 60
