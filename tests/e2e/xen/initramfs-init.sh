@@ -368,6 +368,17 @@ launch_step() {
 # admin would (xl reboot); xl creates the domain again, the hook gives the
 # new domain a vGPU, the old one's goes; then the guest must PASS again
 reboot_step() {
+	# Debian's kernel sometimes triple-faults while booting under nested
+	# TCG; with on_reboot = "restart" xl then makes the domain anew and
+	# the hook serves the new one: that is the domain to reboot.
+	cur=$(xl domid "e2e-$name" 2>/dev/null)
+	if [ -n "$cur" ] && [ "$cur" != "$DOMID" ]; then
+		log "step $name: domain $DOMID restarted by itself before its PASS; now $cur"
+		echo "RESTARTED $name old=$DOMID new=$cur vgpu=$(vgpu_of "$cur")" >>$REPORT
+		vgpu_gone "$DOMID" || step_fail "$name" "the vGPU of domain $DOMID outlived its restart by 10 s"
+		DOMID=$cur
+		eval "STEP$1_DOMID=$cur"
+	fi
 	old=$DOMID
 	# The new QEMU writes a new serial file; keep the first boot's.
 	mv "/run/guest-$name.serial" "/run/guest-$name.boot1.serial"
@@ -399,6 +410,9 @@ reboot_step() {
 launched_stop() {
 	eval "domid=\$STEP$1_DOMID"
 	[ -n "$domid" ] || return 0
+	# The domain xl has by that name now (a guest may have restarted).
+	cur=$(xl domid "e2e-$name" 2>/dev/null)
+	[ -n "$cur" ] && domid=$cur
 	if id=$(vgpu_of "$domid"); then
 		d=/sys/kernel/xengt/vgpu$id
 		echo "VGPU_END $name domid=$domid id=$id state=$(cat $d/state) trap=$(cat $d/trap) workloads_done=$(sed -n 's/^workloads_done //p' $d/stats) failsafe_reason=$(sed -n 's/^failsafe_reason //p' $d/stats | tr ' ' '_')" >>$REPORT
