@@ -9,8 +9,7 @@
 # blit) and checks it (linux-guest/).  Steps of one boot:
 #   i915         standalone xengt-dm serves the vGPU at 00:05.0 with the
 #                GGTT half of BAR0 in guest RAM (--ggtt-ram)
-#   i915_kernel  (XENGT_I915_KERNEL=1 and $XENGT_KO: check-xen runs this
-#                guest on the in-kernel path in xengt-xl.sh instead) the same guest, its
+#   i915_kernel  (when xengt.ko was built: $XENGT_KO) the same guest, its
 #                vGPU created in xengt.ko through /sys/kernel/xengt and
 #                served by the module's in-kernel ioreq server ("kernel
 #                00:05.0 ggtt-ram"): the module populates the GGTT and
@@ -50,10 +49,7 @@ declare -A step_dm_args=([i915]="$dm_args" [i915_kernel]="00:05.0 ggtt-ram")
 declare -A step_path=([i915]=xengt-dm [i915_kernel]=kernel)
 steps=(i915)
 kmod=()
-# The in-kernel path's stock i915 runs in check-xen through xl's hook
-# (xengt-xl.sh, step hook, the same guest and checks); here on request.
-if [ -z "$fault" ] && [ "${XENGT_I915_KERNEL:-0}" = 1 ] &&
-	[ -n "${XENGT_KO:-}" ] && [ -f "$XENGT_KO" ]; then
+if [ -z "$fault" ] && [ -n "${XENGT_KO:-}" ] && [ -f "$XENGT_KO" ]; then
 	kmod=(--extra "$XENGT_KO:/lib/modules/xengt.ko")
 	steps+=(i915_kernel)
 fi
