@@ -55,6 +55,8 @@ struct i915pv_range {
 	uint64_t start, end;
 };
 
+struct i915pv_pv;
+
 struct i915pv_dev {
 	const struct i915pv_io *io;
 	uint32_t devfn;
@@ -80,6 +82,8 @@ struct i915pv_dev {
 	const char *error; /* why the last call failed */
 	/* How long a wait for the GPU lasts with io->clock_us; 0: the default. */
 	uint64_t wait_us;
+	/* The PV extension in use (guest_pv.h), NULL: every path trapped. */
+	struct i915pv_pv *pv;
 };
 
 #define I915PV_VGT_MAGIC 0x4776544776544776ULL
