@@ -3,6 +3,7 @@
  * Execlist submission by the guest driver (see engine.h).
  */
 #include "engine.h"
+#include "guest_pv.h"
 #include "gen9.h"
 
 /* CSB polls before a submission counts as lost (each may relax the CPU). */
@@ -11,6 +12,11 @@
 static const uint32_t engine_base[I915PV_NR_ENGINES] = {
 	[I915PV_RCS] = GEN9_RCS_BASE,
 	[I915PV_BCS] = GEN9_BCS_BASE,
+};
+
+static const uint32_t pv_engine[I915PV_NR_ENGINES] = {
+	[I915PV_RCS] = XENGT_PV_ENGINE_RCS,
+	[I915PV_BCS] = XENGT_PV_ENGINE_BCS,
 };
 
 /* Where each engine's interrupt bits sit in its GT bank (and RING_IMR). */
@@ -48,6 +54,7 @@ int i915pv_engine_init(struct i915pv_engine *e, struct i915pv_dev *dev,
 		.pages = pages,
 		.id = id,
 		.base = engine_base[id],
+		.pv = i915pv_pv_has(dev, XENGT_PV_CAP_SUBMISSION),
 	};
 	if (i915pv_gobj_create(dev, pages, &e->hwsp, 1))
 		return -1;
@@ -306,7 +313,7 @@ static int poll_engine(struct i915pv_engine *e,
 				   n < I915PV_POLL_BUDGET;
 	     n++) {
 		e->polls++;
-		if (process_csb(e))
+		if (!e->pv && process_csb(e))
 			return -1;
 		if (done(e, arg))
 			return 0;
@@ -333,11 +340,34 @@ static bool may_submit(const struct i915pv_engine *e, const void *arg)
 	return !e->inflight[a] || !e->inflight[a + 1];
 }
 
+/*
+ * PV: the descriptor into the submission area, one marker write.  No
+ * lite restore: without CSB ports the host queues each submission behind
+ * what runs, as it queues ELSP writes.
+ */
+static int pv_submit(struct i915pv_context *c)
+{
+	struct i915pv_engine *e = c->engine;
+	uint64_t descs[2] = { i915pv_context_desc(c), 0 };
+
+	if (i915pv_pv_submit(e->dev->pv, pv_engine[e->id], e->base + RING_ELSP,
+			     descs))
+		return -1;
+	e->submissions++;
+	return 0;
+}
+
 static int elsp_submit(struct i915pv_context *c)
 {
 	struct i915pv_engine *e = c->engine;
 	struct i915pv_context *last;
 	uint32_t a;
+
+	/* Bindings queued through PV first: the GPU is about to use them. */
+	if (e->dev->pv && i915pv_pv_flush(e->dev->pv))
+		return -1;
+	if (e->pv)
+		return pv_submit(c);
 
 	if (poll_engine(e, may_submit, NULL,
 			"execlists: the last submission never acknowledged"))
@@ -386,7 +416,7 @@ static bool ctx_done(const struct i915pv_engine *e, const void *arg)
 	const uint32_t *state =
 		i915pv_gobj_dw(e->pages, &c->image, LRC_STATE_OFFSET);
 
-	return request_done(c) && !in_ports(e, c) &&
+	return request_done(c) && (e->pv || !in_ports(e, c)) &&
 	       (state[CTX_RING_HEAD] & RING_HEAD_ADDR) == c->tail;
 }
 

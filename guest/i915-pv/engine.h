@@ -7,6 +7,11 @@
  * status page while the CSB events move the execlist ports along exactly
  * as i915's process_csb() moves them (an event they cannot explain is an
  * error, as i915 resets the engine for it).
+ *
+ * With PV submission (guest_pv.h) a submission is the descriptors in the
+ * shared submission area and one marker write to ELSP; the host emulates
+ * no CSB for the engine, and completion is the breadcrumb plus the
+ * context image the host saved back.
  */
 #ifndef I915PV_ENGINE_H
 #define I915PV_ENGINE_H
@@ -39,6 +44,7 @@ struct i915pv_engine {
 	struct i915pv_context *inflight[I915PV_PORTS + 1];
 	struct i915pv_context *pending[I915PV_PORTS + 1];
 	uint32_t active;
+	bool pv; /* PV submission: no ports, no CSB */
 	uint64_t submissions;
 	uint64_t polls;
 };

@@ -273,7 +273,8 @@ static bool is_bind(uint32_t action)
 }
 
 int i915pv_pv_bind(struct i915pv_pv *pv, uint32_t action, uint64_t pml4,
-		   uint64_t start, const uint64_t *ptes, uint32_t n)
+		   uint64_t start, const uint64_t *ptes, uint64_t flags,
+		   uint32_t n)
 {
 	while (n) {
 		uint32_t k = n < XENGT_PV_VMA_MAX_PAGES ? n :
@@ -282,7 +283,7 @@ int i915pv_pv_bind(struct i915pv_pv *pv, uint32_t action, uint64_t pml4,
 		uint32_t data[XENGT_PV_VMA_DWORDS], i;
 
 		if (is_bind(action) && k == 1) {
-			dma = ptes[0];
+			dma = ptes[0] | flags;
 		} else if (is_bind(action)) {
 			uint64_t *array;
 
@@ -291,7 +292,7 @@ int i915pv_pv_bind(struct i915pv_pv *pv, uint32_t action, uint64_t pml4,
 				return -1;
 			array = i915pv_ram(pv->pages, pv->array_gpa);
 			for (i = 0; i < k; i++)
-				array[i] = ptes[i];
+				array[i] = ptes[i] | flags;
 			dma = pv->array_gpa;
 			pv->array_busy = true;
 		}

@@ -85,15 +85,16 @@ int i915pv_pv_send(struct i915pv_pv *pv, uint32_t action,
 		   const uint32_t *data, uint32_t n);
 
 /*
- * Queue binds of @n pages at graphics address @start: @ptes[i] is page
- * i's guest-physical address OR'd with its Gen8 PTE flags.  @pml4 is the
+ * Queue binds of @n pages at graphics address @start: @ptes[i] | @flags is
+ * page i's guest-physical address OR'd with its Gen8 PTE flags.  @pml4 is the
  * PPGTT root for the PPGTT actions, 0 for GGTT.  One message per up to
  * XENGT_PV_VMA_MAX_PAGES pages (an array page in guest RAM for more than
  * one).  Unbind ignores @ptes (may be NULL).  Queued only: flush (or
  * submit) before the GPU needs them.
  */
 int i915pv_pv_bind(struct i915pv_pv *pv, uint32_t action, uint64_t pml4,
-		   uint64_t start, const uint64_t *ptes, uint32_t n);
+		   uint64_t start, const uint64_t *ptes, uint64_t flags,
+		   uint32_t n);
 
 /*
  * Submit through the area: @descs[0] (and @descs[1], 0 = none) on engine

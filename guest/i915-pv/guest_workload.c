@@ -5,6 +5,7 @@
 #include "guest_workload.h"
 #include "engine.h"
 #include "ppgtt.h"
+#include "guest_pv.h"
 #include "gen9.h"
 
 #define PAGE 4096ULL
@@ -18,12 +19,18 @@
 #define CHURN_VA 0x0000000300000000ULL
 #define CHURN_POOL 64
 #define CHURN_STRIDE 0x200000ULL /* one page table per bound page */
+#define BIND512_VA 0x0000000400000000ULL /* one leaf table's 2 MiB */
+#define BIND512_HEIGHT I915PV_BIND512_PAGES /* one page per row */
 #define WL_MAX_DATA_PAGES (2 * BLIT_PAGES + 16)
+
+_Static_assert(WL_MAX_DATA_PAGES > I915PV_BIND512_PAGES + 1,
+	       "bind512's pages and its batch are data pages");
 
 static const char *const names[I915PV_WL_COUNT] = {
 	[I915PV_WL_STORE] = "store",
 	[I915PV_WL_BLIT] = "blit",
 	[I915PV_WL_PTCHURN] = "ptchurn",
+	[I915PV_WL_BIND512] = "bind512",
 };
 
 const char *i915pv_workload_name(enum i915pv_workload_kind kind)
@@ -69,6 +76,13 @@ static int wl_fail(struct wl_env *env, const char *why)
 	return -1;
 }
 
+/* A mapping failed: out of table pages, or PV's reason. */
+static int map_fail(struct wl_env *env)
+{
+	return wl_fail(env, env->dev->error ? env->dev->error :
+					      "out of guest RAM for page tables");
+}
+
 /* A zeroed data page, remembered so env_fini() gives it back; or 0. */
 static uint64_t env_page(struct wl_env *env)
 {
@@ -95,7 +109,7 @@ static int env_init(struct wl_env *env, struct i915pv_dev *dev,
 	env->ctx.image.npages = 0;
 	if (i915pv_engine_init(&env->engine, dev, pages, id))
 		return -1;
-	if (i915pv_ppgtt_init(&env->ppgtt, pages))
+	if (i915pv_ppgtt_init_dev(&env->ppgtt, dev, pages))
 		return wl_fail(env, "out of guest RAM for the PPGTT");
 	env->batch_gpa = env_page(env);
 	if (!env->batch_gpa ||
@@ -110,10 +124,11 @@ static int env_init(struct wl_env *env, struct i915pv_dev *dev,
 static void env_fini(struct wl_env *env)
 {
 	env->wl->submissions += env->engine.submissions;
-	env->wl->pte_writes += env->ppgtt.pte_writes;
 	if (env->ctx.image.npages)
 		i915pv_context_fini(&env->ctx);
 	i915pv_ppgtt_fini(&env->ppgtt);
+	env->wl->pte_writes += env->ppgtt.pte_writes;
+	env->wl->pv_pages += env->ppgtt.pv_pages;
 	if (env->engine.hwsp.npages)
 		i915pv_engine_fini(&env->engine);
 	while (env->nr_data)
@@ -149,7 +164,7 @@ static int map_buffer(struct wl_env *env, uint64_t va, uint64_t *gpa,
 			return wl_fail(env, "out of guest RAM for buffers");
 	}
 	if (i915pv_ppgtt_map_range(&env->ppgtt, va, gpa, n))
-		return wl_fail(env, "out of guest RAM for page tables");
+		return map_fail(env);
 	return 0;
 }
 
@@ -311,9 +326,7 @@ static int run_ptchurn(struct wl_env *env)
 				      CHURN_POOL];
 			va[k] = CHURN_VA + k * CHURN_STRIDE + (op % 512) * PAGE;
 			if (i915pv_ppgtt_map(&env->ppgtt, va[k], gpa[k], true))
-				return wl_fail(
-					env,
-					"out of guest RAM for page tables");
+				return map_fail(env);
 			n += emit_sdi(env->batch + n, va[k] + slot * 4,
 				      i915pv_pattern(wl->seed, op, k));
 		}
@@ -330,6 +343,63 @@ static int run_ptchurn(struct wl_env *env)
 			i915pv_ppgtt_unmap(&env->ppgtt, va[k]);
 		}
 		wl->bytes += I915PV_CHURN_PAGES * 4;
+		wl->done++;
+	}
+	return 0;
+}
+
+static uint64_t env_traps(struct wl_env *env)
+{
+	const struct i915pv_io *io = env->dev->io;
+
+	return io->traps ? io->traps(io->ctx) : 0;
+}
+
+static int run_bind512(struct wl_env *env)
+{
+	struct i915pv_workload *wl = env->wl;
+	/* env_page() records each page in env->data: these are those. */
+	uint64_t *gpa = env->data + env->nr_data;
+	uint32_t op, k, n;
+
+	for (k = 0; k < I915PV_BIND512_PAGES; k++)
+		if (!env_page(env))
+			return wl_fail(env, "out of guest RAM for bind512");
+	for (op = 0; op < wl->ops; op++) {
+		uint32_t color = i915pv_pattern(wl->seed, op, 0);
+		uint64_t t0 = env_traps(env);
+
+		if (i915pv_ppgtt_map_range(&env->ppgtt, BIND512_VA, gpa,
+					   I915PV_BIND512_PAGES) ||
+		    (env->dev->pv && i915pv_pv_flush(env->dev->pv)))
+			return map_fail(env);
+		wl->bind_traps += env_traps(env) - t0;
+		/* One fill through all 512 pages: row y is page y. */
+		n = 0;
+		env->batch[n++] = XY_COLOR_BLT_CMD | BLT_WRITE_RGBA |
+				  (XY_COLOR_BLT_LEN - 2);
+		env->batch[n++] = BR13_DEPTH_32 | BLT_ROP_PATCOPY | BLIT_PITCH;
+		env->batch[n++] = 0;
+		env->batch[n++] = BIND512_HEIGHT << 16 | I915PV_BLIT_WIDTH;
+		env->batch[n++] = (uint32_t)BIND512_VA;
+		env->batch[n++] = (uint32_t)(BIND512_VA >> 32);
+		env->batch[n++] = color;
+		emit_end(env->batch, n);
+		if (i915pv_context_run_batch(&env->ctx, BATCH_VA))
+			return -1;
+		for (k = 0; k < I915PV_BIND512_PAGES; k++) {
+			const uint32_t *p = i915pv_ram(env->pages, gpa[k]);
+
+			if (p[0] != color || p[(k * 37) % 1024] != color ||
+			    p[1023] != color)
+				return wl_fail(
+					env,
+					"bind512: a bound page missed the fill");
+		}
+		if (i915pv_ppgtt_unmap_range(&env->ppgtt, BIND512_VA,
+					     I915PV_BIND512_PAGES))
+			return -1;
+		wl->bytes += (uint64_t)I915PV_BIND512_PAGES * PAGE;
 		wl->done++;
 	}
 	return 0;
@@ -448,12 +518,17 @@ int i915pv_workload_run(struct i915pv_dev *dev, struct i915pv_pages *pages,
 	wl->submissions = 0;
 	wl->bytes = 0;
 	wl->pte_writes = 0;
+	wl->pv_pages = 0;
+	wl->bind_traps = 0;
 	if (wl->kind >= I915PV_WL_COUNT) {
 		dev->error = "unknown workload";
 		return -1;
 	}
 	ret = env_init(&env, dev, pages, wl,
-		       wl->kind == I915PV_WL_BLIT ? I915PV_BCS : I915PV_RCS);
+		       wl->kind == I915PV_WL_BLIT ||
+					       wl->kind == I915PV_WL_BIND512 ?
+			       I915PV_BCS :
+			       I915PV_RCS);
 	if (!ret) {
 		switch (wl->kind) {
 		case I915PV_WL_STORE:
@@ -461,6 +536,9 @@ int i915pv_workload_run(struct i915pv_dev *dev, struct i915pv_pages *pages,
 			break;
 		case I915PV_WL_BLIT:
 			ret = run_blit(&env);
+			break;
+		case I915PV_WL_BIND512:
+			ret = run_bind512(&env);
 			break;
 		default:
 			ret = run_ptchurn(&env);

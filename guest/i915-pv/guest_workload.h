@@ -10,6 +10,13 @@
  *   ptchurn  bind I915PV_CHURN_PAGES pages into the PPGTT, store into
  *            each from a small batch, unbind them (page-table-heavy);
  *            one op = one bind/submit/unbind round
+ *   bind512  bind I915PV_BIND512_PAGES pages at once into the PPGTT, fill
+ *            them all with one blit, check every page, unbind them; one
+ *            op = one round; bind_traps counts the traps of the binds
+ *            alone (with io->traps)
+ * With PV negotiated (dev->pv, guest_pv.h) the PPGTT, the GGTT objects and
+ * the submissions take the PV paths the host accepted, and the results are
+ * checked exactly as in trap mode.
  */
 #ifndef I915PV_WORKLOAD_H
 #define I915PV_WORKLOAD_H
@@ -21,11 +28,13 @@ enum i915pv_workload_kind {
 	I915PV_WL_STORE,
 	I915PV_WL_BLIT,
 	I915PV_WL_PTCHURN,
+	I915PV_WL_BIND512,
 	I915PV_WL_COUNT,
 };
 
 #define I915PV_STORE_PER_BATCH 8
 #define I915PV_CHURN_PAGES 16
+#define I915PV_BIND512_PAGES 512
 #define I915PV_BLIT_WIDTH 1024 /* pixels of 32 bits */
 #define I915PV_BLIT_HEIGHT 256
 
@@ -43,6 +52,8 @@ struct i915pv_workload {
 	uint64_t submissions;
 	uint64_t bytes; /* written by the GPU */
 	uint64_t pte_writes; /* PPGTT entries written */
+	uint64_t pv_pages; /* PPGTT pages bound or unbound by PV message */
+	uint64_t bind_traps; /* bind512: traps of its binds (io->traps) */
 };
 
 const char *i915pv_workload_name(enum i915pv_workload_kind kind);

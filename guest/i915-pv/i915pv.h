@@ -47,6 +47,12 @@ struct i915pv_io {
 	 * fixed number of polls.
 	 */
 	uint64_t (*clock_us)(void *ctx);
+	/*
+	 * Optional (may be NULL): how many of this guest's accesses have
+	 * trapped so far (the simulator's count, or the test guest's own),
+	 * for figures of a workload's steps (bind512's traps per bind).
+	 */
+	uint64_t (*traps)(void *ctx);
 };
 
 #define I915PV_WAIT_US 20000000ULL /* 20 s, unless dev->wait_us says */

@@ -3,8 +3,10 @@
  * Guest page allocator and GGTT-mapped objects (see pages.h).
  */
 #include "pages.h"
+#include "guest_pv.h"
 
 #define PAGE 4096ULL
+#define GEN8_PTE_PRESENT 1ULL
 
 void i915pv_pages_init(struct i915pv_pages *p, const struct i915pv_io *io,
 		       uint64_t start, uint64_t end)
@@ -119,7 +121,15 @@ int i915pv_gobj_create(struct i915pv_dev *dev, struct i915pv_pages *p,
 			return -1;
 		}
 		o->npages++;
-		i915pv_ggtt_map(dev, o->gm + i * PAGE, o->gpa[i]);
+		if (!i915pv_pv_has(dev, XENGT_PV_CAP_GGTT))
+			i915pv_ggtt_map(dev, o->gm + i * PAGE, o->gpa[i]);
+	}
+	/* PV GGTT: one queued message; a submission sends it. */
+	if (i915pv_pv_has(dev, XENGT_PV_CAP_GGTT) &&
+	    i915pv_pv_bind(dev->pv, XENGT_PV_ACTION_BIND_GGTT, 0, o->gm, o->gpa,
+			   GEN8_PTE_PRESENT, npages)) {
+		i915pv_gobj_destroy(dev, p, o);
+		return -1;
 	}
 	return 0;
 }
@@ -129,8 +139,13 @@ void i915pv_gobj_destroy(struct i915pv_dev *dev, struct i915pv_pages *p,
 {
 	uint32_t i;
 
+	/* A failure to queue is in dev->error; the next flush reports it. */
+	if (o->npages && i915pv_pv_has(dev, XENGT_PV_CAP_GGTT))
+		i915pv_pv_bind(dev->pv, XENGT_PV_ACTION_UNBIND_GGTT, 0, o->gm,
+			       NULL, 0, o->npages);
 	for (i = 0; i < o->npages; i++) {
-		i915pv_ggtt_unmap(dev, o->gm + i * PAGE);
+		if (!i915pv_pv_has(dev, XENGT_PV_CAP_GGTT))
+			i915pv_ggtt_unmap(dev, o->gm + i * PAGE);
 		i915pv_page_free(p, o->gpa[i]);
 	}
 	o->npages = 0;

@@ -20,7 +20,8 @@ fi
 printf '%s' "$out" | grep -q '"foreign_accesses": 0}' ||
 	{ echo "foreign accesses are not zero" >&2; exit 1; }
 # Bad flags: a clear error and exit status 2.
-for bad in "--vms 0" "--vms 9" "--vms x" "--pages -1" "--bogus" "extra"; do
+for bad in "--vms 0" "--vms 9" "--vms x" "--pages -1" "--bogus" "extra" \
+	"--pv=maybe" "--vms 2 --pv=on,sometimes"; do
 	# shellcheck disable=SC2086
 	if "$sim" $bad >/dev/null 2>err.$$; then
 		echo "xengt-sim $bad succeeded" >&2; exit 1
@@ -33,4 +34,10 @@ grep -q "unknown vGPU type 'xengt_9'" err.$$
 "$sim" --vms 4 --types xengt_1 >/dev/null 2>err.$$ && exit 1
 grep -q "not enough low GM" err.$$
 rm -f err.$$
+# PV: whatever the host offers, auto verifies every workload (PV where
+# offered, trapped where not), beside a VM with PV off.
+out=$("$sim" --vms 2 --pv=auto,off --workload store,ptchurn,bind512 --ops 20 --json)
+echo "$out"
+ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
+[ "$ok" -eq 8 ] || { echo "--pv=auto,off: expected 8 ok results, got $ok" >&2; exit 1; }
 echo "demo: ok"

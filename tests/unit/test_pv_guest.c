@@ -434,7 +434,7 @@ static void test_status(void **state)
 	init_ok(XENGT_PV_CAP_PPGTT);
 	f.status_of[XENGT_PV_ACTION_BIND_PPGTT] = XENGT_PV_STATUS_BAD_ROOT;
 	assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_BIND_PPGTT,
-					0x1000, 0, &pte, 1),
+					0x1000, 0, &pte, 0, 1),
 			 0); /* queued only */
 	assert_int_equal(i915pv_pv_flush(&pv), -1);
 	assert_non_null(strstr(dev.error, "BAD_ROOT"));
@@ -469,14 +469,14 @@ static void test_bind_messages(void **state)
 		ptes[i] = (0x400000ULL + i * 4096ULL) | GEN8_PAGE_PRESENT;
 	/* One page: the PTE itself. */
 	assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_BIND_GGTT, 0,
-					0x10000, ptes, 1),
+					0x10000, ptes, 0, 1),
 			 0);
 	/* 700 pages: 512 + 188, each with an array. */
 	assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_BIND_PPGTT,
-					0x123000, 0x100000000ULL, ptes, 700),
+					0x123000, 0x100000000ULL, ptes, 0, 700),
 			 0);
 	assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_UNBIND_PPGTT,
-					0x123000, 0x100000000ULL, NULL, 700),
+					0x123000, 0x100000000ULL, NULL, 0, 700),
 			 0);
 	assert_int_equal(i915pv_pv_flush(&pv), 0);
 	assert_int_equal(f.nr_msgs, 5);

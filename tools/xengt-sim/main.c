@@ -22,12 +22,13 @@ struct options {
 	bool native;
 	const char *types;
 	const char *workloads;
+	const char *pv;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xengt-sim [--vms N] [--types T1,T2,...] [--pages N]\n"
+		"usage: xengt-sim [--vms N] [--types T1,T2,...] [--pages N] [--pv=M1,M2,...]\n"
 		"                 [--workload W1,W2,...] [--ops N] [--native] [--json] [-v]\n"
 		"       xengt-sim bench [--vms N] [--types ...] [--ops N] [--workload ...]\n"
 		"  --vms N        number of simulated VMs, 1..%d (default 4)\n"
@@ -36,8 +37,12 @@ static void usage(FILE *f)
 		"  --pages N      GGTT pages each guest maps per slice (default 256)\n"
 		"  --workload LIST GPU workloads each guest runs after its GGTT job:\n"
 		"                 store (submission-heavy), blit (GPU-heavy),\n"
-		"                 ptchurn (page-table-heavy)\n"
-		"  --ops N        ops per workload (default: store 500, blit 20, ptchurn 200)\n"
+		"                 ptchurn (page-table-heavy), bind512 (512 pages bound at once)\n"
+		"  --pv=LIST      the guests' use of the PV extension, cycled over the VMs\n"
+		"                 (default off): off (all trapped), on (every PV cap; the\n"
+		"                 VM fails if its host does not accept them all), auto\n"
+		"                 (what the host offers, trapped paths for the rest)\n"
+		"  --ops N        ops per workload (default: store 500, blit 20, ptchurn 200, bind512 20)\n"
 		"  --native       run the guest code natively on the software GPU (no vGPU)\n"
 		"  --json         print the result as one JSON object\n"
 		"  -v             verbose core log\n",
@@ -71,6 +76,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "pages", required_argument, NULL, 'p' },
 		{ "workload", required_argument, NULL, 'w' },
 		{ "ops", required_argument, NULL, 'o' },
+		{ "pv", required_argument, NULL, 'P' },
 		{ "native", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -102,6 +108,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (parse_u32(optarg, "--ops", 1, 10000000, &o->ops))
 				return -1;
 			break;
+		case 'P':
+			o->pv = optarg;
+			break;
 		case 'N':
 			o->native = true;
 			break;
@@ -124,6 +133,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 			argv[optind]);
 		usage(stderr);
 		return -1;
+	}
+	if (o->pv) {
+		u32 i;
+
+		for (i = 0; i < o->vms; i++) {
+			char mode[16];
+
+			world_list_item(o->pv, i, mode, sizeof(mode));
+			if (world_pv_parse(mode) < 0) {
+				fprintf(stderr,
+					"xengt-sim: --pv takes a list of off, on, auto; got '%s'\n",
+					mode);
+				return -1;
+			}
+		}
 	}
 	return 0;
 }
@@ -161,9 +185,10 @@ static void print_table(struct world *w)
 
 			if (!r->ran)
 				continue;
-			printf("vgpu %u %-8s %6u/%-6u ops %10.0f ops/s %8.1f traps/op  %s\n",
+			printf("vgpu %u %-8s pv 0x%x %6u/%-6u ops %10.0f ops/s %8.1f traps/op  %s\n",
 			       xengt_vgpu_id(w->vms[i].vgpu),
-			       i915pv_workload_name(r->wl.kind), r->wl.done,
+			       i915pv_workload_name(r->wl.kind),
+			       w->vms[i].pv_caps_used, r->wl.done,
 			       r->wl.ops,
 			       r->ns ? r->wl.done * 1e9 / r->ns : 0.0,
 			       r->wl.done ? (double)r->traps / r->wl.done : 0.0,
@@ -189,11 +214,12 @@ static void print_json_workloads(const struct world_wl_result *wl, u32 n)
 			continue;
 		printf("%s{\"name\": \"%s\", \"ops\": %u, \"done\": %u, "
 		       "\"ns\": %llu, \"ops_per_s\": %.1f, \"traps\": %llu, "
-		       "\"gpu_ticks\": %llu, \"result\": \"%s\", \"reason\": \"%s\"}",
+		       "\"gpu_ticks\": %llu, \"bind_traps\": %llu, "
+		       "\"result\": \"%s\", \"reason\": \"%s\"}",
 		       first ? "" : ", ", i915pv_workload_name(r->wl.kind),
 		       r->wl.ops, r->wl.done, r->ns,
 		       r->ns ? r->wl.done * 1e9 / r->ns : 0.0, r->traps,
-		       r->gpu_ticks, r->ok ? "ok" : "FAIL",
+		       r->gpu_ticks, (unsigned long long)r->wl.bind_traps, r->ok ? "ok" : "FAIL",
 		       r->ok ? "" : r->why);
 		first = false;
 	}
@@ -275,12 +301,14 @@ static void print_json(struct world *w)
 		       "\"high_gm\": {\"base\": %llu, \"size\": %llu}, "
 		       "\"fences\": {\"base\": %u, \"count\": %u}, "
 		       "\"traps\": %llu, \"ggtt_entries\": %llu, "
-		       "\"ggtt_dropped\": %llu, ",
+		       "\"ggtt_dropped\": %llu, \"pv\": \"%s\", "
+		       "\"pv_caps\": %u, ",
 		       i ? ", " : "", g.id, v->vm->base.domid, g.type,
 		       g.low_gm_base, g.low_gm_size, g.high_gm_base,
 		       g.high_gm_size, g.fence_base, g.fences,
 		       v->vm->traps.cfg + v->vm->traps.mmio, g.ggtt_writes,
-		       g.ggtt_dropped);
+		       g.ggtt_dropped, world_pv_name(v->pv_mode),
+		       v->pv_caps_used);
 		print_json_workloads(v->wl, w->plan.nr);
 		printf(", \"result\": \"%s\", \"reason\": \"%s\"}",
 		       v->ok ? "ok" : "FAIL", v->ok ? "" : v->why);
@@ -323,10 +351,16 @@ int main(int argc, char **argv)
 			world_fini(&w);
 			return 1;
 		}
+		if (o.pv) {
+			char mode[16];
+
+			world_list_item(o.pv, i, mode, sizeof(mode));
+			w.vms[i].pv_mode = world_pv_parse(mode);
+		}
 	}
 	if (o.workloads && world_parse_workloads(&w.plan, o.workloads, o.ops)) {
 		fprintf(stderr,
-			"xengt-sim: --workload takes a list of store, blit, ptchurn\n");
+			"xengt-sim: --workload takes a list of store, blit, ptchurn, bind512\n");
 		world_fini(&w);
 		return 2;
 	}

@@ -140,6 +140,18 @@ static void io_relax(void __always_unused *ctx)
 	sched_yield();
 }
 
+static u64 vm_traps(void *ctx)
+{
+	struct sim_vm *vm = ctx;
+
+	return vm->traps.cfg + vm->traps.mmio + vm->traps.wp;
+}
+
+static uint64_t io_traps(void *ctx)
+{
+	return vm_traps(ctx);
+}
+
 void world_vm_bind_io(struct world_vm *v)
 {
 	v->io = (struct i915pv_io){
@@ -151,7 +163,25 @@ void world_vm_bind_io(struct world_vm *v)
 		.ram_write = io_ram_write,
 		.ctx = v->vm,
 		.relax = io_relax,
+		.traps = io_traps,
 	};
+}
+
+int world_pv_parse(const char *name)
+{
+	if (!strcmp(name, "off"))
+		return WORLD_PV_OFF;
+	if (!strcmp(name, "on"))
+		return WORLD_PV_ON;
+	if (!strcmp(name, "auto"))
+		return WORLD_PV_AUTO;
+	return -1;
+}
+
+const char *world_pv_name(enum world_pv mode)
+{
+	return mode == WORLD_PV_ON ? "on" : mode == WORLD_PV_AUTO ? "auto" :
+								    "off";
 }
 
 static void vm_fail(struct world_vm *v, const char *step, const char *why)
@@ -168,6 +198,7 @@ const u32 world_wl_default_ops[I915PV_WL_COUNT] = {
 	[I915PV_WL_STORE] = 500,
 	[I915PV_WL_BLIT] = 20,
 	[I915PV_WL_PTCHURN] = 200,
+	[I915PV_WL_BIND512] = 20,
 };
 
 u64 world_now_ns(void)
@@ -235,13 +266,6 @@ int world_run_workload(struct i915pv_dev *dev, struct i915pv_pages *pages,
 	return ret;
 }
 
-static u64 vm_traps(void *ctx)
-{
-	struct sim_vm *vm = ctx;
-
-	return vm->traps.cfg + vm->traps.mmio + vm->traps.wp;
-}
-
 /* GPU time of every VM, once, when the first VM is done. */
 static void world_first_done(struct world *w)
 {
@@ -259,7 +283,6 @@ static void run_plan(struct world *w, struct world_vm *v, u32 index)
 {
 	u32 i;
 
-	i915pv_pages_init(&v->pages, &v->io, WORLD_WL_RAM, WORLD_VM_RAM);
 	for (i = 0; i < w->plan.nr && v->ok; i++) {
 		struct world_wl_result *r = &v->wl[i];
 
@@ -280,7 +303,37 @@ struct guest_arg {
 	u32 index;
 };
 
-/* Probe, balloon, GGTT job: 0, or -1 with the VM failed. */
+/* The PV extension as v->pv_mode asks: 0, or -1 with the VM failed. */
+static int guest_pv(struct world_vm *v)
+{
+	char why[96];
+
+	v->pv_caps_used = 0;
+	if (v->pv_mode == WORLD_PV_OFF)
+		return 0;
+	if (i915pv_pv_init(&v->pv, &v->dev, &v->pages, XENGT_PV_CAPS_ALL)) {
+		if (v->pv_mode == WORLD_PV_ON) {
+			vm_fail(v, "pv", v->dev.error);
+			return -1;
+		}
+		return 0; /* auto: the trapped paths */
+	}
+	if (v->pv_mode == WORLD_PV_ON && v->pv.caps != XENGT_PV_CAPS_ALL) {
+		snprintf(why, sizeof(why),
+			 "--pv=on: the host offers pv_caps 0x%x (%s), not all of 0x%x",
+			 v->pv.offered,
+			 v->dev.caps & XENGT_VGT_CAPS_PV ? "PV in vgt_caps" :
+							   "no PV in vgt_caps",
+			 XENGT_PV_CAPS_ALL);
+		vm_fail(v, "pv", why);
+		i915pv_pv_fini(&v->pv);
+		return -1;
+	}
+	v->pv_caps_used = v->pv.caps;
+	return 0;
+}
+
+/* Probe, balloon, GGTT job, PV: 0, or -1 with the VM failed. */
 static int guest_setup(struct world_vm *v)
 {
 	if (i915pv_probe(&v->dev, &v->io, SIM_MMIO_HOLE)) {
@@ -296,7 +349,8 @@ static int guest_setup(struct world_vm *v)
 		vm_fail(v, "ggtt job", v->dev.error);
 		return -1;
 	}
-	return 0;
+	i915pv_pages_init(&v->pages, &v->io, WORLD_WL_RAM, WORLD_VM_RAM);
+	return guest_pv(v);
 }
 
 /* Wait until every VM's guest is set up (or failed trying). */
@@ -318,6 +372,8 @@ static void *guest_main(void *arg)
 	world_start_line(ga->w);
 	if (!ret && ga->w->plan.nr)
 		run_plan(ga->w, v, ga->index);
+	if (!ret)
+		i915pv_pv_fini(&v->pv);
 	return NULL;
 }
 

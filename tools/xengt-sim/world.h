@@ -14,6 +14,7 @@
 #include "i915pv.h"
 #include "pages.h"
 #include "guest_workload.h"
+#include "guest_pv.h"
 
 #define WORLD_MAX_VMS XENGT_MAX_VGPUS
 #define WORLD_VM_RAM XENGT_MB(32)
@@ -41,6 +42,22 @@ struct world_wl_plan {
 /* Default ops per workload kind (xengt-sim --ops overrides). */
 extern const u32 world_wl_default_ops[I915PV_WL_COUNT];
 
+/*
+ * A guest's use of the PV extension (xengt-sim --pv): off = every path
+ * trapped; on = every PV cap, and the guest fails if the host does not
+ * accept them all; auto = the caps the host offers, trapped paths for the
+ * rest (none offered: all trapped).
+ */
+enum world_pv {
+	WORLD_PV_OFF,
+	WORLD_PV_ON,
+	WORLD_PV_AUTO,
+};
+
+/* "off", "on", "auto" -> WORLD_PV_*, or -1. */
+int world_pv_parse(const char *name);
+const char *world_pv_name(enum world_pv mode);
+
 struct world_vm {
 	struct sim_vm *vm;
 	struct vgpu *vgpu;
@@ -49,6 +66,9 @@ struct world_vm {
 	struct i915pv_ggtt_job job;
 	int ggtt_entries; /* written by the guest job */
 	struct i915pv_pages pages; /* guest RAM for the workloads */
+	enum world_pv pv_mode; /* set before world_run_guests() */
+	struct i915pv_pv pv; /* while the guest runs */
+	u32 pv_caps_used; /* the PV caps it used (pv.caps before fini) */
 	struct world_wl_result wl[I915PV_WL_COUNT];
 	u64 done_ns; /* when its last workload finished (monotonic) */
 	bool ok;

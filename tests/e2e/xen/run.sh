@@ -186,10 +186,11 @@ cflags=(-O2 -g -std=gnu11 -Wall -Wextra -Werror)
 	{ cat "$BUILD/build.log" >&2; die "building the baseline test guest failed"; }
 I915PV=$top/guest/i915-pv
 GUEST_MAIN=$here/guest/i915.c \
-	GUEST_CFLAGS="-I$I915PV -I$top/kernel/xengt/gpu" \
+	GUEST_CFLAGS="-I$I915PV -I$top/kernel/xengt/gpu -I$top/kernel/xengt/include" \
 	"$here/guest/build.sh" "$BUILD/guest-i915" "$I915PV/probe.c" \
 	"$I915PV/balloon.c" "$I915PV/ggtt.c" "$I915PV/pages.c" \
 	"$I915PV/ppgtt.c" "$I915PV/engine.c" "$I915PV/guest_workload.c" \
+	"$I915PV/guest_pv.c" \
 	>>"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building the i915-pv test guest failed"; }
 
