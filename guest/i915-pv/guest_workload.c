@@ -369,6 +369,14 @@ static int run_bind512(struct wl_env *env)
 		uint32_t color = i915pv_pattern(wl->seed, op, 0);
 		uint64_t t0 = env_traps(env);
 
+		/*
+		 * bind_traps: the page-table updates of the op, bind and
+		 * unbind (PV sends an unbind with the next bind's flush).
+		 * Trapped, the unbind is where the traps are: the core lets
+		 * a page go out of sync after a few trapped writes, so the
+		 * next bind into it is free until the next submission.
+		 */
+
 		if (i915pv_ppgtt_map_range(&env->ppgtt, BIND512_VA, gpa,
 					   I915PV_BIND512_PAGES) ||
 		    (env->dev->pv && i915pv_pv_flush(env->dev->pv)))
@@ -396,9 +404,11 @@ static int run_bind512(struct wl_env *env)
 					env,
 					"bind512: a bound page missed the fill");
 		}
+		t0 = env_traps(env);
 		if (i915pv_ppgtt_unmap_range(&env->ppgtt, BIND512_VA,
 					     I915PV_BIND512_PAGES))
 			return -1;
+		wl->bind_traps += env_traps(env) - t0;
 		wl->bytes += (uint64_t)I915PV_BIND512_PAGES * PAGE;
 		wl->done++;
 	}

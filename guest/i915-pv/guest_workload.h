@@ -12,8 +12,8 @@
  *            one op = one bind/submit/unbind round
  *   bind512  bind I915PV_BIND512_PAGES pages at once into the PPGTT, fill
  *            them all with one blit, check every page, unbind them; one
- *            op = one round; bind_traps counts the traps of the binds
- *            alone (with io->traps)
+ *            op = one round; bind_traps counts the traps of its
+ *            page-table updates alone, bind and unbind (with io->traps)
  * With PV negotiated (dev->pv, guest_pv.h) the PPGTT, the GGTT objects and
  * the submissions take the PV paths the host accepted, and the results are
  * checked exactly as in trap mode.
@@ -53,7 +53,7 @@ struct i915pv_workload {
 	uint64_t bytes; /* written by the GPU */
 	uint64_t pte_writes; /* PPGTT entries written */
 	uint64_t pv_pages; /* PPGTT pages bound or unbound by PV message */
-	uint64_t bind_traps; /* bind512: traps of its binds (io->traps) */
+	uint64_t bind_traps; /* bind512: traps of bind + unbind (io->traps) */
 };
 
 const char *i915pv_workload_name(enum i915pv_workload_kind kind);

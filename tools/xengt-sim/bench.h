@@ -3,7 +3,10 @@
  * xengt-sim bench: per workload, the guest driver code natively on the
  * software GPU and mediated through vGPUs, in one run: ops/s of each, their
  * ratio, traps per op, and with several VMs their aggregate throughput and
- * Jain's fairness index of GPU time.
+ * Jain's fairness index of GPU time; then the mediated run again with the
+ * guests on the PV extension (--pv=auto), printed per workload as
+ * "pv W ops/s trap/pv = R traps/op trap/pv = R", and for bind512 the traps
+ * of one 512-page bind as "pv bind512 traps trap/pv = R".
  */
 #ifndef XENGT_SIM_BENCH_H
 #define XENGT_SIM_BENCH_H
