@@ -20,6 +20,10 @@
  *     page (guest RAM, 4 KiB aligned, descriptor as above) and writes the
  *     version; a bad one is not registered (the version stays 0).
  *     Writing shared_page_gpa = 0 and registering again unregisters.
+ *     A registration replaces the previous one (a refused one leaves
+ *     none); either forgets the submission area, while what was bound
+ *     (PPGTT roots, GGTT entries) stays until unbound or a reset.  No
+ *     page is accepted while no capability is (pv_caps 0).
  *  3. Commands: messages in the CTB ring, then g2v_notify =
  *     XENGT_G2V_PV_SEND_TRIGGER (the doorbell).  See "CTB" below.
  *  4. PV submission (XENGT_PV_CAP_SUBMISSION, after REGISTER_CAP_GPA of the
@@ -80,12 +84,14 @@ struct xengt_pv_ctb_desc {
  *
  * The host handles complete messages in order.  One doorbell does at most
  * XENGT_PV_DOORBELL_BUDGET units of work (a message costs 1, plus one per
- * page it binds or unbinds); what is left stays in the ring with head at
- * the first message not handled, and the guest rings again while head !=
- * tail.  A message that does not fit between head and tail (torn), or a
- * descriptor with bad addr, size, head or tail, makes the host drop the
- * ring's contents (head = tail), set status XENGT_PV_STATUS_BAD_MSG and
- * fence to the dropped messages' last readable fence if any.
+ * page it binds or unbinds); what is left stays in the ring with head at the
+ * first message not handled, and the guest rings again while head != tail.
+ * (A SUBMIT_WORKLOAD costs as much as a bind of XENGT_PV_VMA_MAX_PAGES
+ * pages: preparing workloads is work too.)  A message that does not fit
+ * between head and tail (torn), or a descriptor with bad addr, size, head or
+ * tail, makes the host drop the ring's contents (head = tail), set status
+ * XENGT_PV_STATUS_BAD_MSG and fence to the dropped messages' last readable
+ * fence if any.
  */
 #define XENGT_PV_MSG_LEN_MASK 0x1fU
 #define XENGT_PV_MSG_WRITE_FENCE (1U << 8)
@@ -129,11 +135,16 @@ enum xengt_pv_status {
  * GGTT ones.  Unbind ignores dma_addrs.  flags: 0 (others reserved).
  *
  * PPGTT: a root the guest binds through PV is the host's to maintain: its
- * shadow is built from these messages alone (the guest's own page tables
- * for it are neither read nor write-protected), and a context submitted
- * with that root runs on it.  GGTT: the range must lie in the vGPU's
- * partition; the entries become what a trapped GGTT write of the same
- * values would make them, and read back through the GGTT view.
+ * shadow is built from these messages alone (the guest's own page tables for
+ * it are neither read nor write-protected), and a context submitted with
+ * that root runs on it.  It lives while a page is bound in it: the unbind of
+ * its last page ends it (a context with that root is then shadowed from the
+ * guest's page tables again, as without PV), as does a reset; binding to a
+ * root the host shadowed from the guest's tables before ends that shadow.
+ * PV roots count against the host's limits on shadowed roots and tables
+ * (NO_SPACE).  GGTT: the range must lie in the vGPU's partition; the entries
+ * become what a trapped GGTT write of the same values would make them, and
+ * read back through the GGTT view.
  */
 #define XENGT_PV_VMA_MAX_PAGES 512
 struct xengt_pv_vma {
