@@ -128,12 +128,28 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 		"workloads_done %llu\nworkloads_failed %llu\n"
 		"workloads_dropped %llu\nqueued %llu\ngpu_ticks %llu\n"
 		"resets %llu\nfailsafes %llu\nmsi_sent %llu\n"
+		"pv_offer 0x%x\npv_caps 0x%x\npv_registered %u\n"
+		"pv_doorbells %llu\npv_doorbells_idle %llu\npv_messages %llu\n"
+		"pv_ok %llu\npv_bad_msg %llu\npv_not_negotiated %llu\n"
+		"pv_bad_range %llu\npv_bad_gpa %llu\npv_bad_root %llu\n"
+		"pv_no_space %llu\npv_bad_desc %llu\npv_dropped %llu\n"
+		"pv_budget_hits %llu\npv_pages_bound %llu\n"
+		"pv_pages_unbound %llu\npv_submissions %llu\n"
+		"pv_submit_errors %llu\npv_registrations %llu\n"
+		"pv_bad_registrations %llu\npv_gpa_faults %llu\n"
 		"failsafe_reason %s\n",
 		in.traps, in.mmio_reads, in.mmio_writes, in.mmio_bad,
 		in.cfg_accesses, in.cfg_bad, in.ggtt_writes, in.ggtt_dropped,
 		in.ggtt_bad_pte, in.submissions, in.workloads_done,
 		in.workloads_failed, in.workloads_dropped, in.queued,
-		in.gpu_ticks, in.resets, in.failsafes, in.msi_sent,
+		in.gpu_ticks, in.resets, in.failsafes, in.msi_sent, in.pv_offer,
+		in.pv_caps, in.pv_registered, in.pv_doorbells,
+		in.pv_doorbells_idle, in.pv_messages, in.pv_ok, in.pv_bad_msg,
+		in.pv_not_negotiated, in.pv_bad_range, in.pv_bad_gpa,
+		in.pv_bad_root, in.pv_no_space, in.pv_bad_desc, in.pv_dropped,
+		in.pv_budget_hits, in.pv_pages_bound, in.pv_pages_unbound,
+		in.pv_submissions, in.pv_submit_errors, in.pv_registrations,
+		in.pv_bad_registrations, in.pv_gpa_faults,
 		in.failsafe_reason[0] ? in.failsafe_reason : "-");
 }
 

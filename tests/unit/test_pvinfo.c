@@ -44,7 +44,9 @@ static void test_fields_at_spec_offsets(void **state)
 	vgpu_mmio_read(v, 0x7800a, 2, &ver);
 	assert_int_equal(ver, 0);
 	assert_int_equal(fx_rd32(v, 0x7800c), v->id);
-	assert_int_equal(fx_rd32(v, 0x78010), (1 << 2) | (1 << 3));
+	/* Full PPGTT, HWSP emulation and (offered by default) PV. */
+	assert_int_equal(fx_rd32(v, 0x78010), (1 << 2) | (1 << 3) | (1 << 5));
+	assert_int_equal(fx_rd32(v, PV(0x860)), 0x7);
 	assert_int_equal(fx_rd32(v, 0x78040), v->low_gm_base);
 	assert_int_equal(fx_rd32(v, 0x78044), 128U << 20);
 	assert_int_equal(fx_rd32(v, 0x78048), v->high_gm_base);
@@ -101,7 +103,12 @@ static void test_guest_writable_fields(void **state)
 	/* shared_page_gpa is 8 bytes at a 4-aligned offset. */
 	fx_wr64(v, PV(0x864), 0x123456789000ULL);
 	assert_int_equal(fx_rd64(v, PV(0x864)), 0x123456789000ULL);
-	/* PV is not offered: the accepted caps are the AND, i.e. none. */
+	/* The accepted caps are the AND of the offer and the guest's. */
+	fx_wr32(v, PV(0x860), 0xff);
+	assert_int_equal(fx_rd32(v, PV(0x860)), 0x7);
+	/* PV not offered: vgt_caps says so, and nothing can be accepted. */
+	assert_int_equal(xengt_vgpu_set_pv_offer(v, 0), 0);
+	assert_int_equal(fx_rd32(v, 0x78010), (1 << 2) | (1 << 3));
 	fx_wr32(v, PV(0x860), 0x7);
 	assert_int_equal(fx_rd32(v, PV(0x860)), 0);
 }
@@ -117,8 +124,15 @@ static void test_g2v_notify_codes(void **state)
 	assert_int_equal(v->stats.g2v_notify, 7);
 	assert_int_equal(v->stats.g2v_unknown, 0);
 	fx_wr32(v, PV(0x818), 0xdeadbeef);
-	fx_wr32(v, PV(0x818), 8); /* PV code, PV not negotiated */
-	assert_int_equal(v->stats.g2v_unknown, 2);
+	assert_int_equal(v->stats.g2v_unknown, 1);
+	/* PV codes are PV's while PV is offered (test_pv.c), else unknown. */
+	fx_wr32(v, PV(0x818), 8);
+	fx_wr32(v, PV(0x818), 9);
+	assert_int_equal(v->stats.g2v_unknown, 1);
+	xengt_vgpu_set_pv_offer(v, 0);
+	fx_wr32(v, PV(0x818), 8);
+	fx_wr32(v, PV(0x818), 9);
+	assert_int_equal(v->stats.g2v_unknown, 3);
 	assert_false(v->failsafe);
 }
 

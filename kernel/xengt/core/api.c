@@ -125,6 +125,16 @@ int xengt_vgpu_set_cap(struct vgpu *vgpu, u32 cap_percent)
 	return xengt_sched_set_cap(vgpu, cap_percent);
 }
 
+int xengt_vgpu_set_pv_offer(struct vgpu *vgpu, u32 caps)
+{
+	if (caps & ~XENGT_PV_CAPS_ALL)
+		return -EINVAL;
+	vgpu_lock(vgpu);
+	pv_set_offer(vgpu, caps);
+	vgpu_unlock(vgpu);
+	return 0;
+}
+
 const char *xengt_vgpu_state_name(enum xengt_vgpu_state state)
 {
 	switch (state) {
@@ -168,6 +178,36 @@ int xengt_gvt_engine_info(struct xengt_gvt *gvt, u32 engine,
 	return 0;
 }
 
+static void api_snapshot_pv(const struct vgpu *vgpu, struct xengt_vgpu_info *in)
+{
+	const struct vgpu_pv *pv = &vgpu->pv;
+	const struct pv_stats *st = &pv->stats;
+
+	in->pv_offer = pv->offer;
+	in->pv_caps = pv->caps;
+	in->pv_registered = pv->page_gpa != 0;
+	in->pv_doorbells = st->doorbells;
+	in->pv_doorbells_idle = st->doorbells_idle;
+	in->pv_messages = st->messages;
+	in->pv_ok = st->status[XENGT_PV_STATUS_OK];
+	in->pv_bad_msg = st->status[XENGT_PV_STATUS_BAD_MSG];
+	in->pv_not_negotiated = st->status[XENGT_PV_STATUS_NOT_NEGOTIATED];
+	in->pv_bad_range = st->status[XENGT_PV_STATUS_BAD_RANGE];
+	in->pv_bad_gpa = st->status[XENGT_PV_STATUS_BAD_GPA];
+	in->pv_bad_root = st->status[XENGT_PV_STATUS_BAD_ROOT];
+	in->pv_no_space = st->status[XENGT_PV_STATUS_NO_SPACE];
+	in->pv_bad_desc = st->status[XENGT_PV_STATUS_BAD_DESC];
+	in->pv_dropped = st->dropped;
+	in->pv_budget_hits = st->budget_hits;
+	in->pv_pages_bound = st->pages_bound;
+	in->pv_pages_unbound = st->pages_unbound;
+	in->pv_submissions = st->submissions;
+	in->pv_submit_errors = st->submit_errors;
+	in->pv_registrations = st->registrations;
+	in->pv_bad_registrations = st->bad_registrations;
+	in->pv_gpa_faults = st->gpa_faults;
+}
+
 void xengt_vgpu_snapshot(struct vgpu *vgpu, struct xengt_vgpu_info *in)
 {
 	const struct vgpu_stats *st = &vgpu->stats;
@@ -208,6 +248,7 @@ void xengt_vgpu_snapshot(struct vgpu *vgpu, struct xengt_vgpu_info *in)
 	in->resets = st->resets;
 	in->failsafes = st->failsafe;
 	in->msi_sent = vgpu->irq.msi_sent;
+	api_snapshot_pv(vgpu, in);
 	vgpu_unlock(vgpu);
 	/* Scheduler state is the engines': read it under their locks. */
 	xengt_engines_lock(vgpu->gvt);

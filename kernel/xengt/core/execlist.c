@@ -6,6 +6,7 @@
 #include "execlist.h"
 #include "workload.h"
 #include "irq.h"
+#include "pv.h"
 
 #define CSB_NONE 7 /* virtual CSB write pointer before the first event */
 
@@ -130,6 +131,78 @@ static void execlist_emit_csb(struct vgpu *vgpu, u32 engine, u32 status,
 			      u32 ctx_id);
 
 /*
+ * Check the elements of a submission into @elems (element 1 absent when
+ * @desc1 is not valid, or for PV when it is 0); *@n of them.  Returns
+ * NULL, or why not with @why filled.
+ */
+static const char *execlist_check_elems(struct vgpu *vgpu, u32 engine,
+					const u64 *descs, bool pv,
+					struct execlist_elem *elems, u32 *n,
+					char *why, u32 why_len)
+{
+	struct vgpu_execlist *el = &vgpu->execlist[engine];
+	u32 i;
+
+	*n = 0;
+	for (i = 0; i < 2; i++) {
+		const char *bad;
+
+		/* Element 1 may be empty; element 0 may not. */
+		if (i == 1 && (pv ? !descs[i] : !(descs[i] & GEN8_CTX_VALID)))
+			break;
+		bad = execlist_check_desc(vgpu, descs[i]);
+		if (!bad &&
+		    ggtt_gm_read(vgpu,
+				 execlist_ctx_reg_gm(descs[i], CTX_RING_TAIL),
+				 &elems[*n].ring_tail, 4))
+			bad = "context image not mapped";
+		if (bad) {
+			os_snprintf(
+				why, why_len,
+				"%s on engine 0x%x: element %u descriptor 0x%016llx: %s",
+				pv ? "PV submission" : "ELSP",
+				execlist_engine_base(engine), i, descs[i], bad);
+			return why;
+		}
+		elems[*n].desc = descs[i];
+		elems[*n].seq = el->seq + 1;
+		elems[*n].epoch = el->epoch;
+		elems[*n].first = *n == 0;
+		elems[*n].last = false;
+		elems[*n].pv = pv;
+		(*n)++;
+	}
+	elems[*n - 1].last = true;
+	return NULL;
+}
+
+/*
+ * Prepare (shadow, scan) and queue the checked elements.  -EFAULT: one
+ * was refused, the vGPU is in failsafe; -ENOSPC: the queue is full.
+ */
+static int execlist_queue_elems(struct vgpu *vgpu, u32 engine,
+				const struct execlist_elem *elems, u32 n)
+{
+	struct workload *wls[2];
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		wls[i] = workload_prepare(vgpu, engine, &elems[i]);
+		if (!wls[i]) {
+			while (i--)
+				workload_discard(wls[i]);
+			return -EFAULT; /* failsafe, with the reason */
+		}
+	}
+	if (workload_queue(vgpu, engine, wls, n)) {
+		for (i = 0; i < n; i++)
+			workload_discard(wls[i]);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/*
  * A complete ELSP write: check the elements, prepare each as a workload
  * (shadow, scan), queue them, acknowledge.  Nothing waits for the GPU.
  */
@@ -137,59 +210,28 @@ static void execlist_submit(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
 {
 	struct vgpu_execlist *el = &vgpu->execlist[engine];
 	struct execlist_elem elems[2];
-	struct workload *wls[2];
 	u64 descs[2] = { desc0, desc1 };
 	char why[128];
-	u32 i, n = 0, seq = el->seq + 1;
+	u32 n;
+	int ret;
 
 	if (vgpu->failsafe || vgpu->blocked) {
 		vgpu->exec_stats.elsp_ignored++;
 		return;
 	}
-	for (i = 0; i < 2; i++) {
-		const char *bad;
-
-		/* Element 1 may be empty; element 0 may not. */
-		if (i == 1 && !(descs[i] & GEN8_CTX_VALID))
-			break;
-		bad = execlist_check_desc(vgpu, descs[i]);
-		if (!bad &&
-		    ggtt_gm_read(vgpu,
-				 execlist_ctx_reg_gm(descs[i], CTX_RING_TAIL),
-				 &elems[n].ring_tail, 4))
-			bad = "context image not mapped";
-		if (bad) {
-			os_snprintf(
-				why, sizeof(why),
-				"ELSP on engine 0x%x: element %u descriptor 0x%016llx: %s",
-				execlist_engine_base(engine), i, descs[i], bad);
-			vgpu->exec_stats.elsp_rejected++;
-			vgpu_enter_failsafe(vgpu, why);
-			return;
-		}
-		elems[n].desc = descs[i];
-		elems[n].seq = seq;
-		elems[n].epoch = el->epoch;
-		elems[n].first = n == 0;
-		elems[n].last = false;
-		n++;
-	}
-	elems[n - 1].last = true;
-	for (i = 0; i < n; i++) {
-		wls[i] = workload_prepare(vgpu, engine, &elems[i]);
-		if (!wls[i]) {
-			while (i--)
-				workload_discard(wls[i]);
-			return; /* failsafe, with the reason */
-		}
-	}
-	if (workload_queue(vgpu, engine, wls, n)) {
-		for (i = 0; i < n; i++)
-			workload_discard(wls[i]);
+	if (execlist_check_elems(vgpu, engine, descs, false, elems, &n, why,
+				 sizeof(why))) {
 		vgpu->exec_stats.elsp_rejected++;
-		vgpu_enter_failsafe(vgpu, "ELSP: too many submissions queued");
+		vgpu_enter_failsafe(vgpu, why);
 		return;
 	}
+	ret = execlist_queue_elems(vgpu, engine, elems, n);
+	if (ret == -ENOSPC) {
+		vgpu->exec_stats.elsp_rejected++;
+		vgpu_enter_failsafe(vgpu, "ELSP: too many submissions queued");
+	}
+	if (ret)
+		return;
 	vgpu->exec_stats.elsp_submits++;
 	/* The engine took the pair: the guest may see it as running. */
 	if (el->active) {
@@ -204,11 +246,32 @@ static void execlist_submit(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
 		execlist_emit_csb(vgpu, engine, GEN8_CTX_STATUS_IDLE_ACTIVE,
 				  (u32)(desc0 >> 32));
 	}
-	el->seq = seq;
+	el->seq = elems[0].seq;
 	el->run_desc[0] = desc0;
 	el->run_desc[1] = n > 1 ? desc1 : 0;
 	el->run_cur = 0;
 	el->active = true;
+}
+
+int execlist_submit_pv(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1)
+{
+	struct execlist_elem elems[2];
+	u64 descs[2] = { desc0, desc1 };
+	char why[128];
+	u32 n;
+
+	if (vgpu->failsafe || vgpu->blocked) {
+		vgpu->exec_stats.elsp_ignored++;
+		return -EBUSY;
+	}
+	/* A bad descriptor is the guest's error to see, not a failsafe. */
+	if (execlist_check_elems(vgpu, engine, descs, true, elems, &n, why,
+				 sizeof(why))) {
+		vgpu->exec_stats.elsp_rejected++;
+		vgpu_dbg(vgpu, "%s", why);
+		return -EINVAL;
+	}
+	return execlist_queue_elems(vgpu, engine, elems, n);
 }
 
 void execlist_elsp_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
@@ -219,6 +282,12 @@ void execlist_elsp_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
 	if (engine < 0)
 		return; /* engine without execlist emulation: plain register */
 	el = &vgpu->execlist[engine];
+	/* The PV marker as the first dword: a PV submission (pv.h). */
+	if (!el->elsp_count &&
+	    pv_elsp_write(vgpu, engine, vgpu_vreg32(vgpu, offset))) {
+		vgpu_set_vreg32(vgpu, offset, 0);
+		return;
+	}
 	el->elsp[el->elsp_count++] = vgpu_vreg32(vgpu, offset);
 	vgpu_set_vreg32(vgpu, offset, 0); /* the port reads back as zero */
 	if (el->elsp_count < 4)
@@ -315,8 +384,11 @@ void execlist_complete(struct vgpu *vgpu, u32 engine,
 	u32 status = GEN8_CTX_STATUS_COMPLETE;
 	u32 events = user_irq ? GT_RENDER_USER_INTERRUPT : 0;
 
-	/* Of a preempted ELSP write: the guest saw it switched out. */
-	if (elem->seq == el->seq && el->active) {
+	/*
+	 * Of a preempted ELSP write: the guest saw it switched out.  Of a PV
+	 * submission: the guest follows its breadcrumbs, no CSB.
+	 */
+	if (!elem->pv && elem->seq == el->seq && el->active) {
 		if (elem->last) {
 			status |= GEN8_CTX_STATUS_ACTIVE_IDLE;
 			el->active = false;

@@ -57,6 +57,7 @@ struct execlist_elem {
 	u32 seq; /* of its ELSP write (vgpu_execlist.seq) */
 	u32 epoch; /* of its engine (vgpu_execlist.epoch) */
 	bool first, last; /* of its ELSP write */
+	bool pv; /* a PV submission: no CSB event, no context-switch irq */
 };
 
 /* Virtual engine state, under vgpu->lock. */
@@ -125,6 +126,17 @@ void execlist_reset_domains(struct vgpu *vgpu, u32 domains);
  */
 bool execlist_elem_stale(const struct vgpu *vgpu, u32 engine,
 			 const struct execlist_elem *elem);
+
+/*
+ * PV submission (pv.c): descriptors @desc0 and @desc1 (0: none) checked
+ * as an ELSP write's elements and queued the same way, but the virtual
+ * execlist (CSB, running ELSP) is left alone and their completions raise
+ * only the user interrupt.  0; -EINVAL for a bad descriptor (nothing
+ * queued, the vGPU goes on); -EFAULT if a workload was refused when
+ * prepared (failsafe, as for ELSP); -ENOSPC if the queue is full; -EBUSY
+ * in failsafe or while being reset.  Trap path: caller holds vgpu->lock.
+ */
+int execlist_submit_pv(struct vgpu *vgpu, u32 engine, u64 desc0, u64 desc1);
 
 /* Register-table hooks (engine registers); caller holds vgpu->lock. */
 void execlist_elsp_write(struct vgpu *vgpu, u32 offset, u32 old);

@@ -121,6 +121,30 @@ void ggtt_guest_write(struct vgpu *vgpu, u32 offset, u32 bytes,
 	ggtt_apply(vgpu, index, slot, gpte);
 }
 
+int ggtt_pte_check(struct vgpu *vgpu, u64 gpte)
+{
+	u64 dma;
+
+	if (!(gpte & GEN8_PTE_PRESENT) || gpte & GEN9_PTE_RESERVED_MASK ||
+	    hv_gfn_to_dma(vgpu, (gpte & GEN8_PTE_ADDR_MASK) >> XENGT_PAGE_SHIFT,
+			  &dma))
+		return -EFAULT;
+	return 0;
+}
+
+void ggtt_pv_write(struct vgpu *vgpu, u32 index, u64 gpte)
+{
+	struct vgpu_ggtt *g = &vgpu->ggtt;
+	s64 slot = ggtt_slot(g, index);
+
+	if (slot < 0)
+		return;
+	ggtt_apply(vgpu, index, slot, gpte);
+	/* Else the next flush would take the view's old value back. */
+	if (g->path == GGTT_PATH_RAM)
+		__atomic_store_n(&g->ram[index], gpte, __ATOMIC_RELAXED);
+}
+
 /* ---- the GGTT half as guest RAM ---------------------------------------- */
 
 /* The guest's view starts as the core's: its entries, nothing elsewhere. */

@@ -86,6 +86,17 @@ int ggtt_gm_write(struct vgpu *vgpu, u64 gm, const void *buf, u32 len);
 /* Guest-physical address behind graphics address @gm, or -EFAULT. */
 int ggtt_gm_to_gpa(const struct vgpu *vgpu, u64 gm, u64 *gpa);
 
+/*
+ * PV bind / unbind (pv.c).  ggtt_pte_check(): 0 if guest entry @gpte is a
+ * present page of the guest's RAM with no reserved bits (what a trapped
+ * write needs to make a present shadow), else -EFAULT.  ggtt_pv_write():
+ * partition entry @index (the caller checked it is one) becomes @gpte
+ * exactly as by a trapped 8-byte write, and the guest's view (the RAM
+ * half, if that is the path) shows it.  Caller holds vgpu->lock.
+ */
+int ggtt_pte_check(struct vgpu *vgpu, u64 gpte);
+void ggtt_pv_write(struct vgpu *vgpu, u32 index, u64 gpte);
+
 /* True if [gm, gm + len) lies entirely inside one slice of the partition. */
 bool ggtt_gm_range_owned(const struct vgpu *vgpu, u64 gm, u64 len);
 

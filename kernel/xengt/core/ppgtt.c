@@ -32,6 +32,7 @@ struct ppgtt_spt {
 	u64 dma;
 	u64 *gentry; /* guest entries as last validated */
 	struct ppgtt_spt **child; /* levels > 1: shadow of each entry */
+	u32 used; /* PV tables (no guest page): present entries */
 };
 
 static u32 ppgtt_hash(u64 gfn)
@@ -88,8 +89,11 @@ static void ppgtt_spt_free(struct vgpu *vgpu, struct ppgtt_spt *spt)
 		for (i = 0; i < PPGTT_ENTRIES; i++)
 			if (spt->child[i])
 				ppgtt_spt_put(vgpu, spt->child[i]);
-	spt->gp->spt[spt->level] = NULL;
-	ppgtt_gpage_put(vgpu, spt->gp);
+	/* PV tables have no guest page behind them. */
+	if (spt->gp) {
+		spt->gp->spt[spt->level] = NULL;
+		ppgtt_gpage_put(vgpu, spt->gp);
+	}
 	gpu->ops->dma_free_page(gpu, spt->shadow, spt->dma);
 	os_free(spt->child);
 	os_free(spt->gentry);
@@ -266,6 +270,7 @@ static void ppgtt_mm_free(struct vgpu *vgpu, struct ppgtt_mm *mm)
 	mm->root = NULL;
 	mm->root_gpa = 0;
 	mm->dead = false;
+	mm->pv = false;
 }
 
 void ppgtt_pin_mm(struct ppgtt_mm *mm)
@@ -344,15 +349,20 @@ void ppgtt_sync(struct vgpu *vgpu)
 	}
 }
 
+/* The live shadow of @root_gpa, a PV one first (at most one of each). */
 static struct ppgtt_mm *ppgtt_find_mm(struct vgpu_ppgtt *p, u64 root_gpa)
 {
+	struct ppgtt_mm *found = NULL;
 	u32 i;
 
 	for (i = 0; i < PPGTT_MAX_MM; i++)
 		if (p->mm[i].root && !p->mm[i].dead &&
-		    p->mm[i].root_gpa == root_gpa)
-			return &p->mm[i];
-	return NULL;
+		    p->mm[i].root_gpa == root_gpa) {
+			if (p->mm[i].pv)
+				return &p->mm[i];
+			found = &p->mm[i];
+		}
+	return found;
 }
 
 int ppgtt_get_mm(struct vgpu *vgpu, u64 root_gpa, struct ppgtt_mm **out)
@@ -372,7 +382,7 @@ int ppgtt_get_mm(struct vgpu *vgpu, u64 root_gpa, struct ppgtt_mm **out)
 		for (i = 0; i < PPGTT_MAX_MM && !mm; i++) {
 			if (!p->mm[i].root)
 				mm = &p->mm[i];
-			else if (!p->mm[i].pins &&
+			else if (!p->mm[i].pins && !p->mm[i].pv &&
 				 (!lru || p->mm[i].last_use < lru->last_use))
 				lru = &p->mm[i];
 		}
@@ -401,7 +411,8 @@ void ppgtt_put_root(struct vgpu *vgpu, u64 root_gpa)
 	struct ppgtt_mm *mm =
 		ppgtt_find_mm(&vgpu->ppgtt, root_gpa & ~(XENGT_PAGE_SIZE - 1));
 
-	if (mm)
+	/* A PV root goes only by PV unbinds or a reset. */
+	if (mm && !mm->pv)
 		ppgtt_mm_free(vgpu, mm);
 }
 
@@ -495,4 +506,245 @@ void vgpu_wp_write(struct vgpu *vgpu, u64 gpa, u32 bytes, const void *data)
 	ppgtt_maybe_oos(vgpu, gp);
 out:
 	vgpu_unlock(vgpu);
+}
+
+/* ---- PV roots (see ppgtt.h) ---------------------------------------------- */
+
+static const u32 ppgtt_shift[PPGTT_LEVELS + 1] = {
+	0, GEN8_PTE_SHIFT, GEN8_PDE_SHIFT, GEN8_PDPE_SHIFT, GEN8_PML4E_SHIFT
+};
+
+/* What a PV table's entry pointing at @child is (the core's own flags). */
+#define PPGTT_PV_TABLE_FLAGS (GEN8_PAGE_PRESENT | GEN8_PAGE_RW)
+
+int ppgtt_pv_shadow_pte(struct vgpu *vgpu, u64 ge, u64 *se)
+{
+	u64 dma;
+
+	if (!(ge & GEN8_PAGE_PRESENT) || ge & PPGTT_RESERVED ||
+	    hv_gfn_to_dma(vgpu, (ge & GEN9_PPGTT_ADDR_MASK) >> XENGT_PAGE_SHIFT,
+			  &dma))
+		return -EFAULT;
+	*se = (dma & GEN9_PPGTT_ADDR_MASK) | (ge & PPGTT_FLAGS);
+	return 0;
+}
+
+static struct ppgtt_mm *ppgtt_pv_find(struct vgpu_ppgtt *p, u64 root_gpa)
+{
+	struct ppgtt_mm *mm = ppgtt_find_mm(p, root_gpa);
+
+	return mm && mm->pv ? mm : NULL;
+}
+
+bool ppgtt_pv_root(struct vgpu *vgpu, u64 root_gpa)
+{
+	return ppgtt_pv_find(&vgpu->ppgtt, root_gpa) != NULL;
+}
+
+/* An empty PV table of @level: no guest page, nothing protected. */
+static int ppgtt_pv_spt_alloc(struct vgpu *vgpu, u32 level,
+			      struct ppgtt_spt **out)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct xengt_gpu *gpu = vgpu->gvt->gpu;
+	struct ppgtt_spt *spt;
+
+	if (p->nr_spt >= PPGTT_MAX_SPT) {
+		p->stats.spt_limit_hits++;
+		return -ENOSPC;
+	}
+	spt = os_zalloc(sizeof(*spt));
+	if (!spt)
+		return -ENOMEM;
+	spt->gentry = os_zalloc(XENGT_PAGE_SIZE);
+	if (level > 1)
+		spt->child = os_zalloc(PPGTT_ENTRIES * sizeof(*spt->child));
+	if (spt->gentry && (level == 1 || spt->child))
+		spt->shadow = gpu->ops->dma_alloc_page(gpu, &spt->dma);
+	if (!spt->shadow) {
+		os_free(spt->child);
+		os_free(spt->gentry);
+		os_free(spt);
+		return -ENOMEM;
+	}
+	spt->level = level;
+	spt->refs = 1;
+	p->nr_spt++;
+	*out = spt;
+	return 0;
+}
+
+/* The leaf table of @va under @root, created if @alloc; NULL if none. */
+static int ppgtt_pv_walk(struct vgpu *vgpu, struct ppgtt_spt *root, u64 va,
+			 bool alloc, struct ppgtt_spt **out)
+{
+	struct ppgtt_spt *spt = root;
+	u32 level;
+	int ret;
+
+	for (level = PPGTT_LEVELS; level > 1; level--) {
+		u32 i = GEN8_PT_INDEX(va, ppgtt_shift[level]);
+		struct ppgtt_spt *c = spt->child[i];
+
+		if (!c) {
+			if (!alloc) {
+				*out = NULL;
+				return 0;
+			}
+			ret = ppgtt_pv_spt_alloc(vgpu, level - 1, &c);
+			if (ret)
+				return ret;
+			spt->child[i] = c;
+			spt->shadow[i] = (c->dma & GEN9_PPGTT_ADDR_MASK) |
+					 PPGTT_PV_TABLE_FLAGS;
+			spt->used++;
+		}
+		spt = c;
+	}
+	*out = spt;
+	return 0;
+}
+
+/* Free the tables on @va's path that have nothing left, bottom up. */
+static void ppgtt_pv_prune(struct vgpu *vgpu, struct ppgtt_spt *root, u64 va)
+{
+	struct ppgtt_spt *path[PPGTT_LEVELS + 1] = { NULL };
+	u32 idx[PPGTT_LEVELS + 1] = { 0 };
+	u32 level;
+
+	path[PPGTT_LEVELS] = root;
+	for (level = PPGTT_LEVELS; level > 1 && path[level]; level--) {
+		idx[level] = GEN8_PT_INDEX(va, ppgtt_shift[level]);
+		path[level - 1] = path[level]->child[idx[level]];
+	}
+	for (level = 1; level < PPGTT_LEVELS; level++) {
+		struct ppgtt_spt *parent = path[level + 1];
+
+		if (!path[level] || path[level]->used)
+			break;
+		parent->child[idx[level + 1]] = NULL;
+		parent->shadow[idx[level + 1]] = 0;
+		parent->used--;
+		ppgtt_spt_put(vgpu, path[level]);
+	}
+}
+
+/* First address of the leaf table after the one of @va. */
+static u64 ppgtt_pv_next_table(u64 va)
+{
+	return (va | ((1ULL << GEN8_PDE_SHIFT) - 1)) + 1;
+}
+
+static void ppgtt_pv_prune_range(struct vgpu *vgpu, struct ppgtt_spt *root,
+				 u64 start, u64 end)
+{
+	u64 va;
+
+	for (va = start; va < end; va = ppgtt_pv_next_table(va))
+		ppgtt_pv_prune(vgpu, root, va);
+}
+
+int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
+		  const u64 *gentry, const u64 *sentry)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct ppgtt_mm *mm = ppgtt_pv_find(p, root_gpa), *old, *slot = NULL;
+	struct ppgtt_spt *root, *pt;
+	u64 end = start + ((u64)n << XENGT_PAGE_SHIFT), va;
+	u32 i;
+	int ret;
+
+	if (mm) {
+		root = mm->root;
+	} else {
+		/* A free slot, else the least used trapped shadow's. */
+		for (i = 0; i < PPGTT_MAX_MM; i++) {
+			struct ppgtt_mm *m = &p->mm[i];
+
+			if (!m->root) {
+				slot = m;
+				break;
+			}
+			if (!m->pins && !m->pv &&
+			    (!slot || m->last_use < slot->last_use))
+				slot = m;
+		}
+		if (!slot)
+			return -ENOSPC;
+		ret = ppgtt_pv_spt_alloc(vgpu, PPGTT_LEVELS, &root);
+		if (ret)
+			return ret;
+	}
+	/* Every table first: a failure leaves only empty ones, pruned. */
+	for (va = start; va < end; va = ppgtt_pv_next_table(va)) {
+		ret = ppgtt_pv_walk(vgpu, root, va, true, &pt);
+		if (ret) {
+			ppgtt_pv_prune_range(vgpu, root, start, va + 1);
+			if (!mm)
+				ppgtt_spt_put(vgpu, root);
+			return ret;
+		}
+	}
+	if (!mm) {
+		if (slot->root) {
+			p->stats.mm_evictions++;
+			ppgtt_mm_free(vgpu, slot);
+		}
+		/* The trapped shadow of this root, if any, is over. */
+		old = ppgtt_find_mm(p, root_gpa);
+		if (old)
+			ppgtt_mm_free(vgpu, old);
+		mm = slot;
+		mm->root = root;
+		mm->root_gpa = root_gpa;
+		mm->pv = true;
+		mm->last_use = ++p->use_clock;
+	}
+	for (i = 0; i < n; i++) {
+		u64 a = start + ((u64)i << XENGT_PAGE_SHIFT);
+		u32 e = GEN8_PT_INDEX(a, GEN8_PTE_SHIFT);
+
+		ppgtt_pv_walk(vgpu, root, a, false, &pt);
+		if (!(pt->shadow[e] & GEN8_PAGE_PRESENT))
+			pt->used++;
+		pt->gentry[e] = gentry[i];
+		pt->shadow[e] = sentry[i];
+	}
+	return 0;
+}
+
+int ppgtt_pv_unbind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n)
+{
+	struct ppgtt_mm *mm = ppgtt_pv_find(&vgpu->ppgtt, root_gpa);
+	u64 end = start + ((u64)n << XENGT_PAGE_SHIFT);
+	struct ppgtt_spt *pt;
+	u32 i, bound = 0;
+
+	if (!mm)
+		return -ENOENT;
+	for (i = 0; i < n; i++) {
+		u64 a = start + ((u64)i << XENGT_PAGE_SHIFT);
+		u32 e = GEN8_PT_INDEX(a, GEN8_PTE_SHIFT);
+
+		ppgtt_pv_walk(vgpu, mm->root, a, false, &pt);
+		if (!pt || !(pt->shadow[e] & GEN8_PAGE_PRESENT))
+			continue;
+		pt->shadow[e] = 0;
+		pt->gentry[e] = 0;
+		pt->used--;
+		bound++;
+	}
+	ppgtt_pv_prune_range(vgpu, mm->root, start, end);
+	if (!mm->root->used)
+		ppgtt_mm_free(vgpu, mm);
+	return bound;
+}
+
+void ppgtt_pv_drop_all(struct vgpu *vgpu)
+{
+	u32 i;
+
+	for (i = 0; i < PPGTT_MAX_MM; i++)
+		if (vgpu->ppgtt.mm[i].root && vgpu->ppgtt.mm[i].pv)
+			ppgtt_mm_free(vgpu, &vgpu->ppgtt.mm[i]);
 }

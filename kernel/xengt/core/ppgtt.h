@@ -38,6 +38,7 @@ struct ppgtt_mm {
 	u64 last_use;
 	u32 pins; /* workloads using it (vgpu->lock) */
 	bool dead; /* released by the guest while pinned: freed at unpin */
+	bool pv; /* built from PV messages alone (pv.c), never evicted */
 };
 
 struct ppgtt_stats {
@@ -91,6 +92,33 @@ u64 ppgtt_mm_root_dma(const struct ppgtt_mm *mm);
  * shadow only.  -EFAULT when the GPU could not reach it.
  */
 int ppgtt_translate(const struct ppgtt_mm *mm, u64 va, u64 *gpa);
+
+/*
+ * PV roots (pv.c).  A root the guest binds through PV is the host's: its
+ * shadow tables belong to no guest frame (nothing is read or
+ * write-protected), entries change only by these calls, and it is never
+ * evicted (it could not be rebuilt).  Tables left empty by an unbind are
+ * freed, and the root with its last page.  Each counts against
+ * PPGTT_MAX_SPT and PPGTT_MAX_MM like a trapped shadow.  Caller holds
+ * vgpu->lock.
+ *
+ * ppgtt_pv_shadow_pte(): the shadow of leaf entry @ge (a present page of
+ * the guest's RAM, no reserved bits, flags kept), or -EFAULT.
+ * ppgtt_pv_root(): whether @root_gpa is a PV root.
+ * ppgtt_pv_bind(): leaves of pages [@start, @start + @n pages) of root
+ * @root_gpa (created if needed; a trapped shadow of it is dropped) set to
+ * @sentry (checked shadows) / @gentry (the guest's values).  0, or
+ * -ENOSPC / -ENOMEM with nothing changed.
+ * ppgtt_pv_unbind(): those leaves cleared; returns how many were bound,
+ * -ENOENT if @root_gpa is no PV root.
+ * ppgtt_pv_drop_all(): every PV root forgotten (a PV reset).
+ */
+int ppgtt_pv_shadow_pte(struct vgpu *vgpu, u64 ge, u64 *se);
+bool ppgtt_pv_root(struct vgpu *vgpu, u64 root_gpa);
+int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
+		  const u64 *gentry, const u64 *sentry);
+int ppgtt_pv_unbind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n);
+void ppgtt_pv_drop_all(struct vgpu *vgpu);
 
 /*
  * A trapped guest store of @bytes (1..8, inside one page) at @gpa of a

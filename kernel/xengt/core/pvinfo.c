@@ -4,6 +4,7 @@
  */
 #include "vgpu.h"
 #include "pvinfo.h"
+#include "pv.h"
 
 #define PV(off) (VGT_PVINFO_PAGE + (off))
 
@@ -20,7 +21,10 @@ void pvinfo_vgpu_init(struct vgpu *vgpu)
 	vgpu_set_vreg32(vgpu, PV(PVINFO_VERSION_MAJOR),
 			VGT_VERSION_MAJOR | VGT_VERSION_MINOR << 16);
 	vgpu_set_vreg32(vgpu, PV(PVINFO_VGT_ID), vgpu->id);
-	vgpu_set_vreg32(vgpu, PV(PVINFO_VGT_CAPS), VGPU_CAPS);
+	vgpu_set_vreg32(vgpu, PV(PVINFO_VGT_CAPS),
+			VGPU_CAPS | pv_vgt_caps(vgpu));
+	/* pv_caps reads the offer until the guest answers (pv.h). */
+	vgpu_set_vreg32(vgpu, PV(PVINFO_PV_CAPS), vgpu->pv.offer);
 	vgpu_set_vreg32(vgpu, PV(PVINFO_MAPPABLE_BASE), vgpu->low_gm_base);
 	vgpu_set_vreg32(vgpu, PV(PVINFO_MAPPABLE_SIZE), vgpu->low_gm_size);
 	vgpu_set_vreg32(vgpu, PV(PVINFO_NONMAPPABLE_BASE), vgpu->high_gm_base);
@@ -44,7 +48,16 @@ static void pvinfo_g2v_notify(struct vgpu *vgpu, u32 code)
 		 * submission; the notification only says one exists.
 		 */
 		break;
+	case VGT_G2V_SHARED_PAGE_REGISTER:
+		if (pv_register(vgpu))
+			break;
+		goto unknown;
+	case VGT_G2V_PV_SEND_TRIGGER:
+		if (pv_doorbell(vgpu))
+			break;
+		goto unknown;
 	default:
+unknown:
 		/* PV codes while PV is not offered, or garbage. */
 		vgpu->stats.g2v_unknown++;
 		vgpu_dbg(vgpu, "ignored g2v notification %u", code);
@@ -83,7 +96,7 @@ void pvinfo_mmio_write(struct vgpu *vgpu, u32 offset, u32 old)
 		break;
 	case PVINFO_PV_CAPS:
 		/* Only what was offered can be accepted. */
-		vgpu_set_vreg32(vgpu, offset, 0);
+		pv_caps_write(vgpu, offset, val, old);
 		break;
 	default:
 		if (off >= PVINFO_RS_INSUFFICIENT && off < PVINFO_G2V_NOTIFY)

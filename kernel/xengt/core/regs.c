@@ -63,7 +63,11 @@ static void mi_mode_write(struct vgpu *vgpu, u32 offset,
  */
 static void gdrst_write(struct vgpu *vgpu, u32 offset, u32 __always_unused old)
 {
-	execlist_reset_domains(vgpu, vgpu_vreg32(vgpu, offset));
+	u32 domains = vgpu_vreg32(vgpu, offset);
+
+	execlist_reset_domains(vgpu, domains);
+	if (domains & GEN6_GRDOM_FULL)
+		pv_gdrst_full(vgpu);
 	vgpu_set_vreg32(vgpu, offset, 0);
 }
 

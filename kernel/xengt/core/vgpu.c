@@ -220,6 +220,7 @@ int vgpu_create(struct xengt_gvt *gvt, const struct xengt_vgpu_params *p,
 	if (ret)
 		goto err_resources;
 	os_mutex_init(&vgpu->lock);
+	vgpu->pv.offer = XENGT_PV_CAPS_ALL; /* PVINFO shows it from the start */
 	vgpu_cfg_init(vgpu);
 	regs_vgpu_init(vgpu);
 	execlist_vgpu_reset(vgpu);
@@ -348,6 +349,7 @@ void vgpu_destroy(struct vgpu *vgpu)
 	}
 	os_mutex_unlock(&gvt->lock);
 	vgpu_info(vgpu, "destroyed");
+	pv_vgpu_fini(vgpu);
 	os_mutex_destroy(&vgpu->wl.qlock);
 	os_mutex_destroy(&vgpu->lock);
 	os_free(vgpu->scan_buf);
@@ -361,6 +363,7 @@ void vgpu_reset(struct vgpu *vgpu)
 	u32 dropped = vgpu_stop_work_locked(vgpu), e;
 
 	execlist_vgpu_reset(vgpu);
+	pv_vgpu_reset(vgpu);
 	vgpu_vreg_clear(vgpu);
 	regs_vgpu_init(vgpu);
 	ggtt_vgpu_reset(vgpu);

@@ -16,6 +16,7 @@
 #include "scheduler.h"
 #include "cmd_parser.h"
 #include "workload.h"
+#include "pv.h"
 
 /* BAR0 (GTTMMADR) layout the guest sees. */
 #define VGPU_BAR0_SIZE XENGT_VGPU_BAR0_SIZE /* 16 MiB */
@@ -107,6 +108,7 @@ struct vgpu {
 	struct cmd_stats cmd;
 	struct cmd_shadow_cache cmd_cache;
 	u8 *scan_buf; /* one page: the scanner's window on guest commands */
+	struct vgpu_pv pv; /* the paravirtual extension (pv.h) */
 	bool blocked; /* being reset or destroyed: ELSP writes are ignored */
 };
 

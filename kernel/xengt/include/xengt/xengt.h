@@ -26,6 +26,7 @@
 #define XENGT_XENGT_H
 
 #include "os.h"
+#include "xengt/xengt-pv.h" /* XENGT_PV_CAP_* for the PV offer */
 
 struct xengt_gpu;
 struct xengt_gvt;
@@ -138,6 +139,16 @@ struct vgpu *xengt_vgpu_find(struct xengt_gvt *gvt, u16 domid);
 u32 xengt_vgpu_id(const struct vgpu *vgpu);
 u16 xengt_vgpu_domid(const struct vgpu *vgpu);
 
+/*
+ * The paravirtual extension (xengt/xengt-pv.h) this vGPU offers its
+ * guest: @caps is a subset of XENGT_PV_CAPS_ALL (-EINVAL else); 0 offers
+ * none (PVINFO then shows no PV at all and the guest stays on the
+ * trapped paths).  Default: XENGT_PV_CAPS_ALL.  Caps the guest accepted
+ * that are no longer offered are withdrawn at once; best set before the
+ * guest boots.  Process context.
+ */
+int xengt_vgpu_set_pv_offer(struct vgpu *vgpu, u32 caps);
+
 /* Scheduling: weight 1..16, cap 0..100 (0 and 100: none); -EINVAL else. */
 int xengt_vgpu_set_weight(struct vgpu *vgpu, u32 weight);
 int xengt_vgpu_set_cap(struct vgpu *vgpu, u32 cap_percent);
@@ -171,6 +182,18 @@ struct xengt_vgpu_info {
 	u64 resets;
 	u64 failsafes;
 	u64 msi_sent;
+	/* The paravirtual extension (xengt/xengt-pv.h). */
+	u32 pv_offer, pv_caps; /* offered, accepted by the guest */
+	bool pv_registered; /* a shared page is registered */
+	u64 pv_doorbells, pv_doorbells_idle;
+	u64 pv_messages; /* handled, by status below (ok + errors) */
+	u64 pv_ok, pv_bad_msg, pv_not_negotiated, pv_bad_range, pv_bad_gpa,
+		pv_bad_root, pv_no_space, pv_bad_desc;
+	u64 pv_dropped; /* doorbells that dropped the ring (torn, bad desc) */
+	u64 pv_budget_hits;
+	u64 pv_pages_bound, pv_pages_unbound;
+	u64 pv_submissions, pv_submit_errors;
+	u64 pv_registrations, pv_bad_registrations, pv_gpa_faults;
 };
 
 void xengt_vgpu_snapshot(struct vgpu *vgpu, struct xengt_vgpu_info *info);
