@@ -21,7 +21,8 @@ printf '%s' "$out" | grep -q '"foreign_accesses": 0}' ||
 	{ echo "foreign accesses are not zero" >&2; exit 1; }
 # Bad flags: a clear error and exit status 2.
 for bad in "--vms 0" "--vms 9" "--vms x" "--pages -1" "--bogus" "extra" \
-	"--pv=maybe" "--vms 2 --pv=on,sometimes"; do
+	"--pv=maybe" "--vms 2 --pv=on,sometimes" "--pv-offer=ppgtt+" \
+	"--pv-offer=all,gtt"; do
 	# shellcheck disable=SC2086
 	if "$sim" $bad >/dev/null 2>err.$$; then
 		echo "xengt-sim $bad succeeded" >&2; exit 1
@@ -40,4 +41,11 @@ out=$("$sim" --vms 2 --pv=auto,off --workload store,ptchurn,bind512 --ops 20 --j
 echo "$out"
 ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
 [ "$ok" -eq 8 ] || { echo "--pv=auto,off: expected 8 ok results, got $ok" >&2; exit 1; }
+# --pv=on against a host that offers PPGTT only: the VM fails, saying so.
+if "$sim" --vms 1 --pv=on --pv-offer=ppgtt --workload store >out.$$ 2>&1; then
+	echo "--pv=on with a partial offer succeeded" >&2; exit 1
+fi
+grep -q "pv: --pv=on: the host offers pv_caps 0x1" out.$$ ||
+	{ cat out.$$ >&2; echo "--pv=on: no clear reason" >&2; exit 1; }
+rm -f out.$$
 echo "demo: ok"

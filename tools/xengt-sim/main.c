@@ -23,6 +23,7 @@ struct options {
 	const char *types;
 	const char *workloads;
 	const char *pv;
+	const char *pv_offer;
 };
 
 static void usage(FILE *f)
@@ -42,6 +43,9 @@ static void usage(FILE *f)
 		"                 (default off): off (all trapped), on (every PV cap; the\n"
 		"                 VM fails if its host does not accept them all), auto\n"
 		"                 (what the host offers, trapped paths for the rest)\n"
+		"  --pv-offer=LIST what each VM's host offers, cycled over the VMs\n"
+		"                 (default all): all, none, or caps joined by '+':\n"
+		"                 ppgtt, ggtt, submission (e.g. ppgtt+submission)\n"
 		"  --ops N        ops per workload (default: store 500, blit 20, ptchurn 200, bind512 20)\n"
 		"  --native       run the guest code natively on the software GPU (no vGPU)\n"
 		"  --json         print the result as one JSON object\n"
@@ -77,6 +81,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "workload", required_argument, NULL, 'w' },
 		{ "ops", required_argument, NULL, 'o' },
 		{ "pv", required_argument, NULL, 'P' },
+		{ "pv-offer", required_argument, NULL, 'O' },
 		{ "native", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -111,6 +116,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'P':
 			o->pv = optarg;
 			break;
+		case 'O':
+			o->pv_offer = optarg;
+			break;
 		case 'N':
 			o->native = true;
 			break;
@@ -133,6 +141,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 			argv[optind]);
 		usage(stderr);
 		return -1;
+	}
+	if (o->pv_offer) {
+		u32 i, caps;
+
+		for (i = 0; i < o->vms; i++) {
+			char offer[48];
+
+			world_list_item(o->pv_offer, i, offer, sizeof(offer));
+			if (world_pv_offer_parse(offer, &caps)) {
+				fprintf(stderr,
+					"xengt-sim: --pv-offer takes a list of all, none or caps joined by '+' (ppgtt, ggtt, submission); got '%s'\n",
+					offer);
+				return -1;
+			}
+		}
 	}
 	if (o->pv) {
 		u32 i;
@@ -356,6 +379,21 @@ int main(int argc, char **argv)
 
 			world_list_item(o.pv, i, mode, sizeof(mode));
 			w.vms[i].pv_mode = world_pv_parse(mode);
+		}
+		if (o.pv_offer) {
+			char offer[48];
+			u32 caps;
+
+			world_list_item(o.pv_offer, i, offer, sizeof(offer));
+			world_pv_offer_parse(offer, &caps);
+			ret = xengt_vgpu_set_pv_offer(w.vms[i].vgpu, caps);
+			if (ret) {
+				fprintf(stderr,
+					"xengt-sim: VM %u: cannot offer PV caps 0x%x: %s\n",
+					i + 1, caps, strerror(-ret));
+				world_fini(&w);
+				return 1;
+			}
 		}
 	}
 	if (o.workloads && world_parse_workloads(&w.plan, o.workloads, o.ops)) {

@@ -178,6 +178,42 @@ int world_pv_parse(const char *name)
 	return -1;
 }
 
+int world_pv_offer_parse(const char *name, u32 *caps)
+{
+	static const struct {
+		const char *name;
+		u32 cap;
+	} names[] = {
+		{ "ppgtt", XENGT_PV_CAP_PPGTT },
+		{ "ggtt", XENGT_PV_CAP_GGTT },
+		{ "submission", XENGT_PV_CAP_SUBMISSION },
+	};
+	const char *p = name;
+
+	*caps = 0;
+	if (!strcmp(name, "all")) {
+		*caps = XENGT_PV_CAPS_ALL;
+		return 0;
+	}
+	if (!strcmp(name, "none"))
+		return 0;
+	while (*p) {
+		size_t len = strcspn(p, "+"), i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len &&
+			    !strncmp(p, names[i].name, len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return -EINVAL;
+		*caps |= names[i].cap;
+		p += len;
+		if (*p == '+' && *++p == '\0')
+			return -EINVAL;
+	}
+	return *caps ? 0 : -EINVAL;
+}
+
 const char *world_pv_name(enum world_pv mode)
 {
 	return mode == WORLD_PV_ON ? "on" : mode == WORLD_PV_AUTO ? "auto" :

@@ -56,6 +56,12 @@ enum world_pv {
 
 /* "off", "on", "auto" -> WORLD_PV_*, or -1. */
 int world_pv_parse(const char *name);
+/*
+ * What a host offers (xengt-sim --pv-offer): "all", "none", or caps
+ * joined by '+' ("ppgtt", "ggtt", "submission"); XENGT_PV_CAP_* bits
+ * into @caps, or -EINVAL.
+ */
+int world_pv_offer_parse(const char *name, u32 *caps);
 const char *world_pv_name(enum world_pv mode);
 
 struct world_vm {
