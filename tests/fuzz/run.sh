@@ -25,7 +25,7 @@ set -eu
 
 src=${XENGT_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${XENGT_BUILDDIR:-$src/build}
-targets="fuzz_cmd fuzz_mmio fuzz_ggtt fuzz_ppgtt fuzz_cfg fuzz_ctx fuzz_ioreq"
+targets="fuzz_cmd fuzz_mmio fuzz_ggtt fuzz_ppgtt fuzz_cfg fuzz_ctx fuzz_ioreq fuzz_pv"
 
 usage() {
 	echo "usage: run.sh smoke [TIME] | fuzz TARGET [TIME] | repro TARGET FILE... | equiv [TARGET [FILE|DIR...]]" >&2

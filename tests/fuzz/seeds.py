@@ -150,6 +150,74 @@ CMD_TOKENS = {
     "BATCH_GM": 0x810e000, "DATA_VA_HI": VA >> 32, "BATCH_VA_LO": MB,
 }
 
+# fuzz_pv (fuzz_pv.c): the attacker's pages at the top of its 256 KiB.
+RAM = 256 << 10
+PV_PAGE, PV_ARRAY, PV_ROOT, PV_DATA = RAM - 0x1000, RAM - 0x2000, RAM - 0x3000, RAM - 0x5000
+PV_VA = 0x200000000
+PVF = 1 << 8  # WRITE_FENCE_TO_DESC
+
+def pv_hdr(action, n, flags=PVF):
+    return (action << 16) | (n & 0x1f) | flags
+
+def pv_msg(action, fence, *data):
+    return [pv_hdr(action, len(data)), fence] + list(data)
+
+def pv_vma(size, start, dma, pml4=0, flags=0):
+    return [size, flags, start, start >> 32, dma, dma >> 32, pml4, pml4 >> 32]
+
+def pv_ring(*msgs, tail=None):
+    d = [x for m in msgs for x in m]
+    if tail is None:
+        return u8(0, len(d)) + dw(*d)
+    return u8(0x80, len(d)) + dw(*d) + u32(tail)
+
+def pv_array(pos, pages, flags=3):
+    # kind 2: entries picked as "own page" (how 0, u16 page) | u16 flags
+    out = u8(2) + u16(pos) + u8(len(pages))
+    for p in pages:
+        out += u8(0) + u16(p >> 12) + u16(flags)
+    return out
+
+def pv_submit(engine, val, marker=True, store=True):
+    kind = 3 | (0x80 if marker else 0) | (0x40 if store else 0)
+    out = u8(kind, engine)
+    if store:
+        out += u32(0) + u32(val)
+    return out + u64(0)
+
+def seeds_pv():
+    data = PV_DATA | 3
+    bind1 = pv_msg(1, 1, *pv_vma(1, PV_VA, data, PV_ROOT))
+    area = pv_msg(5, 13, 4, PV_PAGE + 0x400, 0)
+    yield "default_fence", pv_ring(pv_msg(0, 7))
+    yield "bind_ppgtt_store", (pv_ring(area, bind1) + pv_submit(0, 0x55) + u8(6))
+    yield "bind_ppgtt_array", (pv_array(0, [PV_DATA, PV_DATA + 0x1000] * 4) +
+                               pv_ring(area, pv_msg(1, 2, *pv_vma(8, PV_VA, PV_ARRAY, PV_ROOT)),
+                                       pv_msg(2, 3, *pv_vma(4, PV_VA + 0x4000, 0, PV_ROOT))) +
+                               pv_submit(1, 0x66) + u8(6))
+    yield "bind_ggtt", pv_ring(pv_msg(3, 4, *pv_vma(1, HIGH + 0x4000, data)),
+                               pv_msg(4, 5, *pv_vma(1, HIGH + 0x4000, 0)))
+    yield "ggtt_edge", pv_ring(pv_msg(3, 6, *pv_vma(2, HIGH + MB - 0x1000, PV_ARRAY)))
+    yield "submit_msg", (pv_ring(area, bind1) +
+                         pv_submit(0, 0x77, marker=False) +
+                         pv_ring(pv_msg(6, 9, 0)) + u8(6))
+    yield "wrapped", (u8(4, 0) + u16(508) + pv_ring(bind1, pv_msg(0, 10)))
+    yield "torn", pv_ring(bind1, tail=5)
+    yield "bad_desc", u8(0x81) + u16(0x10) + u8(4) + u32(0x400) + u8(7, 3)
+    yield "flood", u8(7, 31) + pv_ring(pv_msg(0, 11)) + u8(7, 31)
+    yield "reregister_moved", (pv_ring(bind1) + u8(4, 3, 0) + u16(20) + u16(0) +
+                               u8(4, 2) + u8(5, 1) + u8(4, 1) + pv_ring(pv_msg(2, 12, *pv_vma(1, PV_VA, 0, PV_ROOT))))
+
+PV_TOKENS = {
+    "PV_DEFAULT": pv_hdr(0, 0), "PV_BIND_PPGTT": pv_hdr(1, 8), "PV_UNBIND_PPGTT": pv_hdr(2, 8),
+    "PV_BIND_GGTT": pv_hdr(3, 8), "PV_UNBIND_GGTT": pv_hdr(4, 8),
+    "PV_REGISTER_CAP_GPA": pv_hdr(5, 3), "PV_SUBMIT": pv_hdr(6, 1),
+    "PV_PAGE": PV_PAGE, "PV_AREA": PV_PAGE + 0x400, "PV_ARRAY": PV_ARRAY,
+    "PV_ROOT": PV_ROOT, "PV_DATA": PV_DATA | 3, "PV_VA_HI": PV_VA >> 32,
+    "PV_CTB_OFFSET": 0x800, "PV_CTB_SIZE": 2048, "PV_MARKER": 0x50565355,
+    "HIGH_GM": HIGH, "HIGH_GM_END": HIGH + MB, "LOW_GM_END": LOW + MB,
+}
+
 def write_dict(path, tokens, what):
     with open(path, "w") as f:
         f.write("# %s (written by seeds.py)\n" % what)
@@ -160,9 +228,11 @@ def main():
     os.makedirs(os.path.join(HERE, "dict"), exist_ok=True)
     write_dict(os.path.join(HERE, "dict", "fuzz_cmd.dict"), CMD_TOKENS,
                "Gen9 command headers and the fuzz world's addresses")
+    write_dict(os.path.join(HERE, "dict", "fuzz_pv.dict"), PV_TOKENS,
+               "PV message headers and the fuzz world's PV addresses")
     gens = {"fuzz_cmd": seeds_cmd, "fuzz_mmio": seeds_mmio, "fuzz_ggtt": seeds_ggtt,
             "fuzz_ppgtt": seeds_ppgtt, "fuzz_cfg": seeds_cfg, "fuzz_ctx": seeds_ctx,
-            "fuzz_ioreq": seeds_ioreq}
+            "fuzz_ioreq": seeds_ioreq, "fuzz_pv": seeds_pv}
     for target, gen in gens.items():
         d = os.path.join(HERE, "corpus", target)
         os.makedirs(d, exist_ok=True)
