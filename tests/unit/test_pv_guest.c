@@ -15,10 +15,12 @@
 #include <cmocka.h>
 
 #include "guest_pv.h"
+/* The guest's, not the core's ppgtt.h (core/ comes first on the path). */
+#include "../../guest/i915-pv/ppgtt.h"
 #include "gen9.h"
 
 #define RAM_BASE 0x100000ULL
-#define RAM_PAGES 16
+#define RAM_PAGES 32
 #define BAR0 0xe0000000ULL
 #define RING_DW I915PV_PV_RING_DW
 #define MAX_MSGS 2048
@@ -45,7 +47,42 @@ static struct fake {
 	uint32_t nr_msgs, doorbells, pv_caps_writes, markers;
 	uint64_t area, sub_descs[2];
 	uint64_t clock;
+	/* PPGTT pages bound now (one root): graphics address, root */
+	uint64_t bound[2048], bound_root[2048];
+	uint32_t nr_bound;
 } f;
+
+static int fk_find(uint64_t root, uint64_t va)
+{
+	uint32_t i;
+
+	for (i = 0; i < f.nr_bound; i++)
+		if (f.bound[i] == va && f.bound_root[i] == root)
+			return i;
+	return -1;
+}
+
+/* Keep what a host would: each PPGTT page bound, once. */
+static void fk_track(const struct msg *m)
+{
+	uint64_t start = m->data[2] | (uint64_t)m->data[3] << 32;
+	uint64_t root = m->data[6] | (uint64_t)m->data[7] << 32;
+	uint32_t k;
+
+	for (k = 0; k < m->data[0]; k++) {
+		uint64_t va = start + k * 4096ULL;
+		int i = fk_find(root, va);
+
+		if (m->action == XENGT_PV_ACTION_BIND_PPGTT && i < 0) {
+			assert_true(f.nr_bound < 2048);
+			f.bound[f.nr_bound] = va;
+			f.bound_root[f.nr_bound++] = root;
+		} else if (m->action == XENGT_PV_ACTION_UNBIND_PPGTT && i >= 0) {
+			f.bound[i] = f.bound[--f.nr_bound];
+			f.bound_root[i] = f.bound_root[f.nr_bound];
+		}
+	}
+}
 
 static void *fk_ram(void *ctx, uint64_t gpa)
 {
@@ -121,6 +158,9 @@ static void fk_consume(void)
 		}
 		if (m->action == XENGT_PV_ACTION_REGISTER_CAP_GPA)
 			f.area = m->data[1] | (uint64_t)m->data[2] << 32;
+		if (m->action == XENGT_PV_ACTION_BIND_PPGTT ||
+		    m->action == XENGT_PV_ACTION_UNBIND_PPGTT)
+			fk_track(m);
 		f.nr_msgs++;
 		handled++;
 		d->head = (d->head + 2 + m->len) % RING_DW;
@@ -501,6 +541,53 @@ static void test_bind_messages(void **state)
 	i915pv_pv_fini(&pv);
 }
 
+/*
+ * ppgtt.c on PV: every mapping is a message, nothing goes through
+ * ram_write (the fake has none: it would crash), and fini unbinds all
+ * that is still bound, coalesced into runs of up to 512 pages, so the
+ * host's root ends with it.
+ */
+static void test_ppgtt_pv(void **state)
+{
+	static uint64_t gpa[700];
+	struct i915pv_ppgtt pp;
+	uint32_t i, before;
+
+	(void)state;
+	init_ok(XENGT_PV_CAP_PPGTT);
+	assert_int_equal(i915pv_ppgtt_init_dev(&pp, &dev, &pages), 0);
+	assert_ptr_equal(pp.pv, &pv);
+	for (i = 0; i < 700; i++)
+		gpa[i] = 0x40000000ULL + i * 4096ULL; /* the host's to check */
+	/* 700 pages across two leaf tables, and three scattered ones. */
+	assert_int_equal(i915pv_ppgtt_map_range(&pp, 0x7fe00000ULL - 4096 * 100,
+						gpa, 700),
+			 0);
+	assert_int_equal(i915pv_ppgtt_map(&pp, 0x100000000ULL, gpa[0], true),
+			 0);
+	assert_int_equal(i915pv_ppgtt_map(&pp, 0x100002000ULL, gpa[1], false),
+			 0);
+	assert_int_equal(i915pv_ppgtt_map(&pp, 0x300000000000ULL, gpa[2], true),
+			 0);
+	i915pv_ppgtt_unmap(&pp, 0x100002000ULL);
+	i915pv_ppgtt_unmap(&pp, 0x100002000ULL); /* not bound: no message */
+	assert_int_equal(i915pv_pv_flush(&pv), 0);
+	assert_int_equal(f.nr_bound, 702);
+	/* 512 + 188 with arrays, 3 single, 1 unbind (no submission area). */
+	assert_int_equal(f.nr_msgs, 2 + 3 + 1);
+	assert_int_equal(f.msgs[0].data[6], (uint32_t)pp.pml4);
+	assert_int_equal(f.msgs[0].array_first,
+			 gpa[0] | GEN8_PAGE_PRESENT | GEN8_PAGE_RW);
+	assert_int_equal(f.msgs[3].data[4], (uint32_t)gpa[1] | GEN8_PAGE_PRESENT);
+	before = f.nr_msgs;
+	i915pv_ppgtt_fini(&pp);
+	assert_int_equal(f.nr_bound, 0);
+	/* The 700 in two messages, the two others one each. */
+	assert_int_equal(f.nr_msgs - before, 2 + 2);
+	i915pv_pv_fini(&pv);
+	assert_int_equal(pages.in_use, 0);
+}
+
 static void test_submit(void **state)
 {
 	uint64_t descs[2] = { 0x1234000000001119ULL, 0 };
@@ -540,6 +627,7 @@ int main(void)
 		cmocka_unit_test_setup(test_status, setup),
 		cmocka_unit_test_setup(test_bind_messages, setup),
 		cmocka_unit_test_setup(test_submit, setup),
+		cmocka_unit_test_setup(test_ppgtt_pv, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
