@@ -178,11 +178,15 @@ def pv_array(pos, pages, flags=3):
         out += u8(0) + u16(p >> 12) + u16(flags)
     return out
 
-def pv_submit(engine, val, marker=True, store=True):
+def pv_array_raw(pos, entries):
+    # kind 2 | 0x80: raw u64 entries
+    return u8(0x82) + u16(pos) + u8(len(entries)) + b"".join(u64(e) for e in entries)
+
+def pv_submit(engine, val, marker=True, store=True, off=0):
     kind = 3 | (0x80 if marker else 0) | (0x40 if store else 0)
     out = u8(kind, engine)
     if store:
-        out += u32(0) + u32(val)
+        out += u32(off) + u32(val)
     return out + u64(0)
 
 def seeds_pv():
@@ -197,7 +201,16 @@ def seeds_pv():
                                pv_submit(1, 0x66) + u8(6))
     yield "bind_ggtt", pv_ring(pv_msg(3, 4, *pv_vma(1, HIGH + 0x4000, data)),
                                pv_msg(4, 5, *pv_vma(1, HIGH + 0x4000, 0)))
-    yield "ggtt_edge", pv_ring(pv_msg(3, 6, *pv_vma(2, HIGH + MB - 0x1000, PV_ARRAY)))
+    # Page counts past either slice's end, with entries that are good.
+    two = pv_array(0, [PV_DATA, PV_DATA + 0x1000])
+    yield "ggtt_edge", two + pv_ring(pv_msg(3, 6, *pv_vma(2, HIGH + MB - 0x1000, PV_ARRAY)))
+    yield "ggtt_low_edge", two + pv_ring(pv_msg(3, 6, *pv_vma(2, LOW + MB - 0x1000, PV_ARRAY)),
+                                         pv_msg(3, 7, *pv_vma(2, LOW - 0x1000, PV_ARRAY)))
+    # A page that is not the guest's (refused whole), then used anyway.
+    yield "ppgtt_foreign_page", (pv_array_raw(0, [PV_DATA | 3, (RAM + 0x3000) | 3]) +
+                                 pv_ring(area, pv_msg(1, 8, *pv_vma(2, PV_VA, PV_ARRAY, PV_ROOT)),
+                                         pv_msg(1, 9, *pv_vma(1, PV_VA, PV_DATA | 3, RAM + 0x1000))) +
+                                 pv_submit(0, 0x99, off=0x1000) + u8(6))
     yield "submit_msg", (pv_ring(area, bind1) +
                          pv_submit(0, 0x77, marker=False) +
                          pv_ring(pv_msg(6, 9, 0)) + u8(6))
