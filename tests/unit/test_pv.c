@@ -1127,6 +1127,94 @@ static void test_page_moved_or_gone(void **state)
 	(void)old;
 }
 
+/*
+ * What the host reads of the page and writes to it during one doorbell,
+ * through a recording hv backend: the descriptor once, each ring dword
+ * once, and the write-back in the order head, status, fence.  A guest
+ * that rewrites its ring while the host parses (another vCPU) is played
+ * by the read hook: the message is rewritten in guest RAM right after
+ * the host copied it, and the host must act on its copy.
+ */
+static struct {
+	struct pvg *p;
+	int (*read)(struct hv_vm *vm, u64 gpa, void *buf, u32 len);
+	int (*write)(struct hv_vm *vm, u64 gpa, const void *buf, u32 len);
+	u32 desc_reads, ring_reads[RING_DW];
+	u32 writes[8], nr_writes;
+	bool scribble;
+} rec;
+
+static int rec_read(struct hv_vm *vm, u64 gpa, void *buf, u32 len)
+{
+	u64 page = rec.p->page, i;
+	int ret = rec.read(vm, gpa, buf, len);
+
+	if (gpa < page + XENGT_PV_DESC_OFFSET + 32 &&
+	    gpa + len > page + XENGT_PV_DESC_OFFSET)
+		rec.desc_reads++;
+	for (i = gpa; i < gpa + len; i += 4)
+		if (i >= page + XENGT_PV_CTB_OFFSET && i < page + 4096)
+			rec.ring_reads[(i - page - XENGT_PV_CTB_OFFSET) / 4]++;
+	/* Another vCPU of the guest rewrites the ring just after the copy. */
+	if (rec.scribble && gpa >= page + XENGT_PV_CTB_OFFSET &&
+	    gpa < page + 4096)
+		memset(ring(rec.p), 0xff, XENGT_PV_CTB_SIZE);
+	return ret;
+}
+
+static int rec_write(struct hv_vm *vm, u64 gpa, const void *buf, u32 len)
+{
+	u64 d = rec.p->page + XENGT_PV_DESC_OFFSET;
+
+	if (gpa >= d && gpa < d + 32 && rec.nr_writes < 8)
+		rec.writes[rec.nr_writes++] = (u32)(gpa - d);
+	return rec.write(vm, gpa, buf, len);
+}
+
+static void test_reads_once_writes_in_order(void **state)
+{
+	struct pvg *p = *state;
+	struct wl_guest *g = &p->g;
+	struct hv_ops ops = *g->wv->vm->base.ops;
+	const struct hv_ops *saved = g->wv->vm->base.ops;
+	u64 data = wl_page(g), root = wl_page(g), gpa;
+	struct xengt_pv_vma v = vma(1, PV_VA, data | 3, root);
+	u32 i, fence;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.p = p;
+	rec.read = saved->read_gpa;
+	rec.write = saved->write_gpa;
+	ops.read_gpa = rec_read;
+	ops.write_gpa = rec_write;
+	g->wv->vm->base.ops = &ops;
+	put(p, XENGT_PV_ACTION_DEFAULT, NULL, 0);
+	put(p, XENGT_PV_ACTION_BIND_PPGTT, &v, XENGT_PV_VMA_DWORDS);
+	fence = p->fence;
+	rec.scribble = true;
+	g2v(p, XENGT_G2V_PV_SEND_TRIGGER);
+	g->wv->vm->base.ops = saved;
+	assert_int_equal(rec.desc_reads, 1);
+	for (i = 0; i < RING_DW; i++)
+		assert_true(rec.ring_reads[i] <= 1);
+	assert_int_equal(rec.ring_reads[0], 1);
+	assert_int_equal(rec.ring_reads[11], 1);
+	/* The copy was used: the bind happened as first written. */
+	assert_true(translates(p, root, PV_VA, &gpa));
+	assert_int_equal(gpa, data);
+	assert_int_equal(st(p)->messages, 2);
+	/* head, then status, then fence. */
+	assert_int_equal(rec.nr_writes, 3);
+	assert_int_equal(rec.writes[0],
+			 offsetof(struct xengt_pv_ctb_desc, head));
+	assert_int_equal(rec.writes[1],
+			 offsetof(struct xengt_pv_ctb_desc, status));
+	assert_int_equal(rec.writes[2],
+			 offsetof(struct xengt_pv_ctb_desc, fence));
+	assert_int_equal(desc(p)->fence, fence);
+	assert_int_equal(desc(p)->status, 0);
+}
+
 static void bind_everything(struct pvg *p, u64 root)
 {
 	struct wl_guest *g = &p->g;
@@ -1226,6 +1314,7 @@ int main(void)
 		T(test_pv_and_elsp_mixed),
 		T(test_pv_submission_bad_descs),
 		T(test_page_moved_or_gone),
+		T(test_reads_once_writes_in_order),
 		T(test_reset_forgets),
 		T(test_gdrst_full_forgets),
 		T(test_destroy_with_pv_state),
