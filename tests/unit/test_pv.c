@@ -816,6 +816,46 @@ static void test_ggtt_bind_unbind(void **state)
 	assert_int_equal(st(p)->pages_unbound, 3);
 }
 
+/*
+ * The GGTT half of BAR0 as guest RAM (hv back_ram): a PV bind shows in
+ * the guest's view too, so the guest's next flush, which takes every
+ * entry of the view that differs, keeps it instead of undoing it.
+ */
+static void test_ggtt_bind_ram_view(void **state)
+{
+	struct pvg *p = *state;
+	struct wl_guest *g = &p->g;
+	struct vgpu *v = g->v;
+	struct sim_vm *vm = g->wv->vm;
+	u64 bar0 = 0xf0000000ULL, page = wl_page(g) | 3;
+	u64 gm = v->high_gm_base + 8 * 4096, shadow;
+
+	sim_vm_enable_ggtt_ram(vm);
+	fx_cfg_wr(v, 0x10, 4, (u32)bar0);
+	fx_cfg_wr(v, 0x14, 4, 0);
+	fx_cfg_wr(v, 0x04, 2, 0x2);
+	assert_int_equal(v->ggtt.path, GGTT_PATH_RAM);
+	assert_int_equal(
+		send_vma(p, XENGT_PV_ACTION_BIND_GGTT, vma(1, gm, page, 0)), 0);
+	assert_int_equal(
+		sim_vm_mmio_read(vm, bar0 + VGPU_GGTT_OFFSET + (gm >> 12) * 8,
+				 8),
+		page);
+	shadow = sim_gpu_ggtt_read(&g->w->gpu, gm >> 12);
+	assert_true(shadow & 1);
+	/* GFX_FLSH_CNTL: the view is synced, the bound entry stays. */
+	sim_vm_mmio_write(vm, bar0 + 0x101008, 4, 1);
+	assert_int_equal(sim_gpu_ggtt_read(&g->w->gpu, gm >> 12), shadow);
+	assert_int_equal(
+		send_vma(p, XENGT_PV_ACTION_UNBIND_GGTT, vma(1, gm, 0, 0)), 0);
+	assert_int_equal(
+		sim_vm_mmio_read(vm, bar0 + VGPU_GGTT_OFFSET + (gm >> 12) * 8,
+				 8),
+		0);
+	sim_vm_mmio_write(vm, bar0 + 0x101008, 4, 1);
+	assert_int_equal(sim_gpu_ggtt_read(&g->w->gpu, gm >> 12), 0);
+}
+
 static void test_ggtt_outside_partition(void **state)
 {
 	struct pvg *p = *state;
@@ -1309,6 +1349,7 @@ int main(void)
 		T(test_ppgtt_enomem),
 		T(test_ppgtt_limits),
 		T(test_ggtt_bind_unbind),
+		T(test_ggtt_bind_ram_view),
 		T(test_ggtt_outside_partition),
 		T(test_pv_submission),
 		T(test_pv_and_elsp_mixed),
