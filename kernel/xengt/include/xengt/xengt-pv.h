@@ -61,7 +61,12 @@
 /*
  * CTB descriptor.  addr and size are the guest's (must be CTB_OFFSET and
  * CTB_SIZE); the guest owns tail; the host owns head, fence and status.
- * head and tail are dword indexes into the ring, < size / 4.
+ * head and tail are dword indexes into the ring, < size / 4.  status
+ * goes with fence: the first status other than OK of every message the
+ * host handled since it last wrote a fence, up to and including the one
+ * whose fence it writes (OK if there was none), so that a guest which
+ * sends a batch and waits for the last fence learns of an error in any
+ * message of the batch.
  */
 struct xengt_pv_ctb_desc {
 	uint32_t addr; /* offset of the ring in the shared page */
@@ -69,7 +74,7 @@ struct xengt_pv_ctb_desc {
 	uint32_t head; /* host: next dword it will read */
 	uint32_t tail; /* guest: next dword it will write */
 	uint32_t fence; /* host: fence of the last message that asked */
-	uint32_t status; /* host: XENGT_PV_STATUS_* of that message */
+	uint32_t status; /* host: XENGT_PV_STATUS_* (see above) */
 	uint32_t reserved[2];
 };
 
@@ -86,6 +91,8 @@ struct xengt_pv_ctb_desc {
  * XENGT_PV_DOORBELL_BUDGET units of work (a message costs 1, plus one per
  * page it binds or unbinds); what is left stays in the ring with head at the
  * first message not handled, and the guest rings again while head != tail.
+ * Fence and status are written by the doorbell that empties the ring: one
+ * the budget stopped writes head only (what it owes is written later).
  * (A SUBMIT_WORKLOAD costs as much as a bind of XENGT_PV_VMA_MAX_PAGES
  * pages: preparing workloads is work too.)  A message that does not fit
  * between head and tail (torn), or a descriptor with bad addr, size, head or
