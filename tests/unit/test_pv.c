@@ -317,13 +317,75 @@ static void test_fence_and_empty_ring(void **state)
 	assert_int_equal(desc(p)->head, desc(p)->tail);
 	assert_int_equal(desc(p)->fence, 0xdead);
 	assert_int_equal(st(p)->messages, 2);
-	/* Messages after it: the last fenced one's fence and status. */
+	/*
+	 * A batch: the last fence, and the first error of the batch (a
+	 * guest waiting for the last fence must see it).
+	 */
+	put(p, XENGT_PV_ACTION_DEFAULT, NULL, 0);
 	put(p, 77, NULL, 0); /* unknown action */
 	put(p, XENGT_PV_ACTION_DEFAULT, NULL, 0);
 	g2v(p, XENGT_G2V_PV_SEND_TRIGGER);
 	assert_int_equal(desc(p)->fence, p->fence);
-	assert_int_equal(desc(p)->status, 0);
+	assert_int_equal(desc(p)->status, XENGT_PV_STATUS_BAD_MSG);
 	assert_int_equal(st(p)->status[XENGT_PV_STATUS_BAD_MSG], 1);
+	/* Reported once: the next batch starts clean. */
+	assert_int_equal(send(p, XENGT_PV_ACTION_DEFAULT, NULL, 0), 0);
+}
+
+/*
+ * Errors are kept for the next fence written: a bind that fails half way
+ * through a batch, and one in a message that asks for no fence.
+ */
+static void test_batch_error_kept(void **state)
+{
+	struct pvg *p = *state;
+	struct xengt_pv_ctb_desc *d = desc(p);
+	u64 root = wl_page(&p->g), data = wl_page(&p->g) | 3;
+	struct xengt_pv_vma good = vma(1, PV_VA, data, root);
+	struct xengt_pv_vma bad =
+		vma(1, PV_VA + 4096, (WORLD_VM_RAM + 0x1000) | 3, root);
+	u32 i;
+
+	put(p, XENGT_PV_ACTION_BIND_PPGTT, &good, XENGT_PV_VMA_DWORDS);
+	put(p, XENGT_PV_ACTION_BIND_PPGTT, &bad, XENGT_PV_VMA_DWORDS);
+	for (i = 0; i < 3; i++)
+		put(p, XENGT_PV_ACTION_BIND_PPGTT, &good, XENGT_PV_VMA_DWORDS);
+	g2v(p, XENGT_G2V_PV_SEND_TRIGGER);
+	assert_int_equal(d->fence, p->fence);
+	assert_int_equal(d->status, XENGT_PV_STATUS_BAD_GPA);
+	/* No fence asked: the error waits for the next fence. */
+	ring(p)[d->tail] = XENGT_PV_MSG_HDR(XENGT_PV_ACTION_UNBIND_PPGTT, 8, 0);
+	ring(p)[d->tail + 1] = 0;
+	memcpy(&ring(p)[d->tail + 2], &bad, sizeof(bad));
+	((struct xengt_pv_vma *)&ring(p)[d->tail + 2])->pml4 = root + 4096;
+	d->tail += 10;
+	g2v(p, XENGT_G2V_PV_SEND_TRIGGER);
+	assert_int_equal(d->status, XENGT_PV_STATUS_BAD_GPA); /* untouched */
+	assert_int_equal(send(p, XENGT_PV_ACTION_DEFAULT, NULL, 0),
+			 XENGT_PV_STATUS_BAD_ROOT);
+	assert_int_equal(send(p, XENGT_PV_ACTION_DEFAULT, NULL, 0), 0);
+	/* Across doorbells the budget splits: still the batch's first. */
+	for (i = 0; i < 20; i++) {
+		struct xengt_pv_vma big = vma(
+			512, PV_VA + ((u64)(i + 1) << 30),
+			entry_array(p, 512, (u64[]){ data & ~3ULL }, 1), root);
+
+		if (i == 3)
+			big.dma_addrs = WORLD_VM_RAM + 0x1000;
+		put(p, XENGT_PV_ACTION_BIND_PPGTT, &big, XENGT_PV_VMA_DWORDS);
+	}
+	put(p, XENGT_PV_ACTION_DEFAULT, NULL, 0);
+	/* A doorbell the budget stopped writes head only. */
+	g2v(p, XENGT_G2V_PV_SEND_TRIGGER);
+	assert_true(d->head != d->tail);
+	assert_int_equal(st(p)->budget_hits, 1);
+	assert_int_equal(d->fence, p->fence - 21);
+	assert_int_equal(d->status, 0);
+	for (i = 0; i < 10 && d->head != d->tail; i++)
+		g2v(p, XENGT_G2V_PV_SEND_TRIGGER);
+	assert_int_equal(d->head, d->tail);
+	assert_int_equal(d->fence, p->fence);
+	assert_int_equal(d->status, XENGT_PV_STATUS_BAD_GPA);
 }
 
 static void test_wrapped_message(void **state)
@@ -1336,6 +1398,7 @@ int main(void)
 		T(test_offer_none_fallback),
 		T(test_register_bad_pages),
 		T(test_fence_and_empty_ring),
+		T(test_batch_error_kept),
 		T(test_wrapped_message),
 		T(test_torn_message),
 		T(test_bad_descriptor_drops),

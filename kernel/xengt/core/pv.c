@@ -35,6 +35,14 @@ u32 pv_vgt_caps(const struct vgpu *vgpu)
 	return vgpu->pv.offer ? VGT_CAPS_PV : 0;
 }
 
+/* A fence was written with its status: nothing of it is due any more. */
+static void pv_fence_clear(struct vgpu_pv *pv)
+{
+	pv->fence_due = false;
+	pv->fence = 0;
+	pv->status = XENGT_PV_STATUS_OK;
+}
+
 /* Forget the shared page and what was registered through it. */
 static void pv_unregister(struct vgpu *vgpu)
 {
@@ -42,6 +50,8 @@ static void pv_unregister(struct vgpu *vgpu)
 
 	pv->page_gpa = 0;
 	pv->head = 0;
+	pv_fence_clear(pv);
+	pv->after = XENGT_PV_STATUS_OK;
 	pv->sub_gpa = 0;
 	if (pv->scratch) {
 		os_vfree(pv->scratch);
@@ -445,8 +455,8 @@ static bool pv_last_fence(const u32 *ring, u32 pos, u32 tail, u32 *fence)
 }
 
 /*
- * Write back head, then (for a doorbell that handled a message asking for
- * it) status, then fence: the guest waits on fence, then reads status.
+ * Write back head, then (when a fence is due: see pv_doorbell()) status,
+ * then fence: the guest waits on fence, then reads status.
  */
 static void pv_write_back(struct vgpu *vgpu, bool fenced, u32 status, u32 fence)
 {
@@ -466,6 +476,8 @@ static void pv_write_back(struct vgpu *vgpu, bool fenced, u32 status, u32 fence)
 			&fence, 4);
 	if (ret)
 		pv->stats.gpa_faults++;
+	if (fenced)
+		pv_fence_clear(pv);
 }
 
 /*
@@ -496,15 +508,23 @@ static void pv_drop(struct vgpu *vgpu, u32 pos, u32 tail, bool copied,
 	if (hv_write_gpa(vgpu, d + offsetof(struct xengt_pv_ctb_desc, status),
 			 &status, 4))
 		pv->stats.gpa_faults++;
+	pv_fence_clear(pv);
+	pv->after = XENGT_PV_STATUS_OK;
 }
 
+/*
+ * The doorbell.  Fence and status are written by the doorbell that
+ * leaves the ring empty (or drops it): one that the budget stopped
+ * writes head only and keeps what is due, so that the status a guest
+ * reads with the fence it waits for covers every message since the
+ * fence was last written, however many doorbells that took.
+ */
 bool pv_doorbell(struct vgpu *vgpu)
 {
 	struct vgpu_pv *pv = &vgpu->pv;
 	struct xengt_pv_ctb_desc d;
 	u32 m[PV_MSG_MAX_DWORDS];
-	u32 pos, tail, spent = 0, status = 0, fence = 0;
-	bool fenced = false;
+	u32 pos, tail, spent = 0;
 
 	if (!pv->offer)
 		return false;
@@ -521,7 +541,7 @@ bool pv_doorbell(struct vgpu *vgpu)
 	pos = pv->head;
 	tail = d.tail;
 	if (!pv_desc_ok(&d) || d.head != pv->head) {
-		pv_drop(vgpu, pos, tail, false, false, 0);
+		pv_drop(vgpu, pos, tail, false, pv->fence_due, pv->fence);
 		return true;
 	}
 	if (pos == tail) {
@@ -540,7 +560,8 @@ bool pv_doorbell(struct vgpu *vgpu)
 
 		if (avail < 2 || 2 + len > avail) {
 			pv->head = pos;
-			pv_drop(vgpu, pos, tail, true, fenced, fence);
+			pv_drop(vgpu, pos, tail, true, pv->fence_due,
+				pv->fence);
 			return true;
 		}
 		pv_fetch(ring, pos, 2 + len, m);
@@ -553,14 +574,19 @@ bool pv_doorbell(struct vgpu *vgpu)
 		st = pv_handle(vgpu, m, len);
 		pv->stats.messages++;
 		pv->stats.status[st < PV_NR_STATUS ? st : 0]++;
+		if (!pv->after)
+			pv->after = st;
 		if (m[0] & XENGT_PV_MSG_WRITE_FENCE) {
-			fenced = true;
-			fence = m[1];
-			status = st;
+			if (!pv->status)
+				pv->status = pv->after;
+			pv->after = XENGT_PV_STATUS_OK;
+			pv->fence = m[1];
+			pv->fence_due = true;
 		}
 		pos = (pos + 2 + len) & PV_RING_MASK;
 	}
 	pv->head = pos;
-	pv_write_back(vgpu, fenced, status, fence);
+	pv_write_back(vgpu, pos == tail && pv->fence_due, pv->status,
+		      pv->fence);
 	return true;
 }

@@ -55,6 +55,14 @@ struct vgpu_pv {
 	bool negotiated; /* pv_caps written since the last reset */
 	u64 page_gpa; /* the registered shared page, 0: none */
 	u32 head; /* CTB dword the host reads next */
+	/*
+	 * What the next fence write reports (xengt-pv.h: status is the
+	 * first error since the last fence written): the fence of the last
+	 * message that asked, not written yet (fence_due), the first error
+	 * up to that message, and the first error of the messages after it.
+	 */
+	bool fence_due;
+	u32 fence, status, after;
 	u64 sub_gpa; /* the submission area, 0: none */
 	struct pv_scratch *scratch; /* allocated while a page is registered */
 	struct pv_stats stats;
