@@ -24,6 +24,13 @@
  *    and MSI lines).
  * 6. Trap timing (TRAP_RT / XEN_RT, as the baseline guest) and trap counts
  *    per guest operation (TRAPS line).
+ * 7. pv=1: trap vs PV in this one boot.  store, ptchurn and bind512 again
+ *    with every path trapped, then the PV extension negotiated (every cap
+ *    required: guest_pv.c) and the same three through it; each op still
+ *    verified, and no context-switch MSI for a PV-submitted engine.  Per
+ *    workload the guest's own time per op (TSC) and traps per op, and
+ *    bind512's traps of its page-table updates: PV_CMP lines, which
+ *    xengt-pv.sh prints as XEN_E2E_PV.
  *
  * Every access goes through an i915pv_io table over port I/O (type-1
  * config, bus 0) and 32-bit physical MMIO (paging is off), which also
@@ -46,6 +53,7 @@
 #include "result.h"
 #include "timing.h"
 #include "guest_workload.h"
+#include "guest_pv.h"
 
 #define BAR0_DEFAULT_GPA 0xc0000000u
 #define RAM_END_DEFAULT (32u << 20) /* memory = 32 in the domain config */
@@ -236,7 +244,10 @@ static void io_relax(void *ctx)
 	asm volatile("pause");
 }
 
+static uint64_t io_traps(void *ctx);
+
 static const struct i915pv_io io = {
+	.traps = io_traps,
 	.clock_us = io_clock_us,
 	.relax = io_relax,
 	.cfg_read = io_cfg_read,
@@ -252,6 +263,17 @@ static struct i915pv_dev dev;
 static uint32_t traps_total(void)
 {
 	return traps.pio + traps.mmio;
+}
+
+/* Forward: the MSI handler's exits count too. */
+static uint32_t msi_handler_traps(void);
+
+/* Every exit this guest caused: port and MMIO, timed page-table stores. */
+static uint64_t io_traps(void *ctx)
+{
+	(void)ctx;
+	return (uint64_t)traps.pio + traps.mmio + traps.wp +
+	       msi_handler_traps();
 }
 
 /* ---- checks ---------------------------------------------------------- */
@@ -477,6 +499,11 @@ struct msi_stats {
 
 static struct msi_stats msi;
 
+static uint32_t msi_handler_traps(void)
+{
+	return msi.traps;
+}
+
 static uint32_t lapic_read(uint32_t reg)
 {
 	return mmio_read32(LAPIC_BASE + reg);
@@ -570,66 +597,171 @@ static const char *per_op(uint32_t n, uint32_t ops, char *buf)
 	return buf;
 }
 
+/* What one workload run cost, as the guest sees it. */
+struct wl_figure {
+	uint32_t ops, traps;
+	uint64_t cycles; /* TSC */
+	uint64_t bind_traps; /* bind512 */
+};
+
 /*
  * Run one workload through the vGPU: every op verified in guest memory by
- * the library, and exactly one MSI per batch (the submission completes
- * while the ELSP write is being served, the interrupt is taken right
- * after that write, so none can merge with the next).
+ * the library.  Trapped submission: exactly one MSI per batch (the
+ * submission completes while the ELSP write is being served, the
+ * interrupt is taken right after that write, so none can merge with the
+ * next).  PV submission: no context-switch MSI at all (the host emulates
+ * none for that engine).
  */
-static uint32_t run_workload(struct i915pv_pages *pages,
-			     enum i915pv_workload_kind kind, uint32_t ops)
+static uint32_t run_workload_fig(struct i915pv_pages *pages,
+				 enum i915pv_workload_kind kind, uint32_t ops,
+				 struct wl_figure *fig)
 {
 	struct i915pv_workload wl = { .kind = kind,
 				      .ops = ops,
 				      .seed = 0x5eed0 + kind };
 	struct traps t0 = traps;
 	struct msi_stats m0 = msi;
+	bool pv = i915pv_pv_has(&dev, XENGT_PV_CAP_SUBMISSION);
 	uint32_t n, irqs, ctxsw;
+	uint64_t c0;
 	char buf[16];
+	bool msi_ok;
 
 	if (!ops)
 		return 0;
 	dev.error = 0;
+	c0 = rdtsc();
 	if (i915pv_workload_run(&dev, pages, &wl))
-		result_fail("workload %s after %u of %u ops: %s",
-			    i915pv_workload_name(kind), wl.done, ops,
-			    dev.error ? dev.error : "?");
+		result_fail("workload %s%s after %u of %u ops: %s",
+			    i915pv_workload_name(kind), dev.pv ? " (pv)" : "",
+			    wl.done, ops, dev.error ? dev.error : "?");
+	c0 = rdtsc() - c0;
 	if (wl.done != ops)
 		result_fail("workload %s: %u of %u ops done",
 			    i915pv_workload_name(kind), wl.done, ops);
-	if (pages->in_use)
+	/* With PV, its shared page and page array stay in use. */
+	if (pages->in_use != (dev.pv ? 2u : 0u))
 		result_fail("workload %s kept %u guest pages",
 			    i915pv_workload_name(kind), pages->in_use);
 	irqs = msi.count - m0.count;
 	ctxsw = msi.ctx_switch - m0.ctx_switch;
 	n = traps.pio + traps.mmio + traps.wp - t0.pio - t0.mmio - t0.wp +
 	    msi.traps - m0.traps;
+	msi_ok = pv ? ctxsw == 0 : irqs == wl.submissions && ctxsw == irqs;
 	result_printf(
-		"WORKLOAD %s ops=%u batches=%llu traps=%u traps_per_op=%s wp=%u ptw=%u msi=%u bytes=%llu %s",
-		i915pv_workload_name(kind), ops, wl.submissions, n,
-		per_op(n, ops, buf), traps.wp - t0.wp, traps.ptw - t0.ptw, irqs,
-		wl.bytes,
-		irqs == wl.submissions && ctxsw == irqs ? "ok" : "BAD-MSI");
-	if (irqs != wl.submissions || ctxsw != irqs)
+		"WORKLOAD %s%s ops=%u batches=%llu traps=%u traps_per_op=%s wp=%u ptw=%u msi=%u bytes=%llu %s",
+		i915pv_workload_name(kind), dev.pv ? "/pv" : "", ops,
+		wl.submissions, n, per_op(n, ops, buf), traps.wp - t0.wp,
+		traps.ptw - t0.ptw, irqs, wl.bytes, msi_ok ? "ok" : "BAD-MSI");
+	if (!msi_ok)
 		result_fail(
-			"workload %s: %u MSIs (%u with a context switch) for %llu batches",
-			i915pv_workload_name(kind), irqs, ctxsw,
-			wl.submissions);
+			"workload %s: %u MSIs (%u with a context switch) for %llu batches%s",
+			i915pv_workload_name(kind), irqs, ctxsw, wl.submissions,
+			pv ? " submitted through PV" : "");
+	if (fig) {
+		fig->ops = ops;
+		fig->traps = n;
+		fig->cycles = c0;
+		fig->bind_traps = wl.bind_traps;
+	}
 	return n;
 }
 
+static uint32_t run_workload(struct i915pv_pages *pages,
+			     enum i915pv_workload_kind kind, uint32_t ops)
+{
+	return run_workload_fig(pages, kind, ops, 0);
+}
+
+/* a / b as "N.NN" (per-op figures of different op counts made equal). */
+static const char *ratio(uint64_t a_num, uint32_t a_ops, uint64_t b_num,
+			 uint32_t b_ops, char *buf)
+{
+	uint64_t a = a_num * b_ops, b = b_num * a_ops, x, rem;
+
+	/* No libgcc here: 64-bit division by hand. */
+	x = b ? udivmod64(a * 100 + (b >> 1), b, &rem) : 0;
+	x = udivmod64(x, 100, &rem);
+	snprintf(buf, 24, "%llu.%02llu", x, rem);
+	return buf;
+}
+
+static struct i915pv_pages wl_pages;
+
+/* Guest time per op of @f in us (TSC), 0 without the TSC frequency. */
+static uint64_t us_per_op(const struct wl_figure *f)
+{
+	uint64_t rem;
+
+	if (!clock_tsc_khz || !f->ops)
+		return 0;
+	return udivmod64(udivmod64(f->cycles * 1000, clock_tsc_khz, &rem),
+			 f->ops, &rem);
+}
+
+/*
+ * pv=1: store, ptchurn and bind512 trapped, then through the PV extension
+ * (every cap, or FAIL), in this boot; PV_CMP lines with the ratios.
+ */
+static void run_pv_compare(void)
+{
+	static const enum i915pv_workload_kind kinds[] = {
+		I915PV_WL_STORE, I915PV_WL_PTCHURN, I915PV_WL_BIND512
+	};
+	static const char *const knob[] = { "pv_store", "pv_ptchurn",
+					    "pv_bind512" };
+	static const uint32_t dflt[] = { 64, 16, 4 };
+	static struct i915pv_pv pv;
+	struct wl_figure trap[3], para[3];
+	char r1[24], r2[24], r3[16], r4[16];
+	uint32_t k;
+
+	for (k = 0; k < 3; k++)
+		run_workload_fig(&wl_pages, kinds[k],
+				 cmdline_ulong(knob[k], dflt[k]), &trap[k]);
+	if (i915pv_pv_init(&pv, &dev, &wl_pages, XENGT_PV_CAPS_ALL))
+		result_fail("pv=1: %s", dev.error);
+	if (pv.caps != XENGT_PV_CAPS_ALL)
+		result_fail(
+			"pv=1: the host offers pv_caps 0x%x (vgt_caps 0x%x), not all of 0x%x",
+			pv.offered, dev.caps, XENGT_PV_CAPS_ALL);
+	for (k = 0; k < 3; k++)
+		run_workload_fig(&wl_pages, kinds[k],
+				 cmdline_ulong(knob[k], dflt[k]), &para[k]);
+	result_printf("PV caps=0x%x messages=%llu doorbells=%llu submits=%llu",
+		      pv.caps, pv.messages, pv.doorbells, pv.submits);
+	i915pv_pv_fini(&pv);
+	for (k = 0; k < 3; k++)
+		result_printf(
+			"PV_CMP %s time trap/pv = %s traps trap/pv = %s us_per_op=%llu/%llu traps_per_op=%s/%s",
+			i915pv_workload_name(kinds[k]),
+			ratio(trap[k].cycles, trap[k].ops, para[k].cycles,
+			      para[k].ops, r1),
+			ratio(trap[k].traps, trap[k].ops, para[k].traps,
+			      para[k].ops, r2),
+			us_per_op(&trap[k]), us_per_op(&para[k]),
+			per_op(trap[k].traps, trap[k].ops, r3),
+			per_op(para[k].traps, para[k].ops, r4));
+	result_printf("PV_CMP bind512 traps trap/pv = %s bind_traps=%llu/%llu",
+		      ratio(trap[2].bind_traps, trap[2].ops,
+			    para[2].bind_traps, para[2].ops, r1),
+		      trap[2].bind_traps, para[2].bind_traps);
+}
+
+
 static uint32_t run_workloads(uint32_t *nmsi)
 {
-	static struct i915pv_pages pages; /* one allocator: it remembers PTs */
+	struct i915pv_pages *pages = &wl_pages;
 	uint32_t n = 0;
 
-	i915pv_pages_init(&pages, &io, WL_RAM_GPA, WL_RAM_END);
 	msi_enable();
-	n += run_workload(&pages, I915PV_WL_STORE,
+	n += run_workload(pages, I915PV_WL_STORE,
 			  cmdline_ulong("wl_store", 64));
-	n += run_workload(&pages, I915PV_WL_BLIT, cmdline_ulong("wl_blit", 2));
-	n += run_workload(&pages, I915PV_WL_PTCHURN,
+	n += run_workload(pages, I915PV_WL_BLIT, cmdline_ulong("wl_blit", 2));
+	n += run_workload(pages, I915PV_WL_PTCHURN,
 			  cmdline_ulong("wl_ptchurn", 16));
+	if (cmdline_ulong("pv", 0))
+		run_pv_compare();
 	msi_disable();
 	if (msi.stray || irq_spurious_count)
 		result_fail("%u MSIs with nothing asserted, %u spurious",
@@ -768,6 +900,7 @@ void test_main(void)
 
 	if (tsc_khz)
 		wp_cycles = (uint64_t)tsc_khz * 20 / 1000; /* 20 us */
+	i915pv_pages_init(&wl_pages, &io, WL_RAM_GPA, WL_RAM_END);
 	t_wl = run_workloads(&nmsi);
 	if (cmdline_ulong("busy_ms", 0))
 		run_busy(cmdline_ulong("busy_ms", 0), tsc_khz);
