@@ -15,9 +15,10 @@
  * Batching: i915pv_pv_queue() only appends a message (ringing the
  * doorbell only when the ring is full); i915pv_pv_flush() rings and waits
  * for the last fence.  Callers flush before the GPU must see a binding
- * (engine.c does before each submission).  The descriptor holds the
- * status of the last message only (xengt-pv.h), so an error of an earlier
- * message of a batch is seen only through its effects.
+ * (engine.c does before each submission).  The host's status goes with
+ * the fence it writes: the first error of any message since its last
+ * fence write (xengt-pv.h), so a flush reports an error anywhere in the
+ * batch.
  */
 #ifndef I915PV_PV_H
 #define I915PV_PV_H

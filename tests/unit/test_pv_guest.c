@@ -2,8 +2,10 @@
 /*
  * The guest's PV sender (guest/i915-pv/guest_pv.c) against a fake host: a
  * PVINFO page, a consumer of the CTB ring that can be told to take only a
- * few messages per doorbell, to stall, to fail an action, to drop the
- * ring or to corrupt head; and a submission slot.  No core: this checks
+ * few messages per doorbell, to stall, to fail an action or one message,
+ * to drop the ring or to corrupt head; and a submission slot.  It writes
+ * fence and status as xengt-pv.h says: from the doorbell that empties the
+ * ring, status the first error since the last fence it wrote.  No core: this checks
  * the guest's half of the protocol on its own (the real host is exercised
  * by the integration tests).
  */
@@ -42,6 +44,9 @@ static struct fake {
 	uint32_t budget; /* messages per doorbell, 0 = all */
 	bool stall, drop, bad_head;
 	uint32_t status_of[8]; /* per action */
+	uint32_t fail_fence, fail_status; /* one message fails */
+	uint32_t owed_fence, owed_status; /* what the next fence write says */
+	bool owed;
 	uint32_t sub_status;
 	struct msg msgs[MAX_MSGS];
 	uint32_t nr_msgs, doorbells, pv_caps_writes, markers;
@@ -118,7 +123,7 @@ static void fk_consume(void)
 	struct xengt_pv_ctb_desc *d =
 		(void *)((uint8_t *)shared() + XENGT_PV_DESC_OFFSET);
 	uint32_t *ring = shared() + XENGT_PV_CTB_OFFSET / 4;
-	uint32_t handled = 0;
+	uint32_t handled = 0, status;
 
 	if (f.stall)
 		return;
@@ -164,10 +169,22 @@ static void fk_consume(void)
 		f.nr_msgs++;
 		handled++;
 		d->head = (d->head + 2 + m->len) % RING_DW;
+		status = m->action < 8 ? f.status_of[m->action] : 1;
+		if (f.fail_fence && m->fence == f.fail_fence)
+			status = f.fail_status;
+		if (!f.owed_status)
+			f.owed_status = status;
 		if (m->flags & XENGT_PV_MSG_WRITE_FENCE) {
-			d->status = m->action < 8 ? f.status_of[m->action] : 1;
-			d->fence = m->fence;
+			f.owed_fence = m->fence;
+			f.owed = true;
 		}
+	}
+	/* Only the doorbell that empties the ring writes status, fence. */
+	if (d->head == d->tail && f.owed) {
+		d->status = f.owed_status;
+		d->fence = f.owed_fence;
+		f.owed = false;
+		f.owed_status = 0;
 	}
 }
 
@@ -498,6 +515,30 @@ static void test_status(void **state)
 	pv.page_gpa = 0;
 }
 
+/* An error early in a batch is not hidden by the later messages' OK. */
+static void test_batch_error(void **state)
+{
+	uint64_t pte = 0x200000 | GEN8_PAGE_PRESENT;
+	uint32_t i;
+
+	(void)state;
+	init_ok(XENGT_PV_CAP_PPGTT);
+	f.budget = 4; /* and the batch split over several doorbells */
+	f.fail_fence = pv.fence + 3;
+	f.fail_status = XENGT_PV_STATUS_BAD_GPA;
+	for (i = 0; i < 10; i++)
+		assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_BIND_PPGTT,
+						0x1000, i * 4096ULL, &pte, 0, 1),
+				 0);
+	assert_int_equal(i915pv_pv_flush(&pv), -1);
+	assert_non_null(strstr(dev.error, "BAD_GPA"));
+	assert_int_equal(f.nr_msgs, 10);
+	/* The next batch starts clean. */
+	assert_int_equal(i915pv_pv_send(&pv, XENGT_PV_ACTION_DEFAULT, NULL, 0),
+			 0);
+	i915pv_pv_fini(&pv);
+}
+
 static void test_bind_messages(void **state)
 {
 	static uint64_t ptes[700];
@@ -625,6 +666,7 @@ int main(void)
 		cmocka_unit_test_setup(test_timeout, setup),
 		cmocka_unit_test_setup(test_timeout_no_clock, setup),
 		cmocka_unit_test_setup(test_status, setup),
+		cmocka_unit_test_setup(test_batch_error, setup),
 		cmocka_unit_test_setup(test_bind_messages, setup),
 		cmocka_unit_test_setup(test_submit, setup),
 		cmocka_unit_test_setup(test_ppgtt_pv, setup),
