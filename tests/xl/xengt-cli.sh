@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 #
 # xengt(1) without Xen: a directory of plain files stands in for
-# /sys/kernel/xengt ($XENGT_SYSFS), a script for xl ($XENGT_XL) and one for
-# xengt-dm ($XENGT_DM).  Every command: output, --json against the schemas
+# /sys/kernel/xengt ($XENGT_SYSFS), another for xenstore ($XENGT_XENSTORE),
+# a script for xl ($XENGT_XL) and one for xengt-dm ($XENGT_DM).  Every command: output, --json against the schemas
 # in docs/schema, exit statuses per failure kind, bad arguments, and
 # `xengt create`'s order of steps and its undo when a step fails.
 set -uo pipefail
@@ -88,7 +88,21 @@ exit 0
 X
 chmod +x "$T/xl" "$T/dm"
 export XENGT_SYSFS=$T/sys XENGT_XL=$T/xl XENGT_DM=$T/dm FAKE_LOG=$T/log
+export XENGT_XENSTORE=$T/xs
 make_sysfs "$XENGT_SYSFS"
+
+# rec DOMID: the domain's device-model record, "key=value ..." sorted
+rec() {
+	local d=$XENGT_XENSTORE/local/domain/0/device-model/$1/xengt k
+	[ -d "$d" ] || { echo none; return; }
+	for k in $(ls "$d"); do printf '%s=%s ' "$k" "$(cat "$d/$k")"; done
+	echo
+}
+# no_rec DOMID WHAT: neither the record nor a device-model dir of ours left
+no_rec() {
+	[ ! -e "$XENGT_XENSTORE/local/domain/0/device-model/$1" ] && ok ||
+		bad "$2: xenstore record left: $(rec "$1")"
+}
 
 validate() { # SCHEMA JSON-FILE
 	/usr/bin/python3 - "$SCHEMAS/$1" "$2" <<'P'
@@ -178,6 +192,10 @@ domid g1
 unpause 5" ] && ok || bad "create: xl calls $(cat "$T/log")"
 [ "$(cat "$XENGT_SYSFS/control/create")" = "5 xengt_4" ] && ok || bad "create: control/create $(cat "$XENGT_SYSFS/control/create")"
 [ "$(cat "$XENGT_SYSFS/vgpu1/trap")" = "kernel 00:05.0 ggtt-ram" ] && ok || bad "create: trap $(cat "$XENGT_SYSFS/vgpu1/trap")"
+[ "$(rec 5)" = "bdf=00:05.0 path=kernel state=running type=xengt_4 vgpu=1 " ] && ok || bad "create: xenstore $(rec 5)"
+# xengt destroy takes the record too (a PVH guest has no QEMU: libxl would not)
+expect 0 "" destroy 5
+no_rec 5 "destroy"
 
 # weight and cap: the type's sizes as a custom vGPU; xengt-dm; PVH
 make_sysfs "$XENGT_SYSFS"
@@ -186,6 +204,8 @@ printf 'name = "g1"\ntype = "pvh"\nvgt = 1\nvgt_type = "xengt_8"\nvgt_weight = 3
 expect 0 "traps served by xengt-dm" create "$T/g1.cfg"
 [ "$(cat "$XENGT_SYSFS/control/create")" = "5 64 384 4 3 40" ] && ok || bad "create custom: $(cat "$XENGT_SYSFS/control/create")"
 grep -qx "xengt-dm --domain 5 --bdf 00:02.0 --pvh" "$T/log" && ok || bad "create dm: $(cat "$T/log")"
+[ "$(rec 5)" = "bdf=00:02.0 path=dm state=running type=xengt_8 vgpu=1 " ] && ok || bad "create dm: xenstore $(rec 5)"
+rm -rf "$XENGT_XENSTORE"
 
 # Failures before anything exists: nothing is created.
 make_sysfs "$XENGT_SYSFS"
@@ -217,6 +237,7 @@ FAKE_XL_FAIL=create expect 7 "xl create -p $T/g1.cfg exited 1" create "$T/g1.cfg
 FAKE_XL_FAIL=unpause expect 7 "xl unpause 5 exited 1" create "$T/g1.cfg"
 [ "$(cat "$XENGT_SYSFS/control/destroy")" = 5 ] && grep -qx "destroy 5" "$T/log" && ok ||
 	bad "failed unpause not undone: $(cat "$T/log")"
+no_rec 5 "failed unpause"
 make_sysfs "$XENGT_SYSFS"
 # The module refuses: a file that reads one word and takes no write.
 rm "$XENGT_SYSFS/vgpu1/trap" && ln -s /proc/sys/kernel/ostype "$XENGT_SYSFS/vgpu1/trap"
@@ -224,19 +245,28 @@ rm "$XENGT_SYSFS/vgpu1/trap" && ln -s /proc/sys/kernel/ostype "$XENGT_SYSFS/vgpu
 expect 1 "the in-kernel ioreq server" create "$T/g1.cfg"
 [ "$(cat "$XENGT_SYSFS/control/destroy")" = 5 ] && [ "$(tail -1 "$T/log")" = "destroy 5" ] && ok ||
 	bad "failed trap path not undone: $(cat "$T/log")"
+no_rec 5 "failed trap path"
 make_sysfs "$XENGT_SYSFS"
 : >"$T/log"
 printf 'name = "g1"\ntype = "hvm"\nvgt = 1\nvgt_path = "dm"\n' >"$T/g1.cfg"
 FAKE_DM_FAIL=1 expect 7 "--domain 5 exited 1" create "$T/g1.cfg"
 [ "$(cat "$XENGT_SYSFS/control/destroy")" = 5 ] && grep -qx "destroy 5" "$T/log" && ok ||
 	bad "failed xengt-dm not undone: $(cat "$T/log")"
+no_rec 5 "failed xengt-dm"
 
 # ---- destroy -----------------------------------------------------------------
 make_sysfs "$XENGT_SYSFS"
 : >"$T/log"
+mkdir -p "$XENGT_XENSTORE/local/domain/0/device-model/5/xengt" "$XENGT_XENSTORE/local/domain/0/device-model/6/xengt"
+echo running >"$XENGT_XENSTORE/local/domain/0/device-model/5/xengt/state"
+echo running >"$XENGT_XENSTORE/local/domain/0/device-model/6/xengt/state"
+echo running >"$XENGT_XENSTORE/local/domain/0/device-model/5/state" # QEMU's
 expect 0 "" destroy 5
 grep -qx "destroy 5" "$T/log" && [ "$(cat "$XENGT_SYSFS/control/destroy")" = 5 ] && ok ||
 	bad "destroy: $(cat "$T/log") / $(cat "$XENGT_SYSFS/control/destroy")"
+[ "$(rec 5)" = none ] && [ -f "$XENGT_XENSTORE/local/domain/0/device-model/5/state" ] && ok ||
+	bad "destroy: xenstore: ours $(rec 5), QEMU's state $(ls "$XENGT_XENSTORE/local/domain/0/device-model/5")"
+[ "$(rec 6)" = "state=running " ] && ok || bad "destroy 5 took domain 6's record: $(rec 6)"
 
 # ---- watch: needs Xen's toolstack (its sweep: unit/test_xengt_watch) ----------
 expect 7 "no Xen toolstack here" watch --once

@@ -808,6 +808,7 @@ static int lookup_domain(struct options *o)
 int main(int argc, char **argv)
 {
 	struct dm_monitor monitor = { 0 };
+	struct dm_monitor_record rec;
 	sigset_t run_mask;
 	struct options o;
 	int report_fd = -1, ret;
@@ -834,7 +835,10 @@ int main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN); /* see usage() */
 	stats_signal(&run_mask);
 	/* Before any Xen handle exists: a fork would not keep them. */
-	if (!o.no_restrict && dm_monitor_start(o.domid, report_fd, &monitor)) {
+	rec = (struct dm_monitor_record){ .sbdf = o.sbdf,
+					  .standalone = o.standalone };
+	if (!o.no_restrict &&
+	    dm_monitor_start(o.domid, report_fd, &rec, &monitor)) {
 		dm_err("domain %u: cannot start the domain-death monitor",
 		       o.domid);
 		report(&report_fd, 1);

@@ -20,6 +20,7 @@
 
 #include <xenstore.h>
 
+#include "dm_state.h"
 #include "log.h"
 #include "monitor.h"
 
@@ -75,6 +76,60 @@ static bool write_pidfile(const char *path, pid_t pid)
 	return true;
 }
 
+/*
+ * The domain's device-model record: a failure is logged, never fatal (the
+ * guest is served either way).  xengt create and the xengt-qemu hook
+ * wrote the rest of it (vgpu, type) before starting us.
+ */
+static void record_serving(uint32_t domid, const struct dm_monitor_record *rec,
+			   pid_t dm)
+{
+	struct dm_state s;
+	int ret;
+
+	dm_state_init(&s);
+	snprintf(s.state, sizeof(s.state), "running");
+	snprintf(s.path, sizeof(s.path), "%s",
+		 rec->standalone ? "standalone" : "dm");
+	snprintf(s.bdf, sizeof(s.bdf), "%02x:%02x.%x", rec->sbdf >> 8,
+		 (rec->sbdf >> 3) & 31, rec->sbdf & 7);
+	s.dm_pid = dm;
+	ret = dm_state_write(domid, &s, true);
+	if (ret)
+		dm_warn("monitor: cannot record domain %u's device model in xenstore (%s/%u/xengt): %s",
+			domid, DM_STATE_DIR, domid, strerror(-ret));
+}
+
+/*
+ * The device model ended.  A dead domain's record goes (libxl removes it
+ * with the device-model directory only for a domain that had QEMU), as
+ * does a standalone vGPU's; xengt.ko's vGPU stays without a trap path:
+ * "detached", unless the record was removed meanwhile (xengt destroy).
+ */
+static void record_end(uint32_t domid, const struct dm_monitor_record *rec,
+		       bool gone)
+{
+	int ret;
+
+	if (gone || rec->standalone) {
+		ret = dm_state_remove(domid);
+	} else {
+		struct dm_state s;
+
+		dm_state_init(&s);
+		snprintf(s.state, sizeof(s.state), "detached");
+		ret = dm_state_write(domid, &s, false);
+		if (!ret)
+			ret = dm_state_remove_key(domid, "dm-pid");
+		if (ret == -ENOENT)
+			ret = 0;
+	}
+	if (ret)
+		dm_warn("monitor: domain %u: cannot update %s/%u/xengt: %s",
+			domid, DM_STATE_DIR, domid, strerror(-ret));
+	dm_state_close();
+}
+
 static void send_byte(int fd, char c)
 {
 	if (write(fd, &c, 1) != 1)
@@ -82,12 +137,13 @@ static void send_byte(int fd, char c)
 			strerror(errno));
 }
 
-static __attribute__((noreturn)) void monitor_main(uint32_t domid, int fd)
+static __attribute__((noreturn)) void
+monitor_main(uint32_t domid, int fd, const struct dm_monitor_record *rec)
 {
 	pid_t dm = getppid();
 	char *pidfile = NULL;
 	struct xs_handle *xsh;
-	bool told = false;
+	bool told = false, serving = false;
 	sigset_t none;
 
 	/*
@@ -137,6 +193,9 @@ static __attribute__((noreturn)) void monitor_main(uint32_t domid, int fd)
 				}
 				if (!ended)
 					break; /* torn message: the DM is gone */
+				/* Before the OK: whoever waits may unpause. */
+				record_serving(domid, rec, dm);
+				serving = true;
 				if (!len) {
 					send_byte(fd, MSG_OK);
 					continue;
@@ -173,6 +232,9 @@ static __attribute__((noreturn)) void monitor_main(uint32_t domid, int fd)
 		while (read(fd, &c, 1) > 0)
 			;
 	}
+	if (serving)
+		record_end(domid, rec,
+			   told || !xs_is_domain_introduced(xsh, domid));
 	if (pidfile && unlink(pidfile) && errno != ENOENT)
 		dm_warn("monitor: cannot remove %s: %s", pidfile,
 			strerror(errno));
@@ -181,7 +243,8 @@ static __attribute__((noreturn)) void monitor_main(uint32_t domid, int fd)
 	_exit(0);
 }
 
-int dm_monitor_start(uint32_t domid, int close_fd, struct dm_monitor *m)
+int dm_monitor_start(uint32_t domid, int close_fd,
+		     const struct dm_monitor_record *rec, struct dm_monitor *m)
 {
 	int sv[2], err;
 	char c;
@@ -201,7 +264,7 @@ int dm_monitor_start(uint32_t domid, int close_fd, struct dm_monitor *m)
 		close(sv[0]);
 		if (close_fd >= 0)
 			close(close_fd);
-		monitor_main(domid, sv[1]);
+		monitor_main(domid, sv[1], rec);
 	}
 	close(sv[1]);
 	m->pid = pid;

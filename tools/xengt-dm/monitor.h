@@ -21,6 +21,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * What the monitor records in xenstore for the domain (its device-model
+ * record, tools/xl-plugin/dm_state.h): xengt-dm's pid and "running" when
+ * it serves; when it ends, "detached" while the domain lives (xengt.ko's
+ * vGPU stays), or no record at all (a standalone vGPU ended with
+ * xengt-dm, or the domain is gone).
+ */
+struct dm_monitor_record {
+	uint32_t sbdf;
+	bool standalone;
+};
+
 struct dm_monitor {
 	pid_t pid; /* 0: none */
 	int fd;
@@ -33,12 +45,14 @@ struct dm_monitor {
  * once it watches, 0, or -errno with the reason logged (no xenstore, no
  * such domain).
  */
-int dm_monitor_start(uint32_t domid, int close_fd, struct dm_monitor *m);
+int dm_monitor_start(uint32_t domid, int close_fd,
+		     const struct dm_monitor_record *rec, struct dm_monitor *m);
 
 /*
  * The device model serves: the monitor writes its pid to @pidfile
- * (absolute; NULL: none) and will remove it at the end.  Returns 0, or
- * -EIO with the reason logged by the monitor.
+ * (absolute; NULL: none) and will remove it at the end, and records it in
+ * xenstore (struct dm_monitor_record).  Returns 0, or -EIO with the
+ * reason logged by the monitor.
  */
 int dm_monitor_serving(struct dm_monitor *m, const char *pidfile);
 

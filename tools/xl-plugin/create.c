@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "create.h"
+#include "dm_state.h"
 #include "toolstack.h"
 #include "vgt_config.h"
 #include "xengt_sysfs.h"
@@ -24,6 +25,42 @@ static void say_err(const char *what, int err)
 	fprintf(stderr, "xengt create: %s: %s\n", what, strerror(-err));
 }
 
+/*
+ * The record in xenstore (dm_state.h) is what the toolstack and admins
+ * read; the vGPU works without it, so a failure to write it is said,
+ * not fatal.
+ */
+static void record(const struct vgt_config *c, const struct made *m,
+		   const char *state)
+{
+	struct dm_state s;
+	int ret;
+
+	dm_state_init(&s);
+	snprintf(s.state, sizeof(s.state), "%s", state);
+	snprintf(s.path, sizeof(s.path), "%s", vgt_path_name(c->path));
+	snprintf(s.bdf, sizeof(s.bdf), "%02x:%02x.%x", c->sbdf >> 8,
+		 (c->sbdf >> 3) & 31, c->sbdf & 7);
+	snprintf(s.type, sizeof(s.type), "%s",
+		 c->type[0] ? c->type : "custom");
+	s.vgpu = m->vgpu_id;
+	ret = dm_state_write(m->domid, &s, true);
+	if (ret)
+		fprintf(stderr,
+			"xengt: domain %u: cannot record its vGPU in xenstore (%s/%u/xengt): %s\n",
+			m->domid, DM_STATE_DIR, m->domid, strerror(-ret));
+}
+
+static void forget(uint32_t domid)
+{
+	int ret = dm_state_remove(domid);
+
+	if (ret)
+		fprintf(stderr,
+			"xengt: domain %u: cannot remove its xenstore record (%s/%u/xengt): %s\n",
+			domid, DM_STATE_DIR, domid, strerror(-ret));
+}
+
 static void undo(struct made *m)
 {
 	char id[16];
@@ -35,6 +72,7 @@ static void undo(struct made *m)
 		ret = xsys_destroy(m->domid);
 		if (ret)
 			say_err("undo: destroying the vGPU", ret);
+		forget(m->domid);
 	}
 	if (m->domain) {
 		const char *argv[] = { ts_xl(), "destroy", id, NULL };
@@ -146,6 +184,7 @@ static enum xengt_exit make_vgpu(const struct vgt_config *c, struct made *m)
 		return XE_FAIL;
 	}
 	m->vgpu_id = v.id;
+	record(c, m, "attaching");
 	return XE_OK;
 }
 
@@ -183,6 +222,7 @@ static enum xengt_exit make_trap_path(const struct vgt_config *c,
 		}
 	}
 	m->trap = true;
+	record(c, m, "running");
 	return XE_OK;
 }
 
@@ -200,6 +240,7 @@ enum xengt_exit xengt_vgpu_up(const struct vgt_config *c, uint32_t domid,
 
 			if (err)
 				say_err("undo: destroying the vGPU", err);
+			forget(domid);
 		}
 		return ret;
 	}

@@ -12,14 +12,44 @@
 #include <xenstore.h>
 #include <xentoollog.h>
 
+#include "dm_state.h"
 #include "watch.h"
 #include "xengt_sysfs.h"
+
+/*
+ * The xenstore records (dm_state.h) of dead domains: libxl removes a
+ * domain's device-model directory only when it had a device model, and
+ * a vGPU the module freed by itself leaves its record behind.
+ */
+static void sweep_records(int (*exists)(uint32_t domid, void *arg), void *arg)
+{
+	uint32_t domids[XSYS_MAX_VGPUS];
+	int n = dm_state_domains(domids, XSYS_MAX_VGPUS);
+
+	for (int i = 0; i < n; i++) {
+		int ret;
+
+		if (exists(domids[i], arg) != 0)
+			continue;
+		ret = dm_state_remove(domids[i]);
+		if (ret)
+			syslog(LOG_ERR,
+			       "dead domain %u: cannot remove %s/%u/xengt: %s",
+			       domids[i], DM_STATE_DIR, domids[i],
+			       strerror(-ret));
+		else
+			syslog(LOG_INFO, "dead domain %u: %s/%u/xengt removed",
+			       domids[i], DM_STATE_DIR, domids[i]);
+	}
+}
 
 int xengt_sweep(int (*exists)(uint32_t domid, void *arg), void *arg)
 {
 	struct xsys_vgpu v[XSYS_MAX_VGPUS];
-	int n = xsys_vgpus(v, XSYS_MAX_VGPUS), freed = 0;
+	int n, freed = 0;
 
+	sweep_records(exists, arg);
+	n = xsys_vgpus(v, XSYS_MAX_VGPUS);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++) {

@@ -4,7 +4,9 @@
  * destroys a vGPU itself when the domain of an attached trap path dies;
  * a vGPU that never got a trap path (a create that died half-way, a
  * domain destroyed before its device model ran) is this watcher's to
- * free.  It sweeps at start and on every xenstore @releaseDomain.
+ * free.  It sweeps at start and on every xenstore @releaseDomain; the
+ * same sweep removes dead domains' records under
+ * /local/domain/0/device-model (dm_state.h).
  */
 #ifndef XENGT_WATCH_H
 #define XENGT_WATCH_H
@@ -14,7 +16,8 @@
 
 /*
  * Destroy every vGPU whose domain @exists() says is gone (-errno from
- * @exists: unknown, kept).  Returns how many were freed, or -errno if
+ * @exists: unknown, kept), and remove such domains' xenstore records
+ * (dm_state.h).  Returns how many vGPUs were freed, or -errno if
  * /sys/kernel/xengt cannot be read.  Messages through syslog.
  */
 int xengt_sweep(int (*exists)(uint32_t domid, void *arg), void *arg);

@@ -28,6 +28,7 @@
 #include <json-c/json.h>
 
 #include "create.h"
+#include "dm_state.h"
 #include "toolstack.h"
 #include "watch.h"
 #include "xengt_sysfs.h"
@@ -675,6 +676,19 @@ static int cmd_destroy(int argc, char **argv)
 				v.id, domid, strerror(-err));
 			return XE_FAIL;
 		}
+	}
+	/*
+	 * The vGPU is gone.  libxl removed its record with the device-model
+	 * directory if the domain had a device model (QEMU); a PVH guest's,
+	 * or one xl failed to destroy, is ours to remove.
+	 */
+	{
+		int err = dm_state_remove(domid);
+
+		if (err)
+			fprintf(stderr,
+				"xengt destroy: domain %u: removing %s/%u/xengt: %s\n",
+				domid, DM_STATE_DIR, domid, strerror(-err));
 	}
 	return ret;
 }
