@@ -59,7 +59,7 @@ static long do_attach(struct xengt_file *f, void __user *arg)
 
 	if (copy_from_user(&a, arg, sizeof(a)))
 		return -EFAULT;
-	if (a.flags || a.sbdf > 0xffffff || !a.domid)
+	if ((a.flags & ~XENGT_ATTACH_FLAGS) || a.sbdf > 0xffffff || !a.domid)
 		return -EINVAL;
 	mutex_lock(&f->lock);
 	ret = -EBUSY;
@@ -72,7 +72,8 @@ static long do_attach(struct xengt_file *f, void __user *arg)
 		       a.domid, a.vgpu_id);
 		goto out;
 	}
-	ret = xkvm_attach_dm(vgpu, a.ioservid, a.sbdf, &f->vm);
+	ret = xkvm_attach_dm(vgpu, a.ioservid, a.sbdf,
+			     a.flags & XENGT_ATTACH_GGTT_RAM, &f->vm);
 out:
 	mutex_unlock(&f->lock);
 	return ret;

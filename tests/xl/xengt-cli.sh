@@ -250,6 +250,8 @@ make_sysfs "$XENGT_SYSFS"
 : >"$T/log"
 printf 'name = "g1"\ntype = "hvm"\nvgt = 1\nvgt_path = "dm"\n' >"$T/g1.cfg"
 FAKE_DM_FAIL=1 expect 7 "--domain 5 exited 1" create "$T/g1.cfg"
+# an HVM guest's GGTT RAM (vgt_ggtt_ram's default) is asked of xengt-dm too
+grep -qx "xengt-dm --domain 5 --bdf 00:05.0 --ggtt-ram" "$T/log" && ok || bad "create dm HVM: $(cat "$T/log")"
 [ "$(cat "$XENGT_SYSFS/control/destroy")" = 5 ] && grep -qx "destroy 5" "$T/log" && ok ||
 	bad "failed xengt-dm not undone: $(cat "$T/log")"
 no_rec 5 "failed xengt-dm"

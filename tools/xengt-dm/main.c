@@ -79,12 +79,11 @@ static void stats_signal(sigset_t *run_mask)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xengt-dm --domain ID [--bdf BB:DD.F] [--pvh] [--foreground]\n"
-		"                [--pidfile FILE] [--runas USER[:GROUP]] [--chroot DIR]\n"
-		"                [--no-restrict] [-v]\n"
+		"usage: xengt-dm --domain ID [--bdf BB:DD.F] [--pvh] [--ggtt-ram]\n"
+		"                [--foreground] [--pidfile FILE] [--runas USER[:GROUP]]\n"
+		"                [--chroot DIR] [--no-restrict] [-v]\n"
 		"       xengt-dm --standalone --domain ID (--type NAME | --low-gm MB\n"
-		"                --high-gm MB --fences N) [--weight W] [--ggtt-ram]\n"
-		"                [--no-opregion]\n"
+		"                --high-gm MB --fences N) [--weight W] [--no-opregion]\n"
 		"                [options above]\n"
 		"Serves the guest's traps for the vGPU that xengt.ko has for it (create it\n"
 		"first: echo \"DOMID TYPE\" > /sys/kernel/xengt/control/create); the vGPU,\n"
@@ -97,7 +96,7 @@ static void usage(FILE *f)
 		"  --high-gm MB    custom hidden (high) graphics memory\n"
 		"  --fences N      custom number of fence registers\n"
 		"  --weight W      scheduling weight 1..16 (default: the type's)\n"
-		"  --ggtt-ram      (standalone) BAR0's GGTT half is 8 MiB of the guest's RAM\n"
+		"  --ggtt-ram      BAR0's GGTT half is 8 MiB of the guest's RAM\n"
 		"                  (its maxmem is raised): GGTT writes do not trap, they take\n"
 		"                  effect at the guest's GGTT flush (GFX_FLSH_CNTL, which it\n"
 		"                  must write, as on hardware), checked as trapped ones are\n"
@@ -347,10 +346,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	if (!o->standalone) {
-		if (o->type || custom || o->weight || o->fault || o->ggtt_ram ||
+		if (o->type || custom || o->weight || o->fault ||
 		    o->no_opregion) {
 			fprintf(stderr,
-				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight, --ggtt-ram, --no-opregion and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
+				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight, --no-opregion and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
 			return -1;
 		}
 		return 0;
@@ -625,7 +624,8 @@ static int serve_attached(const struct options *o, int *report_fd,
 	struct xen_vm *vm;
 	int ret;
 
-	ret = xen_vm_open_attached(o->domid, o->sbdf, o->pvh, ioreq_log, &vm);
+	ret = xen_vm_open_attached(o->domid, o->sbdf, o->pvh, o->ggtt_ram,
+				   ioreq_log, &vm);
 	if (ret)
 		goto out_report;
 	ret = lock_down(o, vm, mon);

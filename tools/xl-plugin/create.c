@@ -206,11 +206,15 @@ static enum xengt_exit make_trap_path(const struct vgt_config *c,
 			return XE_FAIL;
 		}
 	} else {
-		const char *argv[] = { ts_dm(), "--domain",
-				       id,	"--bdf",
-				       bdf,	c->hvm ? NULL : "--pvh",
-				       NULL };
+		const char *argv[8] = { ts_dm(), "--domain", id, "--bdf", bdf };
+		int a = 5;
 
+		/* argv[] holds 8: the five above, these two, NULL. */
+		if (!c->hvm)
+			argv[a++] = "--pvh";
+		if (c->ggtt_ram)
+			argv[a++] = "--ggtt-ram";
+		argv[a] = NULL;
 		snprintf(id, sizeof(id), "%u", m->domid);
 		/* It returns once it serves (or failed): it daemonizes. */
 		ret = ts_run(argv, NULL, 0);

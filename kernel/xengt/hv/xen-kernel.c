@@ -1619,7 +1619,8 @@ out_free:
 	return rc;
 }
 
-int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf, struct xkvm **out)
+int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf, bool ggtt_ram,
+		   struct xkvm **out)
 {
 	struct xkvm *vm;
 	int rc;
@@ -1630,6 +1631,7 @@ int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf, struct xkvm **out)
 	if (!vm)
 		return -ENOMEM;
 	vm->ioservid = ioservid;
+	vm->ggtt_ram = ggtt_ram;
 	rc = publish(vm);
 	if (rc) {
 		kfree(vm);
@@ -1649,8 +1651,9 @@ int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf, struct xkvm **out)
 		retire(vm);
 		return rc;
 	}
-	xkvm_info(vm, "vGPU %u served through xengt-dm (ioreq server %u)",
-		  xengt_vgpu_id(vgpu), ioservid);
+	xkvm_info(vm, "vGPU %u served through xengt-dm (ioreq server %u)%s",
+		  xengt_vgpu_id(vgpu), ioservid,
+		  ggtt_ram ? ", GGTT in guest RAM" : "");
 	/* One reference for the list's owner, one for xengt-dm's file. */
 	kref_get(&vm->ref);
 	*out = vm;

@@ -57,10 +57,10 @@ int xkvm_attach_kernel(struct vgpu *vgpu, u32 sbdf, bool claim_cf8,
 /*
  * Serve it through xengt-dm's ioreq server @ioservid (which has claimed
  * the device's config space); returns a reference in @out, for
- * xkvm_ioreq() and xkvm_put().  The OpRegion is backed with RAM as above;
- * the GGTT half stays trapped (the attach ioctl has no way to ask).
+ * xkvm_ioreq() and xkvm_put().  The OpRegion is backed with RAM as above,
+ * the GGTT half too if @ggtt_ram (XENGT_ATTACH_GGTT_RAM).
  */
-int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf,
+int xkvm_attach_dm(struct vgpu *vgpu, u16 ioservid, u32 sbdf, bool ggtt_ram,
 		   struct xkvm **out);
 /*
  * One ioreq from xengt-dm, served as the kernel path serves its own.

@@ -279,10 +279,14 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 	return vm_open(domid, sbdf, claim_cf8, log, -1, out);
 }
 
-int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
-			 struct xen_vm **out)
+int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, bool ggtt_ram,
+			 ioreq_log_fn log, struct xen_vm **out)
 {
-	struct xengt_ioc_attach a = { .domid = domid, .sbdf = sbdf };
+	struct xengt_ioc_attach a = {
+		.domid = domid,
+		.sbdf = sbdf,
+		.flags = ggtt_ram ? XENGT_ATTACH_GGTT_RAM : 0,
+	};
 	int fd = open(XENGT_DEV_PATH, O_RDWR | O_CLOEXEC), ret;
 	struct xen_vm *vm;
 
@@ -300,6 +304,16 @@ int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 	a.ioservid = ioreq_server_id(vm->server);
 	if (ioctl(fd, XENGT_IOC_ATTACH, &a)) {
 		ret = -errno;
+		/*
+		 * Every other field is ours and checked: EINVAL with a flag
+		 * is a module from before that flag.
+		 */
+		if (ret == -EINVAL && a.flags) {
+			gvt_err("domain %u: this xengt.ko cannot put the GGTT in guest RAM (older than --ggtt-ram): update it, or go without --ggtt-ram",
+				domid);
+			xen_vm_close(vm);
+			return -EOPNOTSUPP;
+		}
 		gvt_err("domain %u: xengt.ko refused to attach its vGPU: %s (%s)",
 			domid, strerror(errno),
 			errno == ENOENT ?

@@ -61,10 +61,12 @@ int xen_vm_open(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
 /*
  * Serve domain @domid's vGPU that lives in xengt.ko (created through
  * /sys/kernel/xengt): ioreqs go to the module through /dev/xengt; no GVT
- * or GPU in this process.
+ * or GPU in this process.  @ggtt_ram: the module backs BAR0's GGTT half
+ * with guest RAM (XENGT_ATTACH_GGTT_RAM; -EOPNOTSUPP from a module too old
+ * to know it).
  */
-int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, ioreq_log_fn log,
-			 struct xen_vm **out);
+int xen_vm_open_attached(u32 domid, u32 sbdf, bool claim_cf8, bool ggtt_ram,
+			 ioreq_log_fn log, struct xen_vm **out);
 /*
  * Guest frames where a region's RAM waits while the guest has not placed
  * it: just below the frames this backend translates, above any guest's

@@ -136,6 +136,14 @@ grep -q "^gpu sim$" $C/gpu && ok || fail "control/gpu: $(head -1 $C/gpu)"
 grep -q "^foreign 0$" $C/gpu && ok || fail "control/gpu: foreign not 0"
 if printf 1 >$C/gpu 2>/dev/null; then fail "control/gpu is writable"; else ok; fi
 [ -c /dev/xengt ] && ok || fail "no /dev/xengt"
+# The attach ioctl's flags (docs/ABI/dev-xengt): an unknown bit is refused
+# before anything else; XENGT_ATTACH_GGTT_RAM is taken (then, without
+# Xen, the attach fails as it does without flags: ENODEV, or ENOENT for a
+# domain without a vGPU).
+expect "attach, unknown flag" "$(attach-probe 1 0x2)" EINVAL
+expect "attach, no flags" "$(attach-probe 1 0)" ENODEV
+expect "attach, GGTT RAM" "$(attach-probe 1 0x1)" ENODEV
+expect "attach, GGTT RAM, no vGPU" "$(attach-probe 9 0x1)" ENOENT
 expect domid "$(cat $V/domid)" 1
 expect type "$(cat $V/type)" xengt_8
 expect fences "$(cut -d' ' -f2 $V/fences)" 4

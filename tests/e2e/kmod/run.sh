@@ -20,6 +20,9 @@ rm -rf "$OUT" && mkdir -p "$OUT/root/bin" "$OUT/root/proc" "$OUT/root/sys" "$OUT
 cp "$busybox" "$OUT/root/bin/busybox"
 cp "$KO" "$OUT/root/xengt.ko"
 cp "$here/init.sh" "$OUT/root/init"
+# /dev/xengt's attach ioctl as xengt-dm makes it (static: no libc here)
+${CC:-gcc} -static -O2 -Wall -Wextra -Werror -I"$here/../../../kernel/xengt/include" \
+	-o "$OUT/root/bin/attach-probe" "$here/attach-probe.c"
 chmod +x "$OUT/root/init"
 (cd "$OUT/root" && find . | cpio -o -H newc --quiet) >"$OUT/initrd.cpio"
 

@@ -14,7 +14,7 @@
  *           ioctl(fd, XENGT_IOC_IOREQ, &req);  (reads get req.data)
  *   close(fd);   detaches; if the domain has died, the vGPU is destroyed
  *
- * Errors: EINVAL (bad field, flags), ENOENT (no such vGPU or ioreq
+ * Errors: EINVAL (bad field, an unknown flag), ENOENT (no such vGPU or ioreq
  * server), EBUSY (the vGPU is served already, or this file serves one),
  * ENODEV (not a Xen PV dom0; or the vGPU was destroyed: stop serving).
  */
@@ -31,8 +31,17 @@ struct xengt_ioc_attach {
 	__u16 domid; /* must be the vGPU's domain */
 	__u16 ioservid; /* xengt-dm's ioreq server for that domain */
 	__u32 sbdf; /* where the guest sees the vGPU: seg << 16 | bus << 8 | devfn */
-	__u32 flags; /* must be 0 */
+	__u32 flags; /* XENGT_ATTACH_*; any other bit set: EINVAL */
 };
+
+/*
+ * BAR0's GGTT half is 8 MiB of the guest's RAM, as vgpu<ID>/trap's
+ * "ggtt-ram" word asks for the in-kernel path: the guest's GGTT writes do
+ * not trap and take effect at its GGTT flush.  A module older than this
+ * flag refuses it (EINVAL), so the asker learns it is not served so.
+ */
+#define XENGT_ATTACH_GGTT_RAM (1U << 0)
+#define XENGT_ATTACH_FLAGS XENGT_ATTACH_GGTT_RAM
 
 /* One ioreq as Xen's struct ioreq has it, without the bit-fields. */
 struct xengt_ioc_ioreq {
