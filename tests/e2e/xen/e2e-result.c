@@ -19,6 +19,11 @@
  *   e2e-result exit [CODE]
  *	Writes CODE to QEMU's isa-debug-exit (port 0xf4): QEMU exits at once
  *	with status (CODE << 1) | 1.
+ *
+ *   e2e-result xs PATH
+ *	Prints the xenstore keys directly under PATH as "name=value" lines,
+ *	sorted (dom0 here has no xenstore-ls); exit 1 if PATH does not
+ *	exist.  Independent of the tools under test, which write them.
  */
 #define _GNU_SOURCE
 #define __XEN_TOOLS__ 1
@@ -37,6 +42,7 @@
 
 #include <xenctrl.h>
 #include <xenforeignmemory.h>
+#include <xenstore.h>
 
 #include "e2e-result.h"
 
@@ -297,6 +303,43 @@ static int cmd_exit(int argc, char **argv)
 	return port_write(E2E_EXIT_PORT, &b, 1) ? 1 : 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmd_xs(int argc, char **argv)
+{
+	struct xs_handle *xs;
+	unsigned int n, len;
+	char **dir;
+
+	if (argc != 2)
+		return 2;
+	xs = xs_open(0);
+	if (!xs) {
+		perror(PROG ": xs_open");
+		return 2;
+	}
+	dir = xs_directory(xs, XBT_NULL, argv[1], &n);
+	if (!dir) {
+		xs_close(xs);
+		return 1;
+	}
+	qsort(dir, n, sizeof(*dir), by_name);
+	for (unsigned int i = 0; i < n; i++) {
+		char path[512], *v;
+
+		snprintf(path, sizeof(path), "%s/%s", argv[1], dir[i]);
+		v = xs_read(xs, XBT_NULL, path, &len);
+		printf("%s=%s\n", dir[i], v ? v : "");
+		free(v);
+	}
+	free(dir);
+	xs_close(xs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "wait"))
@@ -305,10 +348,13 @@ int main(int argc, char **argv)
 		return cmd_emit(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "exit"))
 		return cmd_exit(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "xs"))
+		return cmd_xs(argc - 1, argv + 1);
 	fprintf(stderr,
 		"usage: " PROG
 		" wait --domain ID --gfn GFN [--timeout SECS] [--running]\n"
 		"       " PROG " emit [--port PORT] < text\n"
-		"       " PROG " exit [CODE]\n");
+		"       " PROG " exit [CODE]\n"
+		"       " PROG " xs PATH\n");
 	return 2;
 }

@@ -160,6 +160,7 @@ fi
 STEP_FAILED=
 step_fail() { # NAME WHY
 	STEP_FAILED=$2
+	log "step $1 failed: $2"
 	fail "step $1: $2"
 }
 
@@ -320,6 +321,57 @@ vgpu_gone() {
 	return 0
 }
 
+# xs_record DOMID: the vGPU's device-model record in xenstore, as
+# "key=value ..." (read with libxenstore by e2e-result, not by the tools
+# that write it); empty if there is none
+xs_record() {
+	e2e-result xs "/local/domain/0/device-model/$1/xengt" 2>/dev/null | tr '\n' ' '
+}
+
+# xs_check NAME DOMID VGPU: the record is where the toolstack keeps
+# device-model state and says running, this vGPU, and either the
+# in-kernel path or xengt-dm with its pid, the running one (written just
+# after the trap path attaches: <= 10 s)
+xs_check() {
+	n=0
+	while :; do
+		xs_rec=$(xs_record "$2")
+		case " $xs_rec" in *" state=running "*) break ;; esac
+		n=$((n + 1))
+		[ $n -gt 100 ] && break
+		sleep 0.1
+	done
+	# QEMU's own state beside it (the hook's HVM guest; none for PVH)
+	xs_qemu=$(e2e-result xs "/local/domain/0/device-model/$2" 2>/dev/null | sed -n 's/^state=//p')
+	echo "XS $1 domid=$2 ${xs_rec}qemu=${xs_qemu:-none}" >>$REPORT
+	case " $xs_rec" in
+	*" state=running "*" vgpu=$3 "*) ;;
+	*) step_fail "$1" "domain $2: xenstore record is not running vGPU $3: '$xs_rec'"; return 1 ;;
+	esac
+	case " $xs_rec" in
+	*" path=kernel "*) ;;
+	*" dm-pid="*" path=dm "*)
+		xs_pid=${xs_rec#*dm-pid=}
+		xs_pid=${xs_pid%% *}
+		[ -d "/proc/$xs_pid" ] && grep -q xengt-dm "/proc/$xs_pid/cmdline" 2>/dev/null || {
+			step_fail "$1" "domain $2: xenstore's dm-pid $xs_pid is no xengt-dm"
+			return 1
+		} ;;
+	*) step_fail "$1" "domain $2: xenstore record's path is neither kernel nor dm with its pid: '$xs_rec'"; return 1 ;;
+	esac
+	return 0
+}
+
+# xs_gone NAME DOMID: no record of the domain's vGPU is left
+xs_gone() {
+	if e2e-result xs "/local/domain/0/device-model/$2/xengt" >/dev/null 2>&1; then
+		step_fail "$1" "domain $2 is gone but its xenstore record stays: '$(xs_record "$2")'"
+		return 1
+	fi
+	echo "XS_GONE $1 domid=$2" >>$REPORT
+	return 0
+}
+
 # launch_debug: what dom0 knows when a launched domain got no vGPU
 launch_debug() {
 	log "xl list:"
@@ -360,6 +412,7 @@ launch_step() {
 		return 1
 	}
 	echo "VGPU $name domid=$domid id=$id launch=$dm trap=$(cat "/sys/kernel/xengt/vgpu$id/trap") type=$(cat "/sys/kernel/xengt/vgpu$id/type")" >>$REPORT
+	xs_check "$name" "$domid" "$id" || return 1
 	stamp "$name-dm-ready"
 	return 0
 }
@@ -376,6 +429,7 @@ reboot_step() {
 		log "step $name: domain $DOMID restarted by itself before its PASS; now $cur"
 		echo "RESTARTED $name old=$DOMID new=$cur vgpu=$(vgpu_of "$cur")" >>$REPORT
 		vgpu_gone "$DOMID" || step_fail "$name" "the vGPU of domain $DOMID outlived its restart by 10 s"
+		xs_gone "$name" "$DOMID"
 		DOMID=$cur
 		eval "STEP$1_DOMID=$cur"
 	fi
@@ -397,6 +451,8 @@ reboot_step() {
 	id=$(vgpu_wait "$new") || { step_fail "$name" "the rebooted domain $new has no attached vGPU"; return 1; }
 	vgpu_gone "$old" || step_fail "$name" "the old domain $old's vGPU outlived the reboot by 10 s"
 	echo "REBOOT $name old=$old new=$new vgpu=$id trap=$(cat "/sys/kernel/xengt/vgpu$id/trap")" >>$REPORT
+	xs_check "$name" "$new" "$id"
+	xs_gone "$name" "$old"
 	stamp "$name-rebooted"
 	serial_wait "$name" "/run/guest-$name.serial" "" /run/guest2.txt 2>/run/wait.err
 	rc=$?
@@ -425,6 +481,7 @@ launched_stop() {
 	eval "STEP$1_DOMID="
 	domain_gone "$name" || step_fail "$name" "domain still there 10 s after destroy"
 	vgpu_gone "$domid" || step_fail "$name" "its vGPU outlived the domain by 10 s"
+	xs_gone "$name" "$domid"
 	[ -z "$STEP_FAILED" ] && echo "DESTROY $name ok" >>$REPORT
 	stamp "$name-dm-stopped"
 }

@@ -10,7 +10,7 @@
 #
 # usage: mkinitramfs.sh --out FILE --result-tool BIN [--root DIR]
 #                       [--guest-timeout S] [--dm-ready-timeout S]
-#                       [--extra SRC:DEST]... [--tools DIR]
+#                       [--extra SRC:DEST]... [--tools DIR] [--xengt-dm BIN]
 #                       [--step NAME] --guest ELF|CPIO
 #                       --dm BIN|kernel|xengt-create|xl [--cfg "K = V; ..."]
 #                       [--guest-kind pvh|hvm-linux] [--dm-args "ARGS"]
@@ -43,6 +43,7 @@ GUEST_TIMEOUT=60
 DM_READY_TIMEOUT=20
 EXTRAS=()
 TOOLS= # the admin's tools (xengt, xengt-qemu) for --dm xengt-create|xl
+XENGT_DM_BIN= # xengt-dm, which they start for vgt_path = "dm"
 PARALLEL=0
 SHARE_SECONDS=
 SHARE_DELAY=2
@@ -77,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--check) [ "$NSTEPS" -gt 0 ] || new_step main; S_CHECK[NSTEPS - 1]=$2; shift 2 ;;
 	--cfg) [ "$NSTEPS" -gt 0 ] || new_step main; S_CFG[NSTEPS - 1]=$2; shift 2 ;;
 	--tools) TOOLS=$2; shift 2 ;;
+	--xengt-dm) XENGT_DM_BIN=$2; shift 2 ;;
 	--parallel) PARALLEL=$2; shift 2 ;;
 	--share-delay) SHARE_DELAY=$2; shift 2 ;;
 	--share-seconds) SHARE_SECONDS=$2; shift 2 ;;
@@ -204,6 +206,9 @@ for ((i = 0; i < NSTEPS; i++)); do
 		[ -n "$TOOLS" ] || die "step ${S_NAME[i]}: --dm ${S_DM[i]} needs --tools DIR"
 		[ -e "$stage/e2e/bin/xengt" ] || add_bin "$TOOLS/xengt" /e2e/bin/xengt
 		[ -e "$stage/e2e/bin/xengt-qemu" ] || add_bin "$TOOLS/xengt-qemu" /e2e/bin/xengt-qemu
+		# as xengt-dm in $PATH, where vgt_path = "dm" finds it
+		[ -e "$stage/e2e/bin/xengt-dm" ] || [ ! -x "$XENGT_DM_BIN" ] ||
+			add_bin "$XENGT_DM_BIN" /e2e/bin/xengt-dm
 		continue ;;
 	esac
 	b=$(basename "${S_DM[i]}")

@@ -179,7 +179,7 @@ cflags=(-O2 -g -std=gnu11 -Wall -Wextra -Werror)
 	$(pkg-config --cflags --libs $XEN_PC) >"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building null-dm failed"; }
 "$CC" "${cflags[@]}" -I"$here" -o "$BUILD/e2e-result" "$here/e2e-result.c" \
-	$(pkg-config --cflags --libs xenforeignmemory xencontrol) \
+	$(pkg-config --cflags --libs xenforeignmemory xencontrol xenstore) \
 	>>"$BUILD/build.log" 2>&1 ||
 	{ cat "$BUILD/build.log" >&2; die "building e2e-result failed"; }
 "$here/guest/build.sh" "$BUILD/guest-baseline" >>"$BUILD/build.log" 2>&1 ||
@@ -239,7 +239,7 @@ for ((i = 0; i < NSTEPS; i++)); do
 done
 
 "$here/mkinitramfs.sh" --out "$BUILD/initrd.cpio" --root "$ROOT" \
-	--tools "$XENGT_TOOLS" \
+	--tools "$XENGT_TOOLS" --xengt-dm "$XENGT_DM" \
 	--result-tool "$BUILD/e2e-result" --guest-timeout "$GUEST_TIMEOUT" \
 	--dm-ready-timeout "$DM_READY_TIMEOUT" "${EXTRAS[@]}" "${RUN_OPTS[@]}" \
 	"${step_args[@]}" ||
