@@ -31,6 +31,12 @@ struct tg {
 	u64 img_gm[2], ring_gm[2], hwsp_gm[2];
 	u32 *img[2], *ring[2], *hwsp[2];
 	u32 tail[2];
+	/*
+	 * Contexts, rings, status pages and page tables made from now on are
+	 * host frames, as the GVT core's shadows are (data pages stay the
+	 * domain's).
+	 */
+	bool shadow;
 };
 
 static u8 *page_new(struct tg *t, u64 *dma)
@@ -40,6 +46,23 @@ static u8 *page_new(struct tg *t, u64 *dma)
 	assert_true(gfn < t->vm->nr_pages);
 	*dma = t->vm->p2m[gfn] << XENGT_PAGE_SHIFT;
 	return sim_vm_ram(t->vm, gfn << XENGT_PAGE_SHIFT);
+}
+
+/* A host frame (the core's memory); its CPU view. */
+static u8 *host_page(struct tg *t, u64 *dma)
+{
+	u64 pfn;
+	u8 *p = t->m.bus.ops->alloc_host_frame(&t->m.bus, &pfn);
+
+	assert_non_null(p);
+	*dma = pfn << XENGT_PAGE_SHIFT;
+	return p;
+}
+
+/* A page of the GPU's own structures: the domain's, or host (shadow). */
+static u8 *struct_page(struct tg *t, u64 *dma)
+{
+	return t->shadow ? host_page(t, dma) : page_new(t, dma);
 }
 
 static u64 gm_map(struct tg *t, u64 dma)
@@ -54,7 +77,7 @@ static u64 gm_map(struct tg *t, u64 dma)
 static u8 *gm_page(struct tg *t, u64 *gm)
 {
 	u64 dma;
-	u8 *p = page_new(t, &dma);
+	u8 *p = struct_page(t, &dma);
 
 	*gm = gm_map(t, dma);
 	return p;
@@ -82,7 +105,7 @@ static void pp_map(struct tg *t, u64 va, u64 dma, bool rw)
 		if (!(*e & GEN8_PAGE_PRESENT)) {
 			u64 next;
 
-			page_new(t, &next);
+			struct_page(t, &next);
 			*e = next | GEN8_PAGE_PRESENT | GEN8_PAGE_RW;
 		}
 		table = *e & GEN9_PPGTT_ADDR_MASK;
@@ -531,6 +554,128 @@ static void test_elsp_and_attribution(void **state)
 	assert_int_equal(t->g.engines[SIM_VCS].stats.bad_elsp, 1);
 }
 
+/*
+ * A mediated context: image, ring, batch, status page and page tables are
+ * host frames, as the core's shadows are.  Its walks, fetches, context
+ * restore/save, store-index write and CSB writes touch host frames for
+ * the domain and are not escapes; its stores to its own data are not
+ * either.
+ */
+static void test_host_frames_gpu_own(void **state)
+{
+	struct tg *t = *state;
+	const struct sim_gpu_stats *st = &t->g.stats;
+	u64 batch_dma, batch_gm;
+	u32 *batch, *data;
+	u32 pc[6] = { GFX_OP_PIPE_CONTROL(6),
+		      PIPE_CONTROL_WRITE_IMMEDIATE |
+			      PIPE_CONTROL_STORE_DATA_INDEX,
+		      0x80,
+		      0,
+		      0x1234,
+		      0 };
+
+	t->shadow = true;
+	host_page(t, &t->pml4);
+	ctx_setup(t, 0);
+	data = pp_page(t, 0x300000, true);
+	batch = (u32 *)host_page(t, &batch_dma);
+	batch_gm = gm_map(t, batch_dma);
+	batch[0] = MI_STORE_DWORD_IMM_GEN4;
+	batch[1] = 0x300010;
+	batch[2] = 0;
+	batch[3] = 0xfeed;
+	batch[4] = MI_BATCH_BUFFER_END;
+	/* A GGTT batch, as the scanner's copies are. */
+	emit_bb(t, 0, batch_gm, false);
+	emit(t, 0, pc, 6);
+	assert_int_equal(run(t, 0, CTX_ID), 0);
+	assert_int_equal(data[4], 0xfeed);
+	/* Store index: the context's PPHWSP, the page before its state. */
+	assert_int_equal(((u32 *)dma_ptr(t, t->g.ggtt[t->img_gm[0] >> 12] &
+						    GEN8_PTE_ADDR_MASK))[0x20],
+			 0x1234);
+	assert_true(st->host_by_kind[SIM_ACC_WALK] > 0);
+	assert_true(st->host_by_kind[SIM_ACC_FETCH] > 0);
+	assert_true(st->host_by_kind[SIM_ACC_CTX] > 0);
+	assert_true(st->host_by_kind[SIM_ACC_STATUS] > 0);
+	assert_int_equal(st->host_by_kind[SIM_ACC_DATA], 0);
+	assert_int_equal(st->host, st->host_by_kind[SIM_ACC_WALK] +
+					   st->host_by_kind[SIM_ACC_FETCH] +
+					   st->host_by_kind[SIM_ACC_CTX] +
+					   st->host_by_kind[SIM_ACC_STATUS]);
+	assert_int_equal(st->host_escapes, 0);
+	assert_int_equal(st->foreign, 0);
+}
+
+/*
+ * A command's operand on a host frame is an escape, whichever way it
+ * gets there: a GGTT store into the core's graphics memory, a PPGTT leaf
+ * the core got wrong (a host frame behind a guest address), a blit that
+ * reads the core's memory, the same read made with sim_gpu_gm_access().
+ * The host's own accesses to its frames are not.
+ */
+static void test_host_escapes(void **state)
+{
+	struct tg *t = *state;
+	const struct sim_gpu_stats *st = &t->g.stats;
+	u64 core_dma, core_gm, walks;
+	u32 *core = (u32 *)host_page(t, &core_dma);
+	u32 *dst = pp_page(t, 0x500000, true);
+	u32 buf[4];
+	u32 cs[4] = { MI_STORE_DWORD_IMM_GEN4 | MI_USE_GGTT, 0, 0, 0xbad1 };
+	/* 4 pixels of one row, from PPGTT 0x400040 to 0x500000. */
+	u32 blt[10] = { XY_SRC_COPY_BLT_CMD | BLT_WRITE_RGBA | 8,
+			BR13_DEPTH_32 | BLT_ROP_SRCCOPY | 4096,
+			0,
+			1 << 16 | 4,
+			0x500000,
+			0,
+			0,
+			4096,
+			0x400040,
+			0 };
+
+	core_gm = gm_map(t, core_dma);
+	/* From the privileged ring, GGTT: the core's graphics memory. */
+	cs[1] = (u32)core_gm + 0x40;
+	emit(t, 0, cs, 4);
+	assert_int_equal(run(t, 0, CTX_ID), 0);
+	assert_int_equal(core[0x10], 0xbad1);
+	assert_int_equal(st->host_escapes, 1);
+	assert_int_equal(st->host_escapes_by_requester[DOM], 1);
+	assert_int_equal(st->host_by_kind[SIM_ACC_DATA], 1);
+
+	/* Through the PPGTT: the walk is the GPU's, the store is not. */
+	pp_map(t, 0x400000, core_dma, true);
+	walks = st->host_by_kind[SIM_ACC_WALK];
+	emit(t, 0, (u32[]){ MI_STORE_DWORD_IMM_GEN4, 0x400044, 0, 0xbad2 }, 4);
+	assert_int_equal(run(t, 0, CTX_ID), 0);
+	assert_int_equal(core[0x11], 0xbad2);
+	assert_int_equal(st->host_by_kind[SIM_ACC_WALK], walks);
+	assert_int_equal(st->host_escapes, 2);
+
+	/* A blit reading the core's page into the domain's own. */
+	emit(t, 1, blt, 10);
+	assert_int_equal(run(t, 1, CTX_ID), 0);
+	assert_int_equal(dst[1], 0xbad2);
+	assert_int_equal(st->host_escapes, 3);
+	assert_int_equal(st->host_escapes_by_requester[DOM], 3);
+
+	/* The same read as the domain's GPU work, and as the host's own. */
+	assert_int_equal(sim_gpu_gm_access(&t->g, DOM, core_gm + 0x40, buf,
+					   sizeof(buf), false),
+			 0);
+	assert_int_equal(buf[0], 0xbad1);
+	assert_int_equal(st->host_escapes, 4);
+	assert_int_equal(sim_gpu_gm_access(&t->g, SIM_OWNER_HOST, core_gm, buf,
+					   sizeof(buf), false),
+			 0);
+	assert_int_equal(st->host_escapes, 4);
+	assert_int_equal(st->host_escapes_by_requester[SIM_OWNER_HOST], 0);
+	assert_int_equal(st->foreign, 0);
+}
+
 static void test_masked_and_reset(void **state)
 {
 	struct tg *t = *state;
@@ -569,6 +714,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_elsp_and_attribution,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_frames_gpu_own, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_host_escapes, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_masked_and_reset, setup,
 						teardown),
 	};

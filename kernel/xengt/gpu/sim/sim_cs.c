@@ -61,7 +61,8 @@ static int cs_fetch(struct sim_cs *cs, u32 *dw)
 		l->addr += 4;
 	}
 	if (addr >> XENGT_PAGE_SHIFT != l->vpn) {
-		l->frame = sim_as_page(&cs->e->as, l->space, addr, false);
+		l->frame = sim_as_page(&cs->e->as, SIM_ACC_FETCH, l->space,
+				       addr, false);
 		if (!l->frame) {
 			l->vpn = ~0ULL;
 			return sim_engine_fail(cs->e, cs->e->as.fault_err,
@@ -106,10 +107,12 @@ static u64 cs_addr(u32 lo, u32 hi, u32 align_mask)
 	return (lo & ~align_mask) | (u64)(hi & 0xffff) << 32;
 }
 
-static int cs_store(struct sim_cs *cs, enum sim_space space, u64 addr,
-		    const void *data, u32 len, const char *what)
+/* A command's write (@kind: its operand, or the context's own PPHWSP). */
+static int cs_store(struct sim_cs *cs, enum sim_access kind,
+		    enum sim_space space, u64 addr, const void *data, u32 len,
+		    const char *what)
 {
-	int ret = sim_as_write(&cs->e->as, space, addr, data, len);
+	int ret = sim_as_write(&cs->e->as, kind, space, addr, data, len);
 
 	return ret ? sim_engine_fail(cs->e, ret, what, addr) : 0;
 }
@@ -121,6 +124,7 @@ static int cs_store(struct sim_cs *cs, enum sim_space space, u64 addr,
 static int cs_mem_write(struct sim_cs *cs, u32 n, const void *data,
 			const char *what)
 {
+	enum sim_access kind = SIM_ACC_DATA;
 	struct gen9_mem_write w;
 	enum sim_space space;
 	u64 addr;
@@ -131,12 +135,21 @@ static int cs_mem_write(struct sim_cs *cs, u32 n, const void *data,
 		return 0;
 	addr = w.addr;
 	space = cs_data_space(cs, w.ggtt);
-	/* Execlist mode: the running context's own status page. */
+	/*
+	 * Execlist mode: the running context's own status page.  The
+	 * hardware, not the command, places it (the command gives only an
+	 * offset in that one page), so it is the context's access, not an
+	 * operand: with a shadow context that page is the core's.  A write
+	 * that would leave the page is refused rather than classified.
+	 */
 	if (w.store_index) {
+		if (gen9_store_index_offset(&w) + w.len > XENGT_PAGE_SIZE)
+			return cs_fail(cs, -EINVAL, what);
 		addr = cs->run->pphwsp + gen9_store_index_offset(&w);
 		space = SIM_GGTT;
+		kind = SIM_ACC_CTX;
 	}
-	return cs_store(cs, space, addr, data, w.len, what);
+	return cs_store(cs, kind, space, addr, data, w.len, what);
 }
 
 static int cs_bb_start(struct sim_cs *cs, u32 dw0)
@@ -372,7 +385,8 @@ static int cs_color_blt(struct sim_cs *cs, u32 dw0)
 			os_memcpy(row + i, &cmd[6], 4);
 	}
 	for (y = 0; y < b.h; y++) {
-		ret = cs_store(cs, space, gen9_blit_row(&b, &b.dst, y), row, n,
+		ret = cs_store(cs, SIM_ACC_DATA, space,
+			       gen9_blit_row(&b, &b.dst, y), row, n,
 			       "XY_COLOR_BLT fault");
 		if (ret)
 			return ret;
@@ -404,12 +418,12 @@ static int cs_src_copy_blt(struct sim_cs *cs, u32 dw0)
 		y = down ? b.h - 1 - i : i;
 		dst = gen9_blit_row(&b, &b.dst, y);
 		src = gen9_blit_row(&b, &b.src, y);
-		ret = sim_as_read(&cs->e->as, space, src, row, n);
+		ret = sim_as_read(&cs->e->as, SIM_ACC_DATA, space, src, row, n);
 		if (ret)
 			return sim_engine_fail(cs->e, ret,
 					       "XY_SRC_COPY_BLT source fault",
 					       src);
-		ret = cs_store(cs, space, dst, row, n,
+		ret = cs_store(cs, SIM_ACC_DATA, space, dst, row, n,
 			       "XY_SRC_COPY_BLT destination fault");
 		if (ret)
 			return ret;

@@ -84,14 +84,15 @@ static void sim_engine_csb(struct sim_engine *e, u16 requester, u32 status,
 	/*
 	 * The status page belongs to whoever programmed the engine: the
 	 * native driver, or the GVT core (host frames) when mediated.  The
-	 * write is made on behalf of the context's requester either way.
+	 * write is made on behalf of the context's requester either way, as
+	 * the engine's own (nothing of the context chose the address).
 	 */
 	sim_as_init(as, e->g, requester, false, 0);
-	if (sim_as_write(as, SIM_GGTT,
+	if (sim_as_write(as, SIM_ACC_STATUS, SIM_GGTT,
 			 hwsp + I915_HWS_CSB_BUF0_INDEX * 4 + wp * 8, entry,
 			 8) ||
-	    sim_as_write(as, SIM_GGTT, hwsp + I915_HWS_CSB_WRITE_INDEX * 4, &wp,
-			 4))
+	    sim_as_write(as, SIM_ACC_STATUS, SIM_GGTT,
+			 hwsp + I915_HWS_CSB_WRITE_INDEX * 4, &wp, 4))
 		sim_engine_fail(e, -EFAULT, "status page not mapped", hwsp);
 }
 
@@ -129,7 +130,7 @@ static int sim_engine_run(struct sim_engine *e, u64 desc, u16 requester)
 	e->ticks += SIM_TICKS_CTX;
 	sim_stat_add(&g->stats.ticks_by_requester[slot], SIM_TICKS_CTX);
 	sim_as_init(&e->as, g, requester, false, 0);
-	if (sim_as_read(&e->as, SIM_GGTT, state, img, sizeof(img)))
+	if (sim_as_read(&e->as, SIM_ACC_CTX, SIM_GGTT, state, img, sizeof(img)))
 		return sim_engine_ctx_fail(e, -EFAULT,
 					   "context image not mapped", state);
 	if (mode != INTEL_LEGACY_64B_CONTEXT)
@@ -166,11 +167,11 @@ static int sim_engine_run(struct sim_engine *e, u64 desc, u16 requester)
 	sim_engine_wr(e, RING_HEAD, run.tail);
 	ts = img[CTX_TIMESTAMP] + (u32)(run.ticks + SIM_TICKS_CTX);
 	sim_as_init(&e->as, g, requester, false, 0);
-	wb = sim_as_write(&e->as, SIM_GGTT, state + CTX_RING_HEAD * 4,
-			  &run.tail, 4);
+	wb = sim_as_write(&e->as, SIM_ACC_CTX, SIM_GGTT,
+			  state + CTX_RING_HEAD * 4, &run.tail, 4);
 	if (!wb)
-		wb = sim_as_write(&e->as, SIM_GGTT, state + CTX_TIMESTAMP * 4,
-				  &ts, 4);
+		wb = sim_as_write(&e->as, SIM_ACC_CTX, SIM_GGTT,
+				  state + CTX_TIMESTAMP * 4, &ts, 4);
 	if (!ret && wb)
 		ret = sim_engine_ctx_fail(e, wb, "context save fault", state);
 	return ret;

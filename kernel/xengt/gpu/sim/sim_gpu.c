@@ -14,15 +14,25 @@ u16 sim_gpu_requester_slot(u16 requester)
 	return requester < SIM_GPU_MAX_DOMAINS ? requester : 0;
 }
 
-void sim_gpu_record(struct sim_gpu *g, u16 requester, u16 owner)
+void sim_gpu_record(struct sim_gpu *g, u16 requester, u16 owner,
+		    enum sim_access kind)
 {
 	u32 r = sim_gpu_requester_slot(requester);
 
 	sim_stat_add(&g->stats.accesses, 1);
 	sim_stat_add(&g->stats.by_requester[r], 1);
-	/* The core's own structures (shadow tables, contexts) are the host's. */
+	/*
+	 * The core's own structures (shadow tables, contexts, command
+	 * copies, status pages) are the host's: the GPU's machinery reaches
+	 * them for every vGPU, but what a command addresses never may.
+	 */
 	if (owner == SIM_OWNER_HOST && requester != SIM_OWNER_HOST) {
 		sim_stat_add(&g->stats.host, 1);
+		sim_stat_add(&g->stats.host_by_kind[kind], 1);
+		if (kind == SIM_ACC_DATA) {
+			sim_stat_add(&g->stats.host_escapes, 1);
+			sim_stat_add(&g->stats.host_escapes_by_requester[r], 1);
+		}
 	} else if (owner != requester) {
 		sim_stat_add(&g->stats.foreign, 1);
 		sim_stat_add(&g->stats.foreign_by_requester[r], 1);
@@ -364,8 +374,10 @@ int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 		u32 off = gm & (XENGT_PAGE_SIZE - 1);
 		u32 n = XENGT_PAGE_SIZE - off < len ? XENGT_PAGE_SIZE - off :
 						      len;
-		int r = write ? sim_as_write(&as, SIM_GGTT, gm, p, n) :
-				sim_as_read(&as, SIM_GGTT, gm, p, n);
+		int r = write ? sim_as_write(&as, SIM_ACC_DATA, SIM_GGTT, gm, p,
+					     n) :
+				sim_as_read(&as, SIM_ACC_DATA, SIM_GGTT, gm, p,
+					    n);
 
 		if (r)
 			ret = -EFAULT;

@@ -38,7 +38,9 @@
  *  - isolation bookkeeping: every memory access (data, commands, context
  *    images, page-table reads, status page) is recorded with its requester
  *    (the domain registered for the context ID's top byte, see
- *    sim_gpu_set_tag_owner()) and the owner of the frame it touched.
+ *    sim_gpu_set_tag_owner()), the owner of the frame it touched and why
+ *    (enum sim_access): a frame of another domain or of nobody is foreign,
+ *    a command operand of a domain on a host frame is a host escape.
  *
  * The GVT core does not drive those registers itself: gpu.h is at
  * submission level, and sim_host.c is the host driver that implements it
@@ -96,9 +98,19 @@ struct sim_gpu_stats {
 	u64 accesses; /* page-sized or smaller memory accesses */
 	u64 faults; /* not-present GGTT/PPGTT entry or no frame behind it */
 	u64 host; /* frames of the host (the core's structures) for a domain */
+	/* The same by why the GPU went there (enum sim_access, sim_mem.h). */
+	u64 host_by_kind[SIM_ACC_KINDS];
+	/*
+	 * A domain's command operand (SIM_ACC_DATA) on a host frame: the
+	 * guest reached the core's memory.  Never legitimate, counted as
+	 * an isolation failure like foreign (the GPU's own walks, fetches,
+	 * context and status-page accesses of host frames are not).
+	 */
+	u64 host_escapes;
 	u64 foreign; /* frame of another domain, or of nobody */
 	u64 by_requester[SIM_GPU_MAX_DOMAINS];
 	u64 foreign_by_requester[SIM_GPU_MAX_DOMAINS];
+	u64 host_escapes_by_requester[SIM_GPU_MAX_DOMAINS];
 	/* GPU time (ticks of the cost model) spent on each requester's work. */
 	u64 ticks_by_requester[SIM_GPU_MAX_DOMAINS];
 	u64 contexts_by_requester[SIM_GPU_MAX_DOMAINS];
@@ -166,9 +178,12 @@ void sim_gpu_set_watchdog(struct sim_gpu *g, u64 ticks, u32 bb_starts);
 
 /*
  * Read or write @len bytes of graphics memory at @gm through the GGTT on
- * behalf of domain @requester, recording the owner of every frame touched.
- * Returns 0 or -EFAULT (some page not mapped; the rest is still done).
- * Takes exec_lock (as a command streamer would hold the memory path).
+ * behalf of domain @requester, recording the owner of every frame touched,
+ * as a command's data access would (SIM_ACC_DATA: a host frame counts as
+ * an escape).  Returns 0 or -EFAULT (some page not mapped; the rest is
+ * still done).  Takes exec_lock (as a command streamer would hold the
+ * memory path).  Any thread: tests and tools checking what a domain's GPU
+ * work would see.
  */
 int sim_gpu_gm_access(struct sim_gpu *g, u16 requester, u64 gm, void *buf,
 		      u32 len, bool write);
@@ -194,7 +209,9 @@ void sim_gpu_reg_write_seq(struct sim_gpu *g, u32 offset, const u32 *vals,
 int sim_gpu_cs_reg_write(struct sim_gpu *g, u32 offset, u32 val);
 void sim_gpu_raise(struct sim_gpu *g, struct sim_engine *e, u32 bits);
 void sim_gpu_deliver_irq(struct sim_gpu *g);
-void sim_gpu_record(struct sim_gpu *g, u16 requester, u16 owner);
+/* One access of @requester to a frame of @owner, for @kind (sim_mem.c). */
+void sim_gpu_record(struct sim_gpu *g, u16 requester, u16 owner,
+		    enum sim_access kind);
 u16 sim_gpu_requester_slot(u16 requester);
 
 #endif /* XENGT_SIM_GPU_H */

@@ -47,7 +47,7 @@ int sim_ppgtt_walk(struct sim_gpu *g, u16 requester, u64 pml4, u64 va,
 
 		if (!frame)
 			return -EFAULT;
-		sim_gpu_record(g, requester, owner);
+		sim_gpu_record(g, requester, owner, SIM_ACC_WALK);
 		os_memcpy(&entry, frame + GEN8_PT_INDEX(va, shifts[level]) * 8,
 			  8);
 		if (!(entry & GEN8_PAGE_PRESENT))
@@ -73,7 +73,7 @@ static u8 *sim_as_fault(struct sim_as *as, enum sim_space space, u64 addr,
 	return NULL;
 }
 
-static u8 *sim_ggtt_page(struct sim_as *as, u64 addr)
+static u8 *sim_ggtt_page(struct sim_as *as, enum sim_access kind, u64 addr)
 {
 	struct sim_gpu *g = as->g;
 	u64 index = addr >> XENGT_PAGE_SHIFT;
@@ -89,11 +89,12 @@ static u8 *sim_ggtt_page(struct sim_as *as, u64 addr)
 	frame = sim_dma_frame(g, pte & GEN8_PTE_ADDR_MASK, &owner);
 	if (!frame)
 		return sim_as_fault(as, SIM_GGTT, addr, -EFAULT);
-	sim_gpu_record(g, as->requester, owner);
+	sim_gpu_record(g, as->requester, owner, kind);
 	return frame;
 }
 
-static u8 *sim_ppgtt_page(struct sim_as *as, u64 addr, bool write)
+static u8 *sim_ppgtt_page(struct sim_as *as, enum sim_access kind, u64 addr,
+			  bool write)
 {
 	u64 vpn = addr >> XENGT_PAGE_SHIFT;
 	struct sim_tlb_entry *t = &as->tlb[vpn % SIM_TLB_SIZE];
@@ -116,25 +117,27 @@ static u8 *sim_ppgtt_page(struct sim_as *as, u64 addr, bool write)
 		/* The walk succeeded for a write, or we learn RW on demand. */
 		t->rw = write;
 	}
-	sim_gpu_record(as->g, as->requester, t->owner);
+	sim_gpu_record(as->g, as->requester, t->owner, kind);
 	return t->frame;
 }
 
-u8 *sim_as_page(struct sim_as *as, enum sim_space space, u64 addr, bool write)
+u8 *sim_as_page(struct sim_as *as, enum sim_access kind, enum sim_space space,
+		u64 addr, bool write)
 {
 	if (space == SIM_PPGTT)
-		return sim_ppgtt_page(as, addr, write);
-	return sim_ggtt_page(as, addr);
+		return sim_ppgtt_page(as, kind, addr, write);
+	return sim_ggtt_page(as, kind, addr);
 }
 
-static int sim_as_copy(struct sim_as *as, enum sim_space space, u64 addr,
-		       u8 *buf, u32 len, bool write)
+static int sim_as_copy(struct sim_as *as, enum sim_access kind,
+		       enum sim_space space, u64 addr, u8 *buf, u32 len,
+		       bool write)
 {
 	while (len) {
 		u32 off = addr & (XENGT_PAGE_SIZE - 1);
 		u32 n = XENGT_PAGE_SIZE - off < len ? XENGT_PAGE_SIZE - off :
 						      len;
-		u8 *frame = sim_as_page(as, space, addr, write);
+		u8 *frame = sim_as_page(as, kind, space, addr, write);
 
 		if (!frame)
 			return as->fault_err;
@@ -149,14 +152,14 @@ static int sim_as_copy(struct sim_as *as, enum sim_space space, u64 addr,
 	return 0;
 }
 
-int sim_as_read(struct sim_as *as, enum sim_space space, u64 addr, void *buf,
-		u32 len)
+int sim_as_read(struct sim_as *as, enum sim_access kind, enum sim_space space,
+		u64 addr, void *buf, u32 len)
 {
-	return sim_as_copy(as, space, addr, buf, len, false);
+	return sim_as_copy(as, kind, space, addr, buf, len, false);
 }
 
-int sim_as_write(struct sim_as *as, enum sim_space space, u64 addr,
-		 const void *buf, u32 len)
+int sim_as_write(struct sim_as *as, enum sim_access kind, enum sim_space space,
+		 u64 addr, const void *buf, u32 len)
 {
-	return sim_as_copy(as, space, addr, (u8 *)buf, len, true);
+	return sim_as_copy(as, kind, space, addr, (u8 *)buf, len, true);
 }
