@@ -43,6 +43,7 @@ static struct fz_state {
 	bool victim_open[FZ_VMS][FZ_PAGES];
 	struct sigaction old_segv;
 	u64 foreign; /* GPU's foreign count at fz_begin() */
+	u64 escapes; /* and its host escapes (command operands on host frames) */
 	u64 host_frames; /* free + core-mapped frames, attacker destroyed */
 	u32 core_first, core_count; /* the core's GGTT range, indices */
 	const struct xengt_gpu_ops *real_ops;
@@ -483,6 +484,7 @@ FZ_NOCOV struct wl_guest *fz_begin(void)
 	fz_attacker_create();
 	wl_init(&fz.g[FZ_ATTACKER], fz.w, FZ_ATTACKER);
 	fz.foreign = wl_foreign(fz.w);
+	fz.escapes = wl_host_escapes(fz.w);
 	fz.ggtt_writes[0] = 0;
 	fz.ggtt_writes[1] = 0;
 	fx_log_reset();
@@ -515,8 +517,9 @@ FZ_NOCOV static void fz_trace_input(void)
 		ram = fz_hash(ram, sim_vm_ram(vm, i << XENGT_PAGE_SHIFT),
 			      XENGT_PAGE_SIZE);
 	fprintf(fz.trace,
-		"foreign=%llu ggtt_writes=%llu/%llu failsafe=%d(%s) ram=%016llx vreg=%016llx ggtt=%016llx stats=%016llx/%016llx/%016llx/%016llx/%016llx log=%016llx\n",
+		"foreign=%llu escapes=%llu ggtt_writes=%llu/%llu failsafe=%d(%s) ram=%016llx vreg=%016llx ggtt=%016llx stats=%016llx/%016llx/%016llx/%016llx/%016llx log=%016llx\n",
 		(unsigned long long)(wl_foreign(fz.w) - fz.foreign),
+		(unsigned long long)(wl_host_escapes(fz.w) - fz.escapes),
 		(unsigned long long)fz.ggtt_writes[0],
 		(unsigned long long)fz.ggtt_writes[1], a->failsafe,
 		a->failsafe_reason, (unsigned long long)ram,
@@ -535,15 +538,33 @@ FZ_NOCOV static void fz_trace_input(void)
 		(unsigned long long)fz_hash(0, log, strlen(log)));
 }
 
+/*
+ * The GPU's own isolation counters did not move since fz_begin(): no
+ * access to another domain's frame or to nobody's, and no command operand
+ * on a host frame (the core's shadow tables, shadow contexts, command
+ * copies: its walks and fetches go there, a guest's stores never may).
+ */
+FZ_NOCOV static void fz_check_gpu_counters(const char *when)
+{
+	if (wl_foreign(fz.w) != fz.foreign)
+		fz_violation(
+			"the GPU made %llu accesses to frames of another domain or of nobody%s",
+			(unsigned long long)(wl_foreign(fz.w) - fz.foreign),
+			when);
+	if (wl_host_escapes(fz.w) != fz.escapes)
+		fz_violation(
+			"the GPU made %llu command-directed accesses to host frames (the core's own memory)%s",
+			(unsigned long long)(wl_host_escapes(fz.w) -
+					     fz.escapes),
+			when);
+}
+
 FZ_NOCOV void fz_end(void)
 {
 	u32 i;
 
 	fz_run_gpu();
-	if (wl_foreign(fz.w) != fz.foreign)
-		fz_violation(
-			"the GPU made %llu accesses to frames of another domain or of nobody",
-			(unsigned long long)(wl_foreign(fz.w) - fz.foreign));
+	fz_check_gpu_counters("");
 	fz_check_attacker_ggtt();
 	if (fz.trace)
 		fz_trace_input();
@@ -559,16 +580,13 @@ FZ_NOCOV void fz_end(void)
 	for (i = 0; i < FZ_VMS; i++)
 		if (i != FZ_ATTACKER)
 			fz_victim_check(i);
-	if (wl_foreign(fz.w) != fz.foreign)
-		fz_violation("foreign accesses during the victims' work");
+	fz_check_gpu_counters(" during the victims' work");
 	__atomic_store_n(&fz.watching, 0, __ATOMIC_RELEASE);
 	fz_attacker_destroy();
 	for (i = 0; i < FZ_VMS; i++)
 		if (i != FZ_ATTACKER)
 			fz_victim_compare(i);
-	if (wl_foreign(fz.w) != fz.foreign)
-		fz_violation(
-			"foreign accesses while the attacker was destroyed");
+	fz_check_gpu_counters(" while the attacker was destroyed");
 	fx_log_reset();
 }
 

@@ -16,7 +16,11 @@
  *
  * fz_end() waits for the GPU and checks, after every input:
  *  - the software GPU touched no frame of another domain or of nobody
- *    (sim_gpu stats.foreign unchanged);
+ *    (sim_gpu stats.foreign unchanged), and no command's operand (store,
+ *    post-sync write, blit, SRM) landed on a host frame, the core's own
+ *    memory (stats.host_escapes unchanged; its page walks, command
+ *    fetches, context and status-page accesses of host frames are the
+ *    GPU's own, sim_mem.h enum sim_access);
  *  - every physical GGTT entry written while the input ran lies in the
  *    attacker's partition (and is the shadow of a guest entry) or in the
  *    core's own range (and maps a host frame); nothing else of the GGTT

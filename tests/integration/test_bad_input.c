@@ -209,6 +209,7 @@ static void test_engine_regs_between_submissions(void **state)
 	if (wl_phys_submits(w) == submits)
 		fail_msg("no submission of the sweep reached the GPU");
 	assert_int_equal(wl_foreign(w), 0);
+	assert_int_equal(wl_host_escapes(w), 0);
 	s.gpu_ran = true;
 	check_isolated(w, &s);
 	fx_world_free(w);

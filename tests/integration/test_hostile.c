@@ -90,6 +90,7 @@ static void victims(struct hs *h)
 	victim_work(h, 1);
 	victim_work(h, 2);
 	assert_int_equal(wl_foreign(h->w), 0);
+	assert_int_equal(wl_host_escapes(h->w), 0);
 }
 
 /* The attacker is in failsafe, says why, and submitted nothing. */
@@ -181,6 +182,7 @@ static void test_post_sync_qword_at_partition_end(void **state)
 	wl_emit(a, XENGT_RCS, cmd, 6);
 	wl_submit(a, XENGT_RCS);
 	assert_int_equal(wl_foreign(h->w), 0);
+	assert_int_equal(wl_host_escapes(h->w), 0);
 	assert_int_equal(page[1022], 0x0bad0001);
 	assert_int_equal(page[1023], 0x0bad0002);
 	victims(h);
@@ -239,6 +241,7 @@ static void test_store_index_lands_in_own_pphwsp(void **state)
 				assert_int_equal(pphwsp[off / 4 + 1], ~val);
 		}
 		assert_int_equal(wl_foreign(h->w), 0);
+		assert_int_equal(wl_host_escapes(h->w), 0);
 		victims(h);
 	}
 }
@@ -419,6 +422,7 @@ static void test_i915_golden_render_state(void **state)
 	/* Read as state, every one of them; nothing drawn, nothing foreign. */
 	assert_int_equal(rcs->stats.state_cmds - before, states);
 	assert_int_equal(wl_foreign(h->w), 0);
+	assert_int_equal(wl_host_escapes(h->w), 0);
 	victims(h);
 }
 
@@ -546,7 +550,7 @@ static void sweep_edge(struct hs *h, struct wl_guest *a, u64 edge, bool end,
 	map_unless_used(n, outside);
 	for (k = 0; k < EDGE_KINDS; k++) {
 		for (d = -16; d <= 16; d++) {
-			u64 at = edge + (u64)(s64)d, foreign;
+			u64 at = edge + (u64)(s64)d, foreign, escapes;
 
 			if (end ? d > 4 : d < -4)
 				continue;
@@ -554,10 +558,12 @@ static void sweep_edge(struct hs *h, struct wl_guest *a, u64 edge, bool end,
 			wl_reinit(a);
 			map_unless_used(a, inside);
 			foreign = wl_foreign(h->w);
+			escapes = wl_host_escapes(h->w);
 			len = edge_cmd(k, at, cmd, &engine);
 			wl_emit(a, engine, cmd, len);
 			wl_submit(a, engine);
-			if (wl_foreign(h->w) != foreign)
+			if (wl_foreign(h->w) != foreign ||
+			    wl_host_escapes(h->w) != escapes)
 				fail_msg(
 					"%s at %s %+d: the GPU wrote outside the approved range",
 					edge_name[k], where, d);
@@ -606,6 +612,7 @@ static void test_edges_every_alignment(void **state)
 	for (i = 0; i < 3; i++)
 		victim_work(h, i);
 	assert_int_equal(wl_foreign(h->w), 0);
+	assert_int_equal(wl_host_escapes(h->w), 0);
 }
 
 #define BLIT_EDGE_VA 0x500000000ULL /* two mapped pages, then nothing */

@@ -62,6 +62,7 @@ static void test_all_workloads(void **state)
 		assert_true(r.gpu_ticks > 0);
 	}
 	assert_int_equal(n->gpu.stats.foreign, 0);
+	assert_int_equal(n->gpu.stats.host_escapes, 0);
 	assert_int_equal(n->gpu.stats.faults, 0);
 	assert_true(n->gpu.stats.accesses > 0);
 	/* ptchurn wrote two PTEs per page per op at least. */

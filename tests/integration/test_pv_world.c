@@ -63,6 +63,7 @@ static void run_all_ok(struct world *w)
 		assert_int_equal(v->pages.in_use, 0);
 	}
 	assert_int_equal(w->gpu.stats.foreign, 0);
+	assert_int_equal(w->gpu.stats.host_escapes, 0);
 	assert_int_equal(w->gpu.stats.faults, 0);
 }
 

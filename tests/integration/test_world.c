@@ -34,6 +34,7 @@ static void test_four_vms_verify(void **state)
 	}
 	assert_int_equal(w->gpu.stats.accesses, 4 * 1024);
 	assert_int_equal(w->gpu.stats.foreign, 0);
+	assert_int_equal(w->gpu.stats.host_escapes, 0);
 	assert_int_equal(w->gpu.stats.faults, 0);
 	fx_world_free(w);
 }
@@ -69,6 +70,7 @@ static void test_hostile_neighbour(void **state)
 	for (i = 1; i < 4; i++)
 		assert_true(w->vms[i].ok);
 	assert_int_equal(w->gpu.stats.foreign, 0);
+	assert_int_equal(w->gpu.stats.host_escapes, 0);
 	fx_world_free(w);
 }
 
@@ -113,6 +115,7 @@ static void test_two_contexts_in_flight(void **state)
 		assert_int_equal(v->vgpu->exec_stats.workloads_stale, 0);
 	}
 	assert_int_equal(w->gpu.stats.foreign, 0);
+	assert_int_equal(w->gpu.stats.host_escapes, 0);
 	fx_world_free(w);
 }
 

@@ -54,6 +54,7 @@ static void test_two_elements(void **state)
 	assert_true(g->w->gpu.stats.ticks_by_requester[g->wv->vm->base.domid] >
 		    0);
 	assert_int_equal(wl_foreign(g->w), 0);
+	assert_int_equal(wl_host_escapes(g->w), 0);
 	/* The guest's driver resets the CSB pointer (masked write). */
 	fx_wr32(g->v, base + RING_CONTEXT_STATUS_PTR,
 		MASKED_BIT_ENABLE(GEN8_CSB_WRITE_PTR_MASK) & 0x000f0005);
@@ -134,6 +135,7 @@ static void test_video_engines_run(void **state)
 		assert_int_equal(d[i], 0x71de0 + i);
 	}
 	assert_int_equal(wl_foreign(g->w), 0);
+	assert_int_equal(wl_host_escapes(g->w), 0);
 }
 
 #define GGTT_BB 0 /* guest pages of the batches below */
@@ -218,6 +220,7 @@ static void test_fetches_only_host_frames(void **state)
 	assert_true(st->by_requester[dom] - all > 10);
 	assert_int_equal((st->by_requester[dom] - all) - (st->host - host), 3);
 	assert_int_equal(wl_foreign(g->w), 0);
+	assert_int_equal(wl_host_escapes(g->w), 0);
 	/* Per run the ring and two batches were copied: one page each. */
 	assert_int_equal(g->v->cmd.batches, 4);
 	assert_int_equal(g->v->cmd.shadow_pages, 6);
@@ -775,6 +778,7 @@ static void test_gdrst_engine(void **state)
 	assert_int_equal(wl_csb_last(g, XENGT_BCS), IDLE);
 	assert_int_equal(o->v->exec_stats.workloads_dropped, 0);
 	assert_int_equal(wl_foreign(s->w), 0);
+	assert_int_equal(wl_host_escapes(s->w), 0);
 }
 
 /* A full GDRST drops every engine's queued work (of this vGPU only). */

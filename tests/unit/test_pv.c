@@ -595,6 +595,7 @@ static void test_ppgtt_bind_then_workload(void **state)
 	assert_false(g->v->failsafe);
 	assert_int_equal(wl_ram32(g, pages[2])[4], 0xc0ffee);
 	assert_int_equal(wl_foreign(g->w), 0);
+	assert_int_equal(wl_host_escapes(g->w), 0);
 	/* Its guest page tables were never read: still zero. */
 	for (i = 0; i < 1024; i++)
 		assert_int_equal(wl_ram32(g, root)[i], 0);
@@ -1036,6 +1037,7 @@ static void test_pv_submission(void **state)
 	xengt_gvt_drain(g->w->gvt);
 	assert_int_equal(v->exec_stats.workloads_done, 2);
 	assert_int_equal(wl_foreign(g->w), 0);
+	assert_int_equal(wl_host_escapes(g->w), 0);
 }
 
 /*

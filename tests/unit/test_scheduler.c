@@ -95,6 +95,7 @@ static void drain_and_verify(struct st *s)
 		assert_int_equal(wl_ram32(&s->g[i], s->data_gpa[i])[0],
 				 s->seq[i]);
 	assert_int_equal(wl_foreign(s->w), 0);
+	assert_int_equal(wl_host_escapes(s->w), 0);
 }
 
 static void test_equal_weights(void **state)

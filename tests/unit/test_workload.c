@@ -169,6 +169,7 @@ static void test_late_completions(void **state)
 	assert_int_equal(hw.overlapping, 0);
 	assert_int_equal(hw.runs, NR_VMS * NR_SUBMITS);
 	assert_int_equal(wl_foreign(s->w), 0);
+	assert_int_equal(wl_host_escapes(s->w), 0);
 }
 
 /* Destroying a vGPU with work queued and on the GPU waits for the GPU. */
@@ -187,6 +188,7 @@ static void test_destroy_while_in_flight(void **state)
 	xengt_gvt_drain(s->w->gvt);
 	assert_int_equal(wl_ram32(&s->g[1], s->data_gpa[1])[0], 77);
 	assert_int_equal(wl_foreign(s->w), 0);
+	assert_int_equal(wl_host_escapes(s->w), 0);
 	/* The other's spare context and its cached command copies. */
 	assert_int_equal(core_gm_mapped(&s->w->gvt->core_gm),
 			 EXECLIST_CTX_PAGES + s->g[1].v->cmd_cache.nr);

@@ -275,6 +275,11 @@ u64 wl_foreign(struct world *w)
 	return w->gpu.stats.foreign;
 }
 
+u64 wl_host_escapes(struct world *w)
+{
+	return w->gpu.stats.host_escapes;
+}
+
 int wl_setup_one(void **state)
 {
 	static const char *const one[] = { "xengt_8", NULL };

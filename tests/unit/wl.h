@@ -82,5 +82,10 @@ void wl_sdi(u32 *cmd, u64 va, u32 val);
 u64 wl_phys_submits(struct world *w);
 /* Sum of the GPU's foreign accesses (must stay 0). */
 u64 wl_foreign(struct world *w);
+/*
+ * Command operands of a domain that landed on host frames, the core's own
+ * memory (sim_gpu.h stats.host_escapes; must stay 0).
+ */
+u64 wl_host_escapes(struct world *w);
 
 #endif /* XENGT_TEST_WL_H */
