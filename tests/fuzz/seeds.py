@@ -13,6 +13,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOW, HIGH, VA = 0x8100000, 0x38100000, 0x100000000
 MB = 1 << 20
+# The core's own graphics memory (gvt.c: aperture 512 MiB + host high GM
+# 384 MiB - core 128 MiB): shadow contexts and command copies, host frames.
+CORE = 0x30000000
 
 def dw(*v):
     return struct.pack("<%dI" % len(v), *[x & 0xffffffff for x in v])
@@ -62,6 +65,7 @@ def seeds_cmd():
     yield "src_blt", cmd_seed(1, 0, [XY_SRC, BR13 | 0xcc0000 | 512, 0, (2 << 16) | 64, VA, VA >> 32, 0, 512, VA + MB, VA >> 32])
     yield "lri", cmd_seed(0, 0, [LRI1, 0x2000 + 0x9c, 0xffff0000])
     yield "srm", cmd_seed(0, 0, [SRM | GGTT, 0x2358, end - 4, 0])
+    yield "sdi_ggtt_core", cmd_seed(0, 0, [SDI | GGTT, CORE + 0x40, 0, 1])
 
 def seeds_mmio():
     # kinds: 0 read, 1 write, 2 ELSP (xor), 3 queue store, 4 run
@@ -148,6 +152,7 @@ CMD_TOKENS = {
     "LOW_END_M4": LOW + MB - 4, "LOW_END_M8": LOW + MB - 8, "LOW_BASE": LOW,
     "HIGH_END_M4": HIGH + MB - 4, "HIGH_BASE": HIGH, "NEIGHBOUR_LOW": LOW + MB,
     "BATCH_GM": 0x810e000, "DATA_VA_HI": VA >> 32, "BATCH_VA_LO": MB,
+    "CORE_GM": CORE,
 }
 
 # fuzz_pv (fuzz_pv.c): the attacker's pages at the top of its 256 KiB.
