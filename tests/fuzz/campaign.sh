@@ -12,12 +12,17 @@
 # reaches RUNS early leaves its time to the next.  OUT/TARGET/ holds its
 # corpus, artifacts and log; OUT/results has one line per target:
 #   TARGET execs exec/s cov ft status wall_seconds
+#
+# UNIT_TIMEOUT (seconds, default 10) is libFuzzer's -timeout, which counts
+# wall time: a campaign whose fuzzers are stopped now and then (SIGSTOP
+# while something else needs the machine) needs it longer than the
+# longest stop, or every stop ends a target with a false time-out.
 set -eu
 
 fb=$1 out=$2 deadline=$3 runs=${4:-10000000} slots=${5:-2}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 # Slowest first (exec/s on the 2-core machine), so the fast ones fill in.
-order="fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_ioreq fuzz_mmio fuzz_cfg"
+order="fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_pv fuzz_ioreq fuzz_mmio fuzz_cfg"
 
 mkdir -p "$out"
 : >"$out/results"
@@ -36,7 +41,7 @@ finish() {
 
 start() {
 	local t=$1 budget=$2 dict=$src/tests/fuzz/dict/$1.dict
-	local -a args=(-runs="$runs" -max_total_time="$budget" -timeout=10
+	local -a args=(-runs="$runs" -max_total_time="$budget" -timeout="${UNIT_TIMEOUT:-10}"
 		-rss_limit_mb=2048 -print_final_stats=1
 		-artifact_prefix="$out/$t/artifacts/")
 	[ -f "$dict" ] && args+=(-dict="$dict")
