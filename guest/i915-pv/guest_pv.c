@@ -419,8 +419,15 @@ int i915pv_pv_init(struct i915pv_pv *pv, struct i915pv_dev *dev,
 		dev->pv = NULL;
 	if (dev->native || !(dev->caps & XENGT_VGT_CAPS_PV))
 		return 0;
+	/*
+	 * pv_caps reads the offer only until a guest writes it; then it
+	 * reads what was accepted (offered & written).  A driver that
+	 * negotiates again (after its own fini, which writes 0) would read
+	 * its last answer, not the offer: so it writes what it wants and
+	 * takes what reads back.  The first read is for the record.
+	 */
 	pv->offered = pvinfo_rd(pv, XENGT_PVINFO_PV_CAPS);
-	want &= pv->offered & XENGT_PV_CAPS_ALL;
+	want &= XENGT_PV_CAPS_ALL;
 	if (!want)
 		return 0;
 	pvinfo_wr(pv, XENGT_PVINFO_PV_CAPS, want);

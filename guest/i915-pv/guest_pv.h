@@ -30,7 +30,8 @@
 struct i915pv_pv {
 	struct i915pv_dev *dev;
 	struct i915pv_pages *pages;
-	uint32_t offered; /* pv_caps the host offered */
+	uint32_t offered; /* pv_caps read before negotiating (the offer, if
+			   * nobody wrote pv_caps since the vGPU's reset) */
 	uint32_t caps; /* pv_caps accepted (read back), 0 = no PV */
 	uint64_t page_gpa; /* the shared page, 0 = none */
 	uint32_t *page; /* the same, mapped */

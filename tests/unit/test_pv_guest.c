@@ -336,7 +336,30 @@ static void test_negotiate_subset(void **state)
 	init_ok(XENGT_PV_CAP_SUBMISSION);
 	assert_int_equal(pv.caps, 0);
 	assert_null(dev.pv);
-	assert_int_equal(f.pv_caps_writes, 0);
+	assert_int_equal(f.pv_caps, 0); /* asked, nothing accepted */
+	assert_int_equal(pages.in_use, 0);
+}
+
+/*
+ * Negotiating again after fini: pv_caps then reads the last answer (0),
+ * not the offer; the guest must still get everything offered.
+ */
+static void test_negotiate_again(void **state)
+{
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		init_ok(XENGT_PV_CAPS_ALL);
+		assert_int_equal(pv.caps, XENGT_PV_CAPS_ALL);
+		assert_int_equal(f.registered, pv.page_gpa);
+		assert_int_equal(i915pv_pv_send(&pv, XENGT_PV_ACTION_DEFAULT,
+						NULL, 0),
+				 0);
+		i915pv_pv_fini(&pv);
+		assert_int_equal(f.pv_caps, 0);
+		assert_int_equal(f.registered, 0);
+	}
 	assert_int_equal(pages.in_use, 0);
 }
 
@@ -658,6 +681,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_negotiate_all, setup),
 		cmocka_unit_test_setup(test_negotiate_subset, setup),
+		cmocka_unit_test_setup(test_negotiate_again, setup),
 		cmocka_unit_test_setup(test_no_pv, setup),
 		cmocka_unit_test_setup(test_bad_version, setup),
 		cmocka_unit_test_setup(test_wrap, setup),

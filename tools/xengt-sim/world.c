@@ -357,7 +357,7 @@ static int guest_pv(struct world_vm *v)
 	if (v->pv_mode == WORLD_PV_ON && v->pv.caps != XENGT_PV_CAPS_ALL) {
 		snprintf(why, sizeof(why),
 			 "--pv=on: the host offers pv_caps 0x%x (%s), not all of 0x%x",
-			 v->pv.offered,
+			 v->pv.caps,
 			 v->dev.caps & XENGT_VGT_CAPS_PV ? "PV in vgt_caps" :
 							   "no PV in vgt_caps",
 			 XENGT_PV_CAPS_ALL);
