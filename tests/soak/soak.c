@@ -11,7 +11,8 @@
  *
  * Checked: no honest result lost (a completion that never comes within
  * 10 s) or wrong, no honest guest failsafe'd, the software GPU's foreign
- * accesses stay 0 throughout, and at the end, with every vGPU destroyed,
+ * accesses and host escapes (command-directed accesses to the core's own
+ * frames) stay 0 throughout, and at the end, with every vGPU destroyed,
  * the partitions, host frames, the core's own pages and the write
  * protections are all back where they started.
  *
@@ -398,7 +399,8 @@ int main(int argc, char **argv)
 	};
 	struct soak *s = calloc(1, sizeof(*s));
 	struct xengt_resources r0, r1;
-	u64 secs = 60, frames0, core0, frames1, core1, foreign, sum[8] = { 0 };
+	u64 secs = 60, frames0, core0, frames1, core1, foreign, escapes;
+	u64 sum[8] = { 0 };
 	u32 hostile = 2, i;
 	char *end;
 	int c, bad = 0;
@@ -475,7 +477,7 @@ int main(int argc, char **argv)
 	       world_now_ns() < s->deadline) {
 		struct timespec t = { 0, 50000000 };
 
-		if (wl_foreign(s->w))
+		if (wl_foreign(s->w) || wl_host_escapes(s->w))
 			__atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
 		nanosleep(&t, NULL);
 	}
@@ -483,6 +485,7 @@ int main(int argc, char **argv)
 		pthread_join(s->vm[i].thread, NULL);
 	xengt_gvt_drain(s->w->gvt);
 	foreign = wl_foreign(s->w);
+	escapes = wl_host_escapes(s->w);
 
 	for (i = 0; i < SOAK_VMS; i++) {
 		struct soak_vm *sv = &s->vm[i];
@@ -530,12 +533,19 @@ int main(int argc, char **argv)
 			(unsigned long long)foreign);
 		bad = 1;
 	}
-	printf("soak: seed=%llu secs=%llu vms=%u hostile_at_start=%u honest_ops=%llu lost=%llu wrong=%llu hostile_ops=%llu failsafe=%llu resets=%llu recreates=%llu foreign=%llu log_lines=%llu accounting=%s result=%s\n",
+	if (escapes) {
+		fprintf(stderr,
+			"xengt-soak: %llu command-directed GPU accesses to host frames\n",
+			(unsigned long long)escapes);
+		bad = 1;
+	}
+	printf("soak: seed=%llu secs=%llu vms=%u hostile_at_start=%u honest_ops=%llu lost=%llu wrong=%llu hostile_ops=%llu failsafe=%llu resets=%llu recreates=%llu foreign=%llu host_escapes=%llu log_lines=%llu accounting=%s result=%s\n",
 	       (unsigned long long)s->seed, (unsigned long long)secs, SOAK_VMS,
 	       hostile, (unsigned long long)sum[0], (unsigned long long)sum[5],
 	       (unsigned long long)sum[6], (unsigned long long)sum[1],
 	       (unsigned long long)sum[2], (unsigned long long)sum[3],
 	       (unsigned long long)sum[4], (unsigned long long)foreign,
+	       (unsigned long long)escapes,
 	       (unsigned long long)soak_log_lines,
 	       memcmp(&r0, &r1, sizeof(r0)) || frames1 != frames0 ||
 			       core1 != core0 ?
