@@ -28,13 +28,14 @@ rc=0
 # "(trap/pv: us per op, traps per op)" or bind512's traps.
 awk '
 	$1 == "GUEST" && $2 == "PV_CMP" && ($3 == "store" || $3 == "ptchurn") && $4 == "time" {
-		us = ""; tr = ""
+		us = ""; tr = ""; rounds = ""
 		for (i = 5; i <= NF; i++) {
 			split($i, kv, "=")
 			if (kv[1] == "us_per_op") us = kv[2]
 			if (kv[1] == "traps_per_op") tr = kv[2]
+			if (kv[1] == "rounds") rounds = kv[2]
 		}
-		printf "XEN_E2E_PV %s time trap/pv = %s traps trap/pv = %s (trap/pv: %s us per op, %s traps per op)\n", $3, $7, $11, us, tr
+		printf "XEN_E2E_PV %s time trap/pv = %s traps trap/pv = %s (trap/pv: %s us per op, best of %s alternating rounds; %s traps per op)\n", $3, $7, $11, us, rounds, tr
 		n++
 	}
 	$1 == "GUEST" && $2 == "PV_CMP" && $3 == "bind512" && $4 == "traps" {
