@@ -218,9 +218,9 @@ static void print_table(struct world *w)
 			       r->ok ? "ok" : r->why);
 		}
 	}
-	printf("GPU accesses %llu, faults %llu, foreign accesses %llu\n",
+	printf("GPU accesses %llu, faults %llu, host escapes %llu, foreign accesses %llu\n",
 	       w->gpu.stats.accesses, w->gpu.stats.faults,
-	       w->gpu.stats.foreign);
+	       w->gpu.stats.host_escapes, w->gpu.stats.foreign);
 }
 
 static void print_json_workloads(const struct world_wl_result *wl, u32 n)
@@ -337,9 +337,9 @@ static void print_json(struct world *w)
 		       v->ok ? "ok" : "FAIL", v->ok ? "" : v->why);
 	}
 	printf("], \"gpu_accesses\": %llu, \"gpu_faults\": %llu, "
-	       "\"foreign_accesses\": %llu}\n",
+	       "\"host_escapes\": %llu, \"foreign_accesses\": %llu}\n",
 	       w->gpu.stats.accesses, w->gpu.stats.faults,
-	       w->gpu.stats.foreign);
+	       w->gpu.stats.host_escapes, w->gpu.stats.foreign);
 }
 
 int main(int argc, char **argv)
@@ -416,7 +416,7 @@ int main(int argc, char **argv)
 		print_table(&w);
 	for (i = 0; i < w.nr_vms; i++)
 		failed += !w.vms[i].ok;
-	failed += w.gpu.stats.foreign != 0;
+	failed += w.gpu.stats.foreign != 0 || w.gpu.stats.host_escapes != 0;
 	world_fini(&w);
 	return failed ? 1 : 0;
 }

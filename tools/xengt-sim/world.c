@@ -480,6 +480,10 @@ void world_verify(struct world *w)
 		    w->gpu.stats.foreign_by_requester[v->vm->base.domid])
 			vm_fail(v, "isolation",
 				"GPU touched frames of another owner");
+		if (v->ok &&
+		    w->gpu.stats.host_escapes_by_requester[v->vm->base.domid])
+			vm_fail(v, "isolation",
+				"a command of this VM reached the core's own frames");
 	}
 }
 
