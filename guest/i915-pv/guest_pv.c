@@ -53,9 +53,8 @@ volatile struct xengt_pv_submission *i915pv_pv_slot(struct i915pv_pv *pv,
 {
 	if (!pv->submission || engine >= XENGT_PV_NR_ENGINES)
 		return NULL;
-	return (volatile struct xengt_pv_submission *)(pv->page +
-						       XENGT_PV_SUBMISSION_OFFSET /
-							       4) +
+	return (volatile struct xengt_pv_submission
+			*)(pv->page + XENGT_PV_SUBMISSION_OFFSET / 4) +
 	       engine;
 }
 
@@ -153,8 +152,9 @@ static int cond_fence(struct i915pv_pv *pv, uint32_t head, uint32_t fence,
 	/* The host writes status, then fence: read them the other way. */
 	if (__atomic_load_n(&d->fence, __ATOMIC_ACQUIRE) == fence) {
 		status = __atomic_load_n(&d->status, __ATOMIC_ACQUIRE);
-		return status == XENGT_PV_STATUS_OK ? 1 :
-						      pv_fail(pv, status_name(status));
+		return status == XENGT_PV_STATUS_OK ?
+			       1 :
+			       pv_fail(pv, status_name(status));
 	}
 	/*
 	 * Everything consumed, our fence never written, an error status:
@@ -204,8 +204,8 @@ static int ring_until(struct i915pv_pv *pv, pv_cond cond, uint32_t arg,
 	}
 }
 
-int i915pv_pv_queue(struct i915pv_pv *pv, uint32_t action,
-		    const uint32_t *data, uint32_t n)
+int i915pv_pv_queue(struct i915pv_pv *pv, uint32_t action, const uint32_t *data,
+		    uint32_t n)
 {
 	volatile uint32_t *ring = ctb_ring(pv);
 	uint32_t head, i, t;
@@ -256,8 +256,8 @@ int i915pv_pv_flush(struct i915pv_pv *pv)
 	return ret;
 }
 
-int i915pv_pv_send(struct i915pv_pv *pv, uint32_t action,
-		   const uint32_t *data, uint32_t n)
+int i915pv_pv_send(struct i915pv_pv *pv, uint32_t action, const uint32_t *data,
+		   uint32_t n)
 {
 	if (i915pv_pv_queue(pv, action, data, n))
 		return -1;
@@ -277,8 +277,8 @@ int i915pv_pv_bind(struct i915pv_pv *pv, uint32_t action, uint64_t pml4,
 		   uint32_t n)
 {
 	while (n) {
-		uint32_t k = n < XENGT_PV_VMA_MAX_PAGES ? n :
-							   XENGT_PV_VMA_MAX_PAGES;
+		uint32_t k =
+			n < XENGT_PV_VMA_MAX_PAGES ? n : XENGT_PV_VMA_MAX_PAGES;
 		uint64_t dma = 0;
 		uint32_t data[XENGT_PV_VMA_DWORDS], i;
 
@@ -333,8 +333,9 @@ int i915pv_pv_submit(struct i915pv_pv *pv, uint32_t engine, uint32_t elsp,
 	wait_start(pv, &w);
 	while (__atomic_load_n(&s->submitted, __ATOMIC_ACQUIRE))
 		if (!wait_more(pv, &w))
-			return pv_fail(pv,
-				       "PV: the host never took the last submission");
+			return pv_fail(
+				pv,
+				"PV: the host never took the last submission");
 	s->descs[0] = descs[0];
 	s->descs[1] = descs[1];
 	__atomic_store_n(&s->submitted, 1, __ATOMIC_RELEASE);
@@ -343,7 +344,8 @@ int i915pv_pv_submit(struct i915pv_pv *pv, uint32_t engine, uint32_t elsp,
 	wait_start(pv, &w);
 	while (__atomic_load_n(&s->submitted, __ATOMIC_ACQUIRE))
 		if (!wait_more(pv, &w))
-			return pv_fail(pv, "PV: the host did not take the submission");
+			return pv_fail(
+				pv, "PV: the host did not take the submission");
 	status = __atomic_load_n(&s->status, __ATOMIC_ACQUIRE);
 	if (status != XENGT_PV_STATUS_OK)
 		return pv_fail(pv, status_name(status));
@@ -399,7 +401,8 @@ static int register_page(struct i915pv_pv *pv)
 	back = pvinfo_rd(pv, XENGT_PVINFO_SHARED_PAGE_GPA) |
 	       (uint64_t)pvinfo_rd(pv, XENGT_PVINFO_SHARED_PAGE_GPA + 4) << 32;
 	if (back != pv->page_gpa)
-		return pv_fail(pv, "PV: shared_page_gpa reads back differently");
+		return pv_fail(pv,
+			       "PV: shared_page_gpa reads back differently");
 	pvinfo_wr(pv, PVINFO_G2V_NOTIFY, XENGT_G2V_SHARED_PAGE_REGISTER);
 	version = (volatile uint16_t *)pv->page;
 	if (version[0] != XENGT_PV_VERSION_MAJOR ||

@@ -73,8 +73,8 @@ void i915pv_pv_fini(struct i915pv_pv *pv);
  * room.  0, or -1 with dev->error (the ring stuck, or the host corrupted
  * the descriptor).  Any caller holding the device (single-threaded guest).
  */
-int i915pv_pv_queue(struct i915pv_pv *pv, uint32_t action,
-		    const uint32_t *data, uint32_t n);
+int i915pv_pv_queue(struct i915pv_pv *pv, uint32_t action, const uint32_t *data,
+		    uint32_t n);
 /*
  * Ring the doorbell (again while head != tail) and wait until the host
  * wrote the last queued message's fence; its nonzero status is an error.
@@ -83,8 +83,8 @@ int i915pv_pv_queue(struct i915pv_pv *pv, uint32_t action,
  */
 int i915pv_pv_flush(struct i915pv_pv *pv);
 /* i915pv_pv_queue() then i915pv_pv_flush(). */
-int i915pv_pv_send(struct i915pv_pv *pv, uint32_t action,
-		   const uint32_t *data, uint32_t n);
+int i915pv_pv_send(struct i915pv_pv *pv, uint32_t action, const uint32_t *data,
+		   uint32_t n);
 
 /*
  * Queue binds of @n pages at graphics address @start: @ptes[i] | @flags is

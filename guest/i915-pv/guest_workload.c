@@ -79,8 +79,9 @@ static int wl_fail(struct wl_env *env, const char *why)
 /* A mapping failed: out of table pages, or PV's reason. */
 static int map_fail(struct wl_env *env)
 {
-	return wl_fail(env, env->dev->error ? env->dev->error :
-					      "out of guest RAM for page tables");
+	return wl_fail(env, env->dev->error ?
+				    env->dev->error :
+				    "out of guest RAM for page tables");
 }
 
 /* A zeroed data page, remembered so env_fini() gives it back; or 0. */
@@ -536,7 +537,7 @@ int i915pv_workload_run(struct i915pv_dev *dev, struct i915pv_pages *pages,
 	}
 	ret = env_init(&env, dev, pages, wl,
 		       wl->kind == I915PV_WL_BLIT ||
-					       wl->kind == I915PV_WL_BIND512 ?
+				       wl->kind == I915PV_WL_BIND512 ?
 			       I915PV_BCS :
 			       I915PV_RCS);
 	if (!ret) {

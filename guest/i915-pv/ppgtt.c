@@ -68,7 +68,7 @@ int i915pv_ppgtt_init_dev(struct i915pv_ppgtt *pp, struct i915pv_dev *dev,
 {
 	return ppgtt_init(pp, pages,
 			  i915pv_pv_has(dev, XENGT_PV_CAP_PPGTT) ? dev->pv :
-								  NULL);
+								   NULL);
 }
 
 /* PV: queue a bind (or unbind, @ptes NULL) of @n pages from @va. */

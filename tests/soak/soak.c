@@ -545,8 +545,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)sum[6], (unsigned long long)sum[1],
 	       (unsigned long long)sum[2], (unsigned long long)sum[3],
 	       (unsigned long long)sum[4], (unsigned long long)foreign,
-	       (unsigned long long)escapes,
-	       (unsigned long long)soak_log_lines,
+	       (unsigned long long)escapes, (unsigned long long)soak_log_lines,
 	       memcmp(&r0, &r1, sizeof(r0)) || frames1 != frames0 ||
 			       core1 != core0 ?
 		       "LEAK" :

@@ -82,7 +82,8 @@ static void fk_track(const struct msg *m)
 			assert_true(f.nr_bound < 2048);
 			f.bound[f.nr_bound] = va;
 			f.bound_root[f.nr_bound++] = root;
-		} else if (m->action == XENGT_PV_ACTION_UNBIND_PPGTT && i >= 0) {
+		} else if (m->action == XENGT_PV_ACTION_UNBIND_PPGTT &&
+			   i >= 0) {
 			f.bound[i] = f.bound[--f.nr_bound];
 			f.bound_root[i] = f.bound_root[f.nr_bound];
 		}
@@ -207,8 +208,7 @@ static uint64_t fk_mmio_read(void *ctx, uint64_t gpa, uint32_t size)
 	return 0;
 }
 
-static void fk_mmio_write(void *ctx, uint64_t gpa, uint32_t size,
-			  uint64_t val)
+static void fk_mmio_write(void *ctx, uint64_t gpa, uint32_t size, uint64_t val)
 {
 	uint64_t off = gpa - BAR0;
 
@@ -278,7 +278,8 @@ static int setup(void **state)
 	f.vgt_caps = XENGT_VGT_CAPS_PV;
 	f.offered = f.pv_caps = XENGT_PV_CAPS_ALL;
 	f.minor = XENGT_PV_VERSION_MINOR;
-	dev = (struct i915pv_dev){ .io = &fk_io, .bar0 = BAR0,
+	dev = (struct i915pv_dev){ .io = &fk_io,
+				   .bar0 = BAR0,
 				   .caps = XENGT_VGT_CAPS_PV,
 				   .wait_us = 50000 };
 	i915pv_pages_init(&pages, &fk_io, RAM_BASE,
@@ -353,9 +354,9 @@ static void test_negotiate_again(void **state)
 		init_ok(XENGT_PV_CAPS_ALL);
 		assert_int_equal(pv.caps, XENGT_PV_CAPS_ALL);
 		assert_int_equal(f.registered, pv.page_gpa);
-		assert_int_equal(i915pv_pv_send(&pv, XENGT_PV_ACTION_DEFAULT,
-						NULL, 0),
-				 0);
+		assert_int_equal(
+			i915pv_pv_send(&pv, XENGT_PV_ACTION_DEFAULT, NULL, 0),
+			0);
 		i915pv_pv_fini(&pv);
 		assert_int_equal(f.pv_caps, 0);
 		assert_int_equal(f.registered, 0);
@@ -513,8 +514,8 @@ static void test_status(void **state)
 	(void)state;
 	init_ok(XENGT_PV_CAP_PPGTT);
 	f.status_of[XENGT_PV_ACTION_BIND_PPGTT] = XENGT_PV_STATUS_BAD_ROOT;
-	assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_BIND_PPGTT,
-					0x1000, 0, &pte, 0, 1),
+	assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_BIND_PPGTT, 0x1000,
+					0, &pte, 0, 1),
 			 0); /* queued only */
 	assert_int_equal(i915pv_pv_flush(&pv), -1);
 	assert_non_null(strstr(dev.error, "BAD_ROOT"));
@@ -551,7 +552,8 @@ static void test_batch_error(void **state)
 	f.fail_status = XENGT_PV_STATUS_BAD_GPA;
 	for (i = 0; i < 10; i++)
 		assert_int_equal(i915pv_pv_bind(&pv, XENGT_PV_ACTION_BIND_PPGTT,
-						0x1000, i * 4096ULL, &pte, 0, 1),
+						0x1000, i * 4096ULL, &pte, 0,
+						1),
 				 0);
 	assert_int_equal(i915pv_pv_flush(&pv), -1);
 	assert_non_null(strstr(dev.error, "BAD_GPA"));
@@ -642,7 +644,8 @@ static void test_ppgtt_pv(void **state)
 	assert_int_equal(f.msgs[0].data[6], (uint32_t)pp.pml4);
 	assert_int_equal(f.msgs[0].array_first,
 			 gpa[0] | GEN8_PAGE_PRESENT | GEN8_PAGE_RW);
-	assert_int_equal(f.msgs[3].data[4], (uint32_t)gpa[1] | GEN8_PAGE_PRESENT);
+	assert_int_equal(f.msgs[3].data[4],
+			 (uint32_t)gpa[1] | GEN8_PAGE_PRESENT);
 	before = f.nr_msgs;
 	i915pv_ppgtt_fini(&pp);
 	assert_int_equal(f.nr_bound, 0);
@@ -659,20 +662,17 @@ static void test_submit(void **state)
 
 	(void)state;
 	init_ok(XENGT_PV_CAPS_ALL);
-	assert_int_equal(i915pv_pv_submit(&pv, XENGT_PV_ENGINE_RCS, elsp,
-					  descs),
-			 0);
+	assert_int_equal(
+		i915pv_pv_submit(&pv, XENGT_PV_ENGINE_RCS, elsp, descs), 0);
 	assert_int_equal(f.markers, 1);
 	assert_int_equal(f.sub_descs[0], descs[0]);
 	assert_int_equal(f.sub_descs[1], 0);
 	f.sub_status = XENGT_PV_STATUS_BAD_DESC;
-	assert_int_equal(i915pv_pv_submit(&pv, XENGT_PV_ENGINE_RCS, elsp,
-					  descs),
-			 -1);
+	assert_int_equal(
+		i915pv_pv_submit(&pv, XENGT_PV_ENGINE_RCS, elsp, descs), -1);
 	assert_non_null(strstr(dev.error, "BAD_DESC"));
-	assert_int_equal(i915pv_pv_submit(&pv, XENGT_PV_NR_ENGINES, elsp,
-					  descs),
-			 -1);
+	assert_int_equal(
+		i915pv_pv_submit(&pv, XENGT_PV_NR_ENGINES, elsp, descs), -1);
 	i915pv_pv_fini(&pv);
 }
 

@@ -160,9 +160,10 @@ static int bench_mediated(const struct bench_opts *o, int kind, u32 ops,
 	}
 	if (row->mediated_ok && w.gpu.stats.host_escapes) {
 		row->mediated_ok = false;
-		snprintf(row->why, sizeof(row->why),
-			 "mediated: %llu GPU accesses to host frames by commands",
-			 w.gpu.stats.host_escapes);
+		snprintf(
+			row->why, sizeof(row->why),
+			"mediated: %llu GPU accesses to host frames by commands",
+			w.gpu.stats.host_escapes);
 	}
 	if (row->mediated_ok) {
 		row->mediated_ops_s =

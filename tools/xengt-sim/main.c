@@ -211,8 +211,7 @@ static void print_table(struct world *w)
 			printf("vgpu %u %-8s pv 0x%x %6u/%-6u ops %10.0f ops/s %8.1f traps/op  %s\n",
 			       xengt_vgpu_id(w->vms[i].vgpu),
 			       i915pv_workload_name(r->wl.kind),
-			       w->vms[i].pv_caps_used, r->wl.done,
-			       r->wl.ops,
+			       w->vms[i].pv_caps_used, r->wl.done, r->wl.ops,
 			       r->ns ? r->wl.done * 1e9 / r->ns : 0.0,
 			       r->wl.done ? (double)r->traps / r->wl.done : 0.0,
 			       r->ok ? "ok" : r->why);
@@ -242,8 +241,8 @@ static void print_json_workloads(const struct world_wl_result *wl, u32 n)
 		       first ? "" : ", ", i915pv_workload_name(r->wl.kind),
 		       r->wl.ops, r->wl.done, r->ns,
 		       r->ns ? r->wl.done * 1e9 / r->ns : 0.0, r->traps,
-		       r->gpu_ticks, (unsigned long long)r->wl.bind_traps, r->ok ? "ok" : "FAIL",
-		       r->ok ? "" : r->why);
+		       r->gpu_ticks, (unsigned long long)r->wl.bind_traps,
+		       r->ok ? "ok" : "FAIL", r->ok ? "" : r->why);
 		first = false;
 	}
 	printf("]");

@@ -216,8 +216,9 @@ int world_pv_offer_parse(const char *name, u32 *caps)
 
 const char *world_pv_name(enum world_pv mode)
 {
-	return mode == WORLD_PV_ON ? "on" : mode == WORLD_PV_AUTO ? "auto" :
-								    "off";
+	return mode == WORLD_PV_ON   ? "on" :
+	       mode == WORLD_PV_AUTO ? "auto" :
+				       "off";
 }
 
 static void vm_fail(struct world_vm *v, const char *step, const char *why)
@@ -355,12 +356,13 @@ static int guest_pv(struct world_vm *v)
 		return 0; /* auto: the trapped paths */
 	}
 	if (v->pv_mode == WORLD_PV_ON && v->pv.caps != XENGT_PV_CAPS_ALL) {
-		snprintf(why, sizeof(why),
-			 "--pv=on: the host offers pv_caps 0x%x (%s), not all of 0x%x",
-			 v->pv.caps,
-			 v->dev.caps & XENGT_VGT_CAPS_PV ? "PV in vgt_caps" :
-							   "no PV in vgt_caps",
-			 XENGT_PV_CAPS_ALL);
+		snprintf(
+			why, sizeof(why),
+			"--pv=on: the host offers pv_caps 0x%x (%s), not all of 0x%x",
+			v->pv.caps,
+			v->dev.caps & XENGT_VGT_CAPS_PV ? "PV in vgt_caps" :
+							  "no PV in vgt_caps",
+			XENGT_PV_CAPS_ALL);
 		vm_fail(v, "pv", why);
 		i915pv_pv_fini(&v->pv);
 		return -1;

@@ -41,8 +41,7 @@ static void record(const struct vgt_config *c, const struct made *m,
 	snprintf(s.path, sizeof(s.path), "%s", vgt_path_name(c->path));
 	snprintf(s.bdf, sizeof(s.bdf), "%02x:%02x.%x", c->sbdf >> 8,
 		 (c->sbdf >> 3) & 31, c->sbdf & 7);
-	snprintf(s.type, sizeof(s.type), "%s",
-		 c->type[0] ? c->type : "custom");
+	snprintf(s.type, sizeof(s.type), "%s", c->type[0] ? c->type : "custom");
 	s.vgpu = m->vgpu_id;
 	ret = dm_state_write(m->domid, &s, true);
 	if (ret)

@@ -209,11 +209,10 @@ static bool st_rm(xs_transaction_t t, const char *path)
 	return !fake_rm(p);
 }
 
-static void record_path(char *buf, size_t size, uint32_t domid,
-			const char *key)
+static void record_path(char *buf, size_t size, uint32_t domid, const char *key)
 {
-	snprintf(buf, size, DM_STATE_DIR "/%u/xengt%s%s", domid,
-		 key ? "/" : "", key ? key : "");
+	snprintf(buf, size, DM_STATE_DIR "/%u/xengt%s%s", domid, key ? "/" : "",
+		 key ? key : "");
 }
 
 void dm_state_init(struct dm_state *s)

@@ -45,7 +45,7 @@
 #define XENGT_PV_CAP_PPGTT (1U << 0)
 #define XENGT_PV_CAP_GGTT (1U << 1)
 #define XENGT_PV_CAP_SUBMISSION (1U << 2)
-#define XENGT_PV_CAPS_ALL                                              \
+#define XENGT_PV_CAPS_ALL \
 	(XENGT_PV_CAP_PPGTT | XENGT_PV_CAP_GGTT | XENGT_PV_CAP_SUBMISSION)
 
 /* Shared page. */
@@ -103,11 +103,11 @@ struct xengt_pv_ctb_desc {
 #define XENGT_PV_MSG_LEN_MASK 0x1fU
 #define XENGT_PV_MSG_WRITE_FENCE (1U << 8)
 #define XENGT_PV_MSG_ACTION_SHIFT 16
-#define XENGT_PV_MSG_HDR(action, len, flags)                           \
-	((uint32_t)(action) << XENGT_PV_MSG_ACTION_SHIFT |            \
-	 ((uint32_t)(len) & XENGT_PV_MSG_LEN_MASK) | (flags))
+#define XENGT_PV_MSG_HDR(action, len, flags)               \
+	((uint32_t)(action) << XENGT_PV_MSG_ACTION_SHIFT | \
+	 ((uint32_t)(len)&XENGT_PV_MSG_LEN_MASK) | (flags))
 #define XENGT_PV_MSG_ACTION(dw0) ((dw0) >> XENGT_PV_MSG_ACTION_SHIFT)
-#define XENGT_PV_MSG_LEN(dw0) ((dw0) & XENGT_PV_MSG_LEN_MASK)
+#define XENGT_PV_MSG_LEN(dw0) ((dw0)&XENGT_PV_MSG_LEN_MASK)
 #define XENGT_PV_DOORBELL_BUDGET 8192
 
 enum xengt_pv_action {
@@ -117,7 +117,8 @@ enum xengt_pv_action {
 	XENGT_PV_ACTION_BIND_GGTT = 3, /* struct xengt_pv_vma, pml4 0 */
 	XENGT_PV_ACTION_UNBIND_GGTT = 4, /* struct xengt_pv_vma, pml4 0 */
 	XENGT_PV_ACTION_REGISTER_CAP_GPA = 5, /* struct xengt_pv_cap_gpa */
-	XENGT_PV_ACTION_SUBMIT_WORKLOAD = 6, /* u32 engine: as the ELSP marker */
+	XENGT_PV_ACTION_SUBMIT_WORKLOAD =
+		6, /* u32 engine: as the ELSP marker */
 };
 
 /* Per-message status, in the descriptor. */
@@ -127,7 +128,8 @@ enum xengt_pv_status {
 	XENGT_PV_STATUS_NOT_NEGOTIATED = 2, /* its cap was not accepted */
 	XENGT_PV_STATUS_BAD_RANGE = 3, /* graphics range outside the vGPU's */
 	XENGT_PV_STATUS_BAD_GPA = 4, /* a page or array not in guest RAM */
-	XENGT_PV_STATUS_BAD_ROOT = 5, /* PPGTT root unknown or not the guest's */
+	XENGT_PV_STATUS_BAD_ROOT =
+		5, /* PPGTT root unknown or not the guest's */
 	XENGT_PV_STATUS_NO_SPACE = 6, /* host limits (shadow tables) */
 	XENGT_PV_STATUS_BAD_DESC = 7, /* a submitted context descriptor */
 };

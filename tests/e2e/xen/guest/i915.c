@@ -708,9 +708,9 @@ static uint64_t us_per_op(const struct wl_figure *f)
  */
 static void run_pv_compare(void)
 {
-	static const enum i915pv_workload_kind kinds[] = {
-		I915PV_WL_STORE, I915PV_WL_PTCHURN, I915PV_WL_BIND512
-	};
+	static const enum i915pv_workload_kind kinds[] = { I915PV_WL_STORE,
+							   I915PV_WL_PTCHURN,
+							   I915PV_WL_BIND512 };
 	static const char *const knob[] = { "pv_store", "pv_ptchurn",
 					    "pv_bind512" };
 	static const uint32_t dflt[] = { 64, 16, 4 };
@@ -767,8 +767,8 @@ static void run_pv_compare(void)
 			per_op(trap[k].traps, trap[k].ops, r3),
 			per_op(para[k].traps, para[k].ops, r4), rounds);
 	result_printf("PV_CMP bind512 traps trap/pv = %s bind_traps=%llu/%llu",
-		      ratio(trap[2].bind_traps, trap[2].ops,
-			    para[2].bind_traps, para[2].ops, r1),
+		      ratio(trap[2].bind_traps, trap[2].ops, para[2].bind_traps,
+			    para[2].ops, r1),
 		      trap[2].bind_traps, para[2].bind_traps);
 }
 
