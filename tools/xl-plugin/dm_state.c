@@ -346,47 +346,52 @@ int dm_state_remove(uint32_t domid)
 	return transact(do_remove, domid, NULL);
 }
 
-static void copy(char *dst, size_t size, const char *src)
+/* One key of DOMID's record, or NULL (errno set) when it is absent. */
+static char *read_key(uint32_t domid, const char *key)
 {
-	snprintf(dst, size, "%s", src ? src : "");
+	char path[128];
+
+	record_path(path, sizeof(path), domid, key);
+	return st_read(XBT_NULL, path);
+}
+
+/* A text key into @dst ("" when absent). */
+static void read_text(uint32_t domid, const char *key, char *dst, size_t size)
+{
+	char *v = read_key(domid, key);
+
+	snprintf(dst, size, "%s", v ? v : "");
+	free(v);
+}
+
+/* A number key into *@dst (left alone when absent). */
+static void read_number(uint32_t domid, const char *key, int64_t *dst)
+{
+	char *v = read_key(domid, key);
+
+	if (v)
+		*dst = strtoll(v, NULL, 10);
+	free(v);
 }
 
 int dm_state_read(uint32_t domid, struct dm_state *s)
 {
-	char path[128], *v;
+	char *v;
 	int ret = st_open();
 
 	dm_state_init(s);
 	if (ret)
 		return ret;
-	record_path(path, sizeof(path), domid, "state");
-	v = st_read(XBT_NULL, path);
+	v = read_key(domid, "state");
 	if (!v)
 		return errno == ENOENT || !errno ? -ENOENT : -errno;
-	copy(s->state, sizeof(s->state), v);
+	snprintf(s->state, sizeof(s->state), "%s", v);
 	free(v);
-	record_path(path, sizeof(path), domid, "path");
-	v = st_read(XBT_NULL, path);
-	copy(s->path, sizeof(s->path), v);
-	free(v);
-	record_path(path, sizeof(path), domid, "bdf");
-	v = st_read(XBT_NULL, path);
-	copy(s->bdf, sizeof(s->bdf), v);
-	free(v);
-	record_path(path, sizeof(path), domid, "type");
-	v = st_read(XBT_NULL, path);
-	copy(s->type, sizeof(s->type), v);
-	free(v);
-	record_path(path, sizeof(path), domid, "vgpu");
-	v = st_read(XBT_NULL, path);
-	if (v)
-		s->vgpu = strtoll(v, NULL, 10);
-	free(v);
-	record_path(path, sizeof(path), domid, "dm-pid");
-	v = st_read(XBT_NULL, path);
-	if (v)
-		s->dm_pid = strtoll(v, NULL, 10);
-	free(v);
+	read_text(domid, "path", s->path, sizeof(s->path));
+	read_text(domid, "bdf", s->bdf, sizeof(s->bdf));
+	read_text(domid, "type", s->type, sizeof(s->type));
+	read_number(domid, "vgpu", &s->vgpu);
+	read_number(domid, "dm-pid", &s->dm_pid);
 	return 0;
 }
 
