@@ -17,12 +17,17 @@
 # wall time: a campaign whose fuzzers are stopped now and then (SIGSTOP
 # while something else needs the machine) needs it longer than the
 # longest stop, or every stop ends a target with a false time-out.
+#
+# ORDER (space-separated targets) replaces the default order; FAIR=0
+# lets every target run until RUNS or DEADLINE instead of a fair share
+# (with ORDER="slowest fast1 fast2 ...", the slowest holds one slot all
+# along while the others take turns in the second).
 set -eu
 
 fb=$1 out=$2 deadline=$3 runs=${4:-10000000} slots=${5:-2}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 # Slowest first (exec/s on the 2-core machine), so the fast ones fill in.
-order="fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_pv fuzz_ioreq fuzz_mmio fuzz_cfg"
+order=${ORDER:-"fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_pv fuzz_ioreq fuzz_mmio fuzz_cfg"}
 
 mkdir -p "$out"
 : >"$out/results"
@@ -73,6 +78,7 @@ while [ ${#queue[@]} -gt 0 ] || [ ${#pid_of[@]} -gt 0 ]; do
 		done
 		left=$(((deadline - now) * slots - held))
 		budget=$((left / ${#queue[@]}))
+		[ "${FAIR:-1}" = 0 ] && budget=$((deadline - now))
 		[ "$budget" -gt $((deadline - now)) ] && budget=$((deadline - now))
 		if [ "$budget" -lt 60 ]; then
 			echo "$(date -u +%T) no time left for: ${queue[*]}"
