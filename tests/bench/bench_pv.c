@@ -144,9 +144,9 @@ int main(void)
 		t[1][r] = doorbell_ns(&b, &hits[1]);
 		fill(&b, XENGT_PV_ACTION_UNBIND_PPGTT, r);
 		t[2][r] = doorbell_ns(&b, &hits[2]);
-		if (b.g.v->ppgtt.nr_spt)
+		if (b.g.v->ppgtt.nr_spt || b.g.v->ppgtt.nr_pv_spt)
 			fprintf(stderr, "bench_pv: %u tables left\n",
-				b.g.v->ppgtt.nr_spt);
+				b.g.v->ppgtt.nr_spt + b.g.v->ppgtt.nr_pv_spt);
 	}
 	for (i = 0; i < 3; i++) {
 		qsort(t[i], BENCH_PV_ROUNDS, sizeof(u64), cmp_u64);

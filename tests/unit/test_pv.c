@@ -159,11 +159,17 @@ static bool translates(struct pvg *p, u64 root, u64 va, u64 *gpa)
 	struct vgpu_ppgtt *pp = &p->g.v->ppgtt;
 	u32 i;
 
-	for (i = 0; i < PPGTT_MAX_MM; i++)
+	for (i = 0; i < PPGTT_NR_MM; i++)
 		if (pp->mm[i].root && pp->mm[i].pv && !pp->mm[i].dead &&
 		    pp->mm[i].root_gpa == root)
 			return ppgtt_translate(&pp->mm[i], va, gpa) == 0;
 	return false;
+}
+
+/* Shadow tables of the vGPU, trapped and PV. */
+static u32 tables(struct vgpu *v)
+{
+	return v->ppgtt.nr_spt + v->ppgtt.nr_pv_spt;
 }
 
 static u64 sum_errors(struct pvg *p)
@@ -423,7 +429,7 @@ static void test_torn_message(void **state)
 	assert_int_equal(st(p)->dropped, 1);
 	assert_int_equal(st(p)->messages, 1); /* the good one only */
 	assert_int_equal(st(p)->pages_bound, 0);
-	assert_int_equal(p->g.v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(p->g.v), 0);
 	/* A header alone (no fence readable): the status says so still. */
 	d->fence = 5;
 	d->status = 0;
@@ -486,7 +492,7 @@ static void test_bad_lengths(void **state)
 	assert_int_equal(send(p, 0xffff, NULL, 0), XENGT_PV_STATUS_BAD_MSG);
 	assert_int_equal(st(p)->status[XENGT_PV_STATUS_BAD_MSG], 5);
 	assert_int_equal(st(p)->pages_bound, 0);
-	assert_int_equal(p->g.v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(p->g.v), 0);
 	assert_false(p->g.v->failsafe);
 }
 
@@ -578,7 +584,7 @@ static void test_ppgtt_bind_then_workload(void **state)
 				  vma(4, PV_VA + 0x1fe000, arr, root)),
 			 0);
 	assert_int_equal(st(p)->pages_bound, 4);
-	assert_int_equal(g->v->ppgtt.nr_spt, 5); /* PML4, PDP, PD, 2 PT */
+	assert_int_equal(tables(g->v), 5); /* PML4, PDP, PD, 2 PT */
 	for (i = 0; i < 4; i++) {
 		assert_true(translates(p, root, PV_VA + 0x1fe000 + i * 4096ULL,
 				       &gpa));
@@ -605,13 +611,16 @@ static void test_ppgtt_bind_then_workload(void **state)
 			 0);
 	assert_false(translates(p, root, PV_VA + 0x1fe000, &gpa));
 	assert_true(translates(p, root, PV_VA + 0x200000, &gpa));
-	assert_int_equal(g->v->ppgtt.nr_spt, 4); /* the empty PT freed */
+	/* The emptied PT is kept for the next bind, counted as empty. */
+	assert_int_equal(g->v->ppgtt.nr_pv_spt, 5);
+	assert_int_equal(g->v->ppgtt.nr_pv_empty, 1);
+	assert_int_equal(g->v->ppgtt.nr_spt, 0);
 	/* The last two: the root goes with them. */
 	assert_int_equal(send_vma(p, XENGT_PV_ACTION_UNBIND_PPGTT,
 				  vma(2, PV_VA + 0x200000, 0, root)),
 			 0);
 	assert_false(ppgtt_pv_root(g->v, root));
-	assert_int_equal(g->v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(g->v), 0);
 	assert_int_equal(st(p)->pages_unbound, 4);
 	/* Unbinding from a root that is no PV root now. */
 	assert_int_equal(send_vma(p, XENGT_PV_ACTION_UNBIND_PPGTT,
@@ -635,7 +644,7 @@ static void test_ppgtt_bad_gpa_changes_nothing(void **state)
 			 XENGT_PV_STATUS_BAD_GPA);
 	assert_false(translates(p, root, PV_VA, &gpa));
 	assert_false(ppgtt_pv_root(g->v, root));
-	assert_int_equal(g->v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(g->v), 0);
 	/* Reserved bits, or not present: the same. */
 	e[3] = pages[0] | 1 | (1ULL << 50);
 	assert_int_equal(send_vma(p, XENGT_PV_ACTION_BIND_PPGTT,
@@ -661,7 +670,7 @@ static void test_ppgtt_bad_gpa_changes_nothing(void **state)
 				  vma(4, PV_VA, arr + 4096 - 16, root)),
 			 XENGT_PV_STATUS_BAD_GPA);
 	assert_int_equal(st(p)->status[XENGT_PV_STATUS_BAD_GPA], 7);
-	assert_int_equal(g->v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(g->v), 0);
 	assert_int_equal(st(p)->pages_bound, 0);
 	assert_false(g->v->failsafe);
 }
@@ -703,7 +712,7 @@ static void test_ppgtt_bad_range_and_root(void **state)
 	v.flags = 1;
 	assert_int_equal(send_vma(p, XENGT_PV_ACTION_BIND_PPGTT, v),
 			 XENGT_PV_STATUS_BAD_MSG);
-	assert_int_equal(g->v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(g->v), 0);
 	assert_int_equal(sum_errors(p), 9);
 	/* And the good one works. */
 	v.flags = 0;
@@ -767,69 +776,205 @@ static void test_ppgtt_enomem(void **state)
 			send_vma(p, XENGT_PV_ACTION_BIND_PPGTT,
 				 vma(512, PV_VA + 0x100000, arr, root)),
 			XENGT_PV_STATUS_NO_SPACE);
-		assert_int_equal(g->v->ppgtt.nr_spt, 0);
+		assert_int_equal(tables(g->v), 0);
 		assert_false(ppgtt_pv_root(g->v, root));
 	}
 	failing_after = 1000;
 	assert_int_equal(send_vma(p, XENGT_PV_ACTION_BIND_PPGTT,
 				  vma(512, PV_VA + 0x100000, arr, root)),
 			 0);
-	assert_int_equal(g->v->ppgtt.nr_spt, 5);
+	assert_int_equal(tables(g->v), 5);
 	/* On a root that exists: the new tables go, the old stay. */
 	failing_after = 0;
 	assert_int_equal(send_vma(p, XENGT_PV_ACTION_BIND_PPGTT,
 				  vma(1, PV_VA + (1ULL << 40), data | 1, root)),
 			 XENGT_PV_STATUS_NO_SPACE);
-	assert_int_equal(g->v->ppgtt.nr_spt, 5);
+	assert_int_equal(tables(g->v), 5);
 	assert_true(translates(p, root, PV_VA + 0x100000, &gpa));
 	g->w->gvt->gpu->ops = saved;
 	assert_int_equal(st(p)->status[XENGT_PV_STATUS_NO_SPACE], 6);
 }
 
-/* PPGTT_MAX_SPT and PPGTT_MAX_MM hold for PV roots too. */
-static void test_ppgtt_limits(void **state)
+/* Bind one page at @va of @root; its status. */
+static u32 bind1(struct pvg *p, u64 root, u64 va, u64 data)
+{
+	return send_vma(
+		p, XENGT_PV_ACTION_BIND_PPGTT,
+		vma(1, va, data | GEN8_PAGE_PRESENT | GEN8_PAGE_RW, root));
+}
+
+static u32 unbind1(struct pvg *p, u64 root, u64 va)
+{
+	return send_vma(p, XENGT_PV_ACTION_UNBIND_PPGTT, vma(1, va, 0, root));
+}
+
+static u32 nr_allocs;
+
+static void *counting_alloc(struct xengt_gpu *gpu, u64 *dma)
+{
+	nr_allocs++;
+	return real_alloc(gpu, dma);
+}
+
+/*
+ * Unbind then bind again in the same leaf table (a recycled buffer): the
+ * emptied tables are kept, so the host allocates nothing; they go with
+ * the root, and the accounting follows.
+ */
+static void test_ppgtt_churn_keeps_tables(void **state)
 {
 	struct pvg *p = *state;
 	struct wl_guest *g = &p->g;
-	u64 data = wl_page(g) | 1, root = wl_page(g), roots[PPGTT_MAX_MM];
-	u32 i, st_;
+	struct xengt_gpu_ops ops = *g->w->gvt->gpu->ops;
+	const struct xengt_gpu_ops *saved = g->w->gvt->gpu->ops;
+	u64 data = wl_page(g), root = wl_page(g), gpa;
+	u32 i;
+
+	real_alloc = saved->dma_alloc_page;
+	ops.dma_alloc_page = counting_alloc;
+	g->w->gvt->gpu->ops = &ops;
+	nr_allocs = 0;
+	/* One page stays bound (the root lives), the other churns. */
+	assert_int_equal(bind1(p, root, PV_VA, data), 0);
+	assert_int_equal(nr_allocs, 4); /* PML4, PDP, PD, PT */
+	for (i = 0; i < 100; i++) {
+		u64 va = PV_VA + (1ULL << 30) + (i % 8) * 0x200000ULL;
+
+		assert_int_equal(bind1(p, root, va, data), 0);
+		assert_true(translates(p, root, va, &gpa));
+		assert_int_equal(unbind1(p, root, va), 0);
+		assert_false(translates(p, root, va, &gpa));
+	}
+	/* A PD and 8 PTs the first time round, never again. */
+	assert_int_equal(nr_allocs, 4 + 1 + 8);
+	assert_int_equal(g->v->ppgtt.stats.pv_spt_allocs, 13);
+	assert_int_equal(g->v->ppgtt.nr_pv_spt, 13);
+	assert_int_equal(g->v->ppgtt.nr_pv_empty, 8);
+	assert_int_equal(st(p)->pages_bound, 101);
+	/* A workload on the root still sees only what is bound. */
+	wl_elsp(g, XENGT_RCS, queue_store_on(p, root, PV_VA + 64, 0x5a5a), 0);
+	assert_false(g->v->failsafe);
+	assert_int_equal(wl_ram32(g, data)[16], 0x5a5a);
+	assert_int_equal(wl_foreign(g->w), 0);
+	assert_int_equal(wl_host_escapes(g->w), 0);
+	/* The last page: the root goes, with every table kept. */
+	assert_int_equal(unbind1(p, root, PV_VA), 0);
+	assert_false(ppgtt_pv_root(g->v, root));
+	assert_int_equal(g->v->ppgtt.nr_pv_spt, 0);
+	assert_int_equal(g->v->ppgtt.nr_pv_empty, 0);
+	g->w->gvt->gpu->ops = saved;
+}
+
+/*
+ * PPGTT_MAX_PV_SPT: empty tables kept never refuse a bind (they are
+ * reclaimed at the limit), tables in use do; a pinned root keeps its own.
+ */
+static void test_ppgtt_table_limit_reclaims(void **state)
+{
+	struct pvg *p = *state;
+	struct wl_guest *g = &p->g;
+	struct vgpu_ppgtt *pp = &g->v->ppgtt;
+	u64 data = wl_page(g), root = wl_page(g), gpa;
+	u32 i, n, st_;
 
 	/* Each 1 GiB apart: a PD and a PT each (plus one PDP, the PML4). */
-	for (i = 0;; i++) {
-		st_ = send_vma(p, XENGT_PV_ACTION_BIND_PPGTT,
-			       vma(1, PV_VA + ((u64)i << 30), data, root));
+	for (n = 0;; n++) {
+		st_ = bind1(p, root, PV_VA + ((u64)n << 30), data);
 		if (st_)
 			break;
 	}
 	assert_int_equal(st_, XENGT_PV_STATUS_NO_SPACE);
-	assert_true(g->v->ppgtt.nr_spt <= PPGTT_MAX_SPT);
-	assert_true(g->v->ppgtt.nr_spt > PPGTT_MAX_SPT - 2);
-	/* Unbind them all: everything freed. */
-	for (i = 0; ppgtt_pv_root(g->v, root); i++)
-		send_vma(p, XENGT_PV_ACTION_UNBIND_PPGTT,
-			 vma(1, PV_VA + ((u64)i << 30), 0, root));
-	assert_int_equal(g->v->ppgtt.nr_spt, 0);
-	/* As many roots as there are slots, then no more. */
-	for (i = 0; i < PPGTT_MAX_MM; i++) {
-		roots[i] = wl_page(g);
-		assert_int_equal(send_vma(p, XENGT_PV_ACTION_BIND_PPGTT,
-					  vma(1, PV_VA, data, roots[i])),
-				 0);
-	}
-	assert_int_equal(send_vma(p, XENGT_PV_ACTION_BIND_PPGTT,
-				  vma(1, PV_VA, data, wl_page(g))),
-			 XENGT_PV_STATUS_NO_SPACE);
-	/* A trapped root finds no slot either: refused, not an eviction. */
-	wl_ppgtt_map(g, WL_DATA_VA, wl_page(g));
-	{
-		struct ppgtt_mm *mm;
+	assert_true(pp->nr_pv_spt <= PPGTT_MAX_PV_SPT);
+	assert_true(pp->nr_pv_spt > PPGTT_MAX_PV_SPT - 2);
+	assert_int_equal(pp->nr_pv_empty, 0);
+	assert_int_equal(pp->stats.pv_spt_limit_hits, 1);
+	assert_false(translates(p, root, PV_VA + ((u64)n << 30), &gpa));
+	assert_int_equal(pp->nr_spt, 0); /* none of the trapped budget */
+	/* Half unbound: their PT stays, empty, and so its PD. */
+	for (i = 0; i < n; i += 2)
+		assert_int_equal(unbind1(p, root, PV_VA + ((u64)i << 30)), 0);
+	assert_int_equal(pp->nr_pv_empty, (n + 1) / 2);
+	/* New ranges: the empty tables (PT, then PD) reclaimed, binds work. */
+	for (i = 0; i < 8; i++)
+		assert_int_equal(
+			bind1(p, root, PV_VA + ((u64)(n + i) << 30), data), 0);
+	assert_int_equal(pp->stats.pv_spt_reclaimed, 2 * ((n + 1) / 2));
+	assert_true(pp->nr_pv_spt <= PPGTT_MAX_PV_SPT);
+	for (i = 1; i < n; i += 2)
+		assert_true(translates(p, root, PV_VA + ((u64)i << 30), &gpa));
+	/* A pinned root's empty tables are not reclaimed under it. */
+	for (i = 0; pp->nr_pv_empty < 4; i++)
+		unbind1(p, root, PV_VA + ((u64)(n + i) << 30));
+	for (i = 0; i < PPGTT_NR_MM && !pp->mm[i].pv; i++)
+		;
+	ppgtt_pin_mm(&pp->mm[i]);
+	while (!bind1(p, root, PV_VA + ((u64)(n + 100) << 30), data))
+		n++;
+	assert_int_equal(pp->nr_pv_empty, 4);
+	vgpu_lock(g->v);
+	ppgtt_unpin_mm(g->v, &pp->mm[i]);
+	vgpu_unlock(g->v);
+	assert_int_equal(bind1(p, root, PV_VA + ((u64)(n + 100) << 30), data),
+			 0);
+	/* Every page unbound: the root and all its tables go. */
+	for (i = 0; i < 512 && ppgtt_pv_root(g->v, root); i++)
+		unbind1(p, root, PV_VA + ((u64)i << 30));
+	assert_false(ppgtt_pv_root(g->v, root));
+	assert_int_equal(pp->nr_pv_spt, 0);
+	assert_int_equal(pp->nr_pv_empty, 0);
+}
 
-		vgpu_lock(g->v);
-		assert_int_equal(ppgtt_get_mm(g->v, g->pml4_gpa, &mm), -ENOSPC);
-		vgpu_unlock(g->v);
+/*
+ * PV roots have their own bound (XENGT_PV_MAX_ROOTS): past it NO_SPACE,
+ * and the trapped roots keep every one of their PPGTT_MAX_MM slots.
+ */
+static void test_ppgtt_pv_roots_do_not_starve_trapped(void **state)
+{
+	struct pvg *p = *state;
+	struct wl_guest *g = &p->g;
+	u64 data = wl_page(g), roots[XENGT_PV_MAX_ROOTS];
+	u64 trapped[PPGTT_MAX_MM + 1];
+	struct ppgtt_mm *mm;
+	u32 i;
+
+	assert_int_equal(PPGTT_MAX_PV_MM, XENGT_PV_MAX_ROOTS);
+	for (i = 0; i < XENGT_PV_MAX_ROOTS; i++) {
+		roots[i] = wl_page(g);
+		assert_int_equal(bind1(p, roots[i], PV_VA, data), 0);
 	}
-	for (i = 0; i < PPGTT_MAX_MM; i++)
+	assert_int_equal(bind1(p, wl_page(g), PV_VA, data),
+			 XENGT_PV_STATUS_NO_SPACE);
+	assert_int_equal(g->v->ppgtt.stats.pv_mm_limit_hits, 1);
+	/* More trapped roots than slots: all built, LRU beyond. */
+	for (i = 0; i < PPGTT_MAX_MM + 1; i++) {
+		trapped[i] = wl_page(g);
+		vgpu_lock(g->v);
+		assert_int_equal(ppgtt_get_mm(g->v, trapped[i], &mm), 0);
+		vgpu_unlock(g->v);
+		assert_false(mm->pv);
+	}
+	assert_int_equal(g->v->ppgtt.stats.mm_evictions, 1);
+	/* Not one PV root was evicted for them. */
+	for (i = 0; i < XENGT_PV_MAX_ROOTS; i++)
 		assert_true(ppgtt_pv_root(g->v, roots[i]));
+	/* A PV bind never evicts a trapped root either. */
+	assert_int_equal(unbind1(p, roots[0], PV_VA), 0);
+	assert_int_equal(bind1(p, wl_page(g), PV_VA, data), 0);
+	assert_int_equal(g->v->ppgtt.stats.mm_evictions, 1);
+	/* A context on a trapped root runs while every PV slot is taken. */
+	wl_ppgtt_map(g, WL_DATA_VA, data);
+	{
+		u32 cmd[4];
+
+		wl_set_ctx_reg(g, XENGT_RCS, CTX_PDP0_LDW, (u32)g->pml4_gpa);
+		wl_set_ctx_reg(g, XENGT_RCS, CTX_PDP0_UDW,
+			       (u32)(g->pml4_gpa >> 32));
+		wl_sdi(cmd, WL_DATA_VA + 32, 0x7e57);
+		wl_emit(g, XENGT_RCS, cmd, 4);
+		wl_submit(g, XENGT_RCS);
+	}
+	assert_false(g->v->failsafe);
+	assert_int_equal(wl_ram32(g, data)[8], 0x7e57);
 }
 
 /* ---- PV GGTT --------------------------------------------------------------- */
@@ -1222,7 +1367,7 @@ static void test_page_moved_or_gone(void **state)
 				  vma(2, PV_VA, fail_gpa, wl_page(g))),
 			 XENGT_PV_STATUS_BAD_GPA);
 	g->wv->vm->base.ops = saved;
-	assert_int_equal(g->v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(g->v), 0);
 	/* Unregistered in flight: the messages stay unread. */
 	put(p, XENGT_PV_ACTION_DEFAULT, NULL, 0);
 	register_page(p, 0);
@@ -1358,7 +1503,7 @@ static void test_reset_forgets(void **state)
 	bind_everything(p, root);
 	xengt_vgpu_reset(p->g.v);
 	assert_forgotten(p, root);
-	assert_int_equal(p->g.v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(p->g.v), 0);
 	/* And the guest can start over. */
 	negotiate(p, XENGT_PV_CAPS_ALL);
 	p->page = new_page(p, 0);
@@ -1379,7 +1524,7 @@ static void test_gdrst_full_forgets(void **state)
 	assert_int_equal(p->g.v->pv.page_gpa, p->page);
 	fx_wr32(p->g.v, GEN6_GDRST, GEN6_GRDOM_FULL);
 	assert_forgotten(p, root);
-	assert_int_equal(p->g.v->ppgtt.nr_spt, 0);
+	assert_int_equal(tables(p->g.v), 0);
 }
 
 /* Destroy with everything in use: the teardown's leak check (LSan). */
@@ -1412,7 +1557,9 @@ int main(void)
 		T(test_ppgtt_bad_range_and_root),
 		T(test_ppgtt_trapped_root_taken_over),
 		T(test_ppgtt_enomem),
-		T(test_ppgtt_limits),
+		T(test_ppgtt_churn_keeps_tables),
+		T(test_ppgtt_table_limit_reclaims),
+		T(test_ppgtt_pv_roots_do_not_starve_trapped),
 		T(test_ggtt_bind_unbind),
 		T(test_ggtt_bind_ram_view),
 		T(test_ggtt_outside_partition),

@@ -33,6 +33,7 @@ struct ppgtt_spt {
 	u64 *gentry; /* guest entries as last validated */
 	struct ppgtt_spt **child; /* levels > 1: shadow of each entry */
 	u32 used; /* PV tables (no guest page): present entries */
+	bool pv; /* a PV table: counted in nr_pv_spt, not nr_spt */
 };
 
 static u32 ppgtt_hash(u64 gfn)
@@ -94,11 +95,17 @@ static void ppgtt_spt_free(struct vgpu *vgpu, struct ppgtt_spt *spt)
 		spt->gp->spt[spt->level] = NULL;
 		ppgtt_gpage_put(vgpu, spt->gp);
 	}
+	if (spt->pv) {
+		vgpu->ppgtt.nr_pv_spt--;
+		if (!spt->used)
+			vgpu->ppgtt.nr_pv_empty--;
+	} else {
+		vgpu->ppgtt.nr_spt--;
+	}
 	gpu->ops->dma_free_page(gpu, spt->shadow, spt->dma);
 	os_free(spt->child);
 	os_free(spt->gentry);
 	os_free(spt);
-	vgpu->ppgtt.nr_spt--;
 }
 
 /* Recursion is bounded: a child is always one level down. */
@@ -271,6 +278,7 @@ static void ppgtt_mm_free(struct vgpu *vgpu, struct ppgtt_mm *mm)
 	mm->root_gpa = 0;
 	mm->dead = false;
 	mm->pv = false;
+	mm->pv_pages = 0;
 }
 
 void ppgtt_pin_mm(struct ppgtt_mm *mm)
@@ -290,7 +298,7 @@ void ppgtt_vgpu_fini(struct vgpu *vgpu)
 	struct ppgtt_stats st = p->stats;
 	u32 i;
 
-	for (i = 0; i < PPGTT_MAX_MM; i++)
+	for (i = 0; i < PPGTT_NR_MM; i++)
 		ppgtt_mm_free(vgpu, &p->mm[i]);
 	ppgtt_vgpu_init(vgpu);
 	p->stats = st; /* counters survive for the admin */
@@ -355,7 +363,7 @@ static struct ppgtt_mm *ppgtt_find_mm(struct vgpu_ppgtt *p, u64 root_gpa)
 	struct ppgtt_mm *found = NULL;
 	u32 i;
 
-	for (i = 0; i < PPGTT_MAX_MM; i++)
+	for (i = 0; i < PPGTT_NR_MM; i++)
 		if (p->mm[i].root && !p->mm[i].dead &&
 		    p->mm[i].root_gpa == root_gpa) {
 			if (p->mm[i].pv)
@@ -379,6 +387,7 @@ int ppgtt_get_mm(struct vgpu *vgpu, u64 root_gpa, struct ppgtt_mm **out)
 	ppgtt_sync(vgpu);
 	mm = ppgtt_find_mm(p, root_gpa);
 	if (!mm) {
+		/* Trapped roots' slots only: PV roots have their own. */
 		for (i = 0; i < PPGTT_MAX_MM && !mm; i++) {
 			if (!p->mm[i].root)
 				mm = &p->mm[i];
@@ -541,6 +550,19 @@ bool ppgtt_pv_root(struct vgpu *vgpu, u64 root_gpa)
 	return ppgtt_pv_find(&vgpu->ppgtt, root_gpa) != NULL;
 }
 
+/* A PV table gains or loses a present entry: keep nr_pv_empty right. */
+static void ppgtt_pv_used_inc(struct vgpu_ppgtt *p, struct ppgtt_spt *spt)
+{
+	if (!spt->used++)
+		p->nr_pv_empty--;
+}
+
+static void ppgtt_pv_used_dec(struct vgpu_ppgtt *p, struct ppgtt_spt *spt)
+{
+	if (!--spt->used)
+		p->nr_pv_empty++;
+}
+
 /* An empty PV table of @level: no guest page, nothing protected. */
 static int ppgtt_pv_spt_alloc(struct vgpu *vgpu, u32 level,
 			      struct ppgtt_spt **out)
@@ -549,10 +571,8 @@ static int ppgtt_pv_spt_alloc(struct vgpu *vgpu, u32 level,
 	struct xengt_gpu *gpu = vgpu->gvt->gpu;
 	struct ppgtt_spt *spt;
 
-	if (p->nr_spt >= PPGTT_MAX_SPT) {
-		p->stats.spt_limit_hits++;
+	if (p->nr_pv_spt >= PPGTT_MAX_PV_SPT)
 		return -ENOSPC;
-	}
 	spt = os_zalloc(sizeof(*spt));
 	if (!spt)
 		return -ENOMEM;
@@ -569,7 +589,10 @@ static int ppgtt_pv_spt_alloc(struct vgpu *vgpu, u32 level,
 	}
 	spt->level = level;
 	spt->refs = 1;
-	p->nr_spt++;
+	spt->pv = true;
+	p->nr_pv_spt++;
+	p->nr_pv_empty++;
+	p->stats.pv_spt_allocs++;
 	*out = spt;
 	return 0;
 }
@@ -597,36 +620,12 @@ static int ppgtt_pv_walk(struct vgpu *vgpu, struct ppgtt_spt *root, u64 va,
 			spt->child[i] = c;
 			spt->shadow[i] = (c->dma & GEN9_PPGTT_ADDR_MASK) |
 					 PPGTT_PV_TABLE_FLAGS;
-			spt->used++;
+			ppgtt_pv_used_inc(&vgpu->ppgtt, spt);
 		}
 		spt = c;
 	}
 	*out = spt;
 	return 0;
-}
-
-/* Free the tables on @va's path that have nothing left, bottom up. */
-static void ppgtt_pv_prune(struct vgpu *vgpu, struct ppgtt_spt *root, u64 va)
-{
-	struct ppgtt_spt *path[PPGTT_LEVELS + 1] = { NULL };
-	u32 idx[PPGTT_LEVELS + 1] = { 0 };
-	u32 level;
-
-	path[PPGTT_LEVELS] = root;
-	for (level = PPGTT_LEVELS; level > 1 && path[level]; level--) {
-		idx[level] = GEN8_PT_INDEX(va, ppgtt_shift[level]);
-		path[level - 1] = path[level]->child[idx[level]];
-	}
-	for (level = 1; level < PPGTT_LEVELS; level++) {
-		struct ppgtt_spt *parent = path[level + 1];
-
-		if (!path[level] || path[level]->used)
-			break;
-		parent->child[idx[level + 1]] = NULL;
-		parent->shadow[idx[level + 1]] = 0;
-		parent->used--;
-		ppgtt_spt_put(vgpu, path[level]);
-	}
 }
 
 /* First address of the leaf table after the one of @va. */
@@ -635,13 +634,77 @@ static u64 ppgtt_pv_next_table(u64 va)
 	return (va | ((1ULL << GEN8_PDE_SHIFT) - 1)) + 1;
 }
 
-static void ppgtt_pv_prune_range(struct vgpu *vgpu, struct ppgtt_spt *root,
-				 u64 start, u64 end)
+/*
+ * Free the empty tables under @spt, bottom up (a table whose children all
+ * go is empty in turn); how many.  Recursion is bounded by the levels.
+ */
+static u32 ppgtt_pv_reclaim_spt(struct vgpu *vgpu, struct ppgtt_spt *spt)
 {
-	u64 va;
+	u32 i, n = 0;
 
-	for (va = start; va < end; va = ppgtt_pv_next_table(va))
-		ppgtt_pv_prune(vgpu, root, va);
+	if (spt->level == 1 || !spt->used)
+		return 0;
+	for (i = 0; i < PPGTT_ENTRIES; i++) {
+		struct ppgtt_spt *c = spt->child[i];
+
+		if (!c)
+			continue;
+		n += ppgtt_pv_reclaim_spt(vgpu, c);
+		if (c->used)
+			continue;
+		spt->child[i] = NULL;
+		spt->shadow[i] = 0;
+		ppgtt_pv_used_dec(&vgpu->ppgtt, spt);
+		ppgtt_spt_put(vgpu, c);
+		n++;
+	}
+	return n;
+}
+
+u32 ppgtt_pv_reclaim(struct vgpu *vgpu)
+{
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	u32 i, n = 0;
+
+	for (i = PPGTT_MAX_MM; i < PPGTT_NR_MM && p->nr_pv_empty; i++) {
+		struct ppgtt_mm *mm = &p->mm[i];
+
+		/* A workload may be walking it: its tables stay till unpin. */
+		if (mm->root && !mm->pins)
+			n += ppgtt_pv_reclaim_spt(vgpu, mm->root);
+	}
+	p->stats.pv_spt_reclaimed += n;
+	return n;
+}
+
+/*
+ * Every table pages [@start, @end) of @root need, allocated up front.  A
+ * failure leaves the ones made so far, empty: kept like any empty table.
+ */
+static int ppgtt_pv_tables(struct vgpu *vgpu, struct ppgtt_spt *root, u64 start,
+			   u64 end)
+{
+	struct ppgtt_spt *pt;
+	u64 va;
+	int ret;
+
+	for (va = start; va < end; va = ppgtt_pv_next_table(va)) {
+		ret = ppgtt_pv_walk(vgpu, root, va, true, &pt);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* A free PV root slot (PV roots never evict: they could not be rebuilt). */
+static struct ppgtt_mm *ppgtt_pv_slot(struct vgpu_ppgtt *p)
+{
+	u32 i;
+
+	for (i = PPGTT_MAX_MM; i < PPGTT_NR_MM; i++)
+		if (!p->mm[i].root)
+			return &p->mm[i];
+	return NULL;
 }
 
 int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
@@ -649,47 +712,39 @@ int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
 {
 	struct vgpu_ppgtt *p = &vgpu->ppgtt;
 	struct ppgtt_mm *mm = ppgtt_pv_find(p, root_gpa), *old, *slot = NULL;
-	struct ppgtt_spt *root, *pt;
-	u64 end = start + ((u64)n << XENGT_PAGE_SHIFT), va;
+	struct ppgtt_spt *root = mm ? mm->root : NULL, *pt;
+	u64 end = start + ((u64)n << XENGT_PAGE_SHIFT);
+	bool retried = false;
 	u32 i;
 	int ret;
 
-	if (mm) {
-		root = mm->root;
-	} else {
-		/* A free slot, else the least used trapped shadow's. */
-		for (i = 0; i < PPGTT_MAX_MM; i++) {
-			struct ppgtt_mm *m = &p->mm[i];
-
-			if (!m->root) {
-				slot = m;
-				break;
-			}
-			if (!m->pins && !m->pv &&
-			    (!slot || m->last_use < slot->last_use))
-				slot = m;
-		}
-		if (!slot)
+	if (!mm) {
+		slot = ppgtt_pv_slot(p);
+		if (!slot) {
+			p->stats.pv_mm_limit_hits++;
 			return -ENOSPC;
-		ret = ppgtt_pv_spt_alloc(vgpu, PPGTT_LEVELS, &root);
-		if (ret)
-			return ret;
+		}
 	}
-	/* Every table first: a failure leaves only empty ones, pruned. */
-	for (va = start; va < end; va = ppgtt_pv_next_table(va)) {
-		ret = ppgtt_pv_walk(vgpu, root, va, true, &pt);
-		if (ret) {
-			ppgtt_pv_prune_range(vgpu, root, start, va + 1);
-			if (!mm)
-				ppgtt_spt_put(vgpu, root);
+	for (;;) {
+		ret = root ? 0 : ppgtt_pv_spt_alloc(vgpu, PPGTT_LEVELS, &root);
+		/* Every table first, so that what follows cannot fail. */
+		if (!ret)
+			ret = ppgtt_pv_tables(vgpu, root, start, end);
+		if (!ret)
+			break;
+		if (!mm && root) {
+			ppgtt_spt_put(vgpu, root); /* not published yet */
+			root = NULL;
+		}
+		/* At the limit: the empty tables kept go first, then again. */
+		if (ret != -ENOSPC || retried || !ppgtt_pv_reclaim(vgpu)) {
+			if (ret == -ENOSPC)
+				p->stats.pv_spt_limit_hits++;
 			return ret;
 		}
+		retried = true;
 	}
 	if (!mm) {
-		if (slot->root) {
-			p->stats.mm_evictions++;
-			ppgtt_mm_free(vgpu, slot);
-		}
 		/* The trapped shadow of this root, if any, is over. */
 		old = ppgtt_find_mm(p, root_gpa);
 		if (old)
@@ -698,6 +753,7 @@ int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
 		mm->root = root;
 		mm->root_gpa = root_gpa;
 		mm->pv = true;
+		mm->pv_pages = 0;
 		mm->last_use = ++p->use_clock;
 	}
 	for (i = 0; i < n; i++) {
@@ -705,8 +761,10 @@ int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
 		u32 e = GEN8_PT_INDEX(a, GEN8_PTE_SHIFT);
 
 		ppgtt_pv_walk(vgpu, root, a, false, &pt);
-		if (!(pt->shadow[e] & GEN8_PAGE_PRESENT))
-			pt->used++;
+		if (!(pt->shadow[e] & GEN8_PAGE_PRESENT)) {
+			ppgtt_pv_used_inc(p, pt);
+			mm->pv_pages++;
+		}
 		pt->gentry[e] = gentry[i];
 		pt->shadow[e] = sentry[i];
 	}
@@ -715,8 +773,8 @@ int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
 
 int ppgtt_pv_unbind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n)
 {
-	struct ppgtt_mm *mm = ppgtt_pv_find(&vgpu->ppgtt, root_gpa);
-	u64 end = start + ((u64)n << XENGT_PAGE_SHIFT);
+	struct vgpu_ppgtt *p = &vgpu->ppgtt;
+	struct ppgtt_mm *mm = ppgtt_pv_find(p, root_gpa);
 	struct ppgtt_spt *pt;
 	u32 i, bound = 0;
 
@@ -731,11 +789,12 @@ int ppgtt_pv_unbind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n)
 			continue;
 		pt->shadow[e] = 0;
 		pt->gentry[e] = 0;
-		pt->used--;
+		ppgtt_pv_used_dec(p, pt);
 		bound++;
 	}
-	ppgtt_pv_prune_range(vgpu, mm->root, start, end);
-	if (!mm->root->used)
+	/* Emptied tables stay for the next bind (see ppgtt.h). */
+	mm->pv_pages -= bound;
+	if (!mm->pv_pages)
 		ppgtt_mm_free(vgpu, mm);
 	return bound;
 }
@@ -744,7 +803,7 @@ void ppgtt_pv_drop_all(struct vgpu *vgpu)
 {
 	u32 i;
 
-	for (i = 0; i < PPGTT_MAX_MM; i++)
+	for (i = PPGTT_MAX_MM; i < PPGTT_NR_MM; i++)
 		if (vgpu->ppgtt.mm[i].root && vgpu->ppgtt.mm[i].pv)
 			ppgtt_mm_free(vgpu, &vgpu->ppgtt.mm[i]);
 }

@@ -20,14 +20,24 @@
 #define XENGT_PPGTT_H
 
 #include "os.h"
+#include "xengt/xengt-pv.h" /* XENGT_PV_MAX_ROOTS */
 
 struct vgpu;
 struct ppgtt_spt;
 struct ppgtt_gpage;
 
-/* Per-vGPU limits: what a hostile guest can make the host allocate. */
-#define PPGTT_MAX_MM 16 /* roots shadowed at once (LRU beyond) */
-#define PPGTT_MAX_SPT 256 /* shadow page-table pages */
+/*
+ * Per-vGPU limits: what a hostile guest can make the host allocate.  PV
+ * roots (below) have limits of their own, apart from the trapped shadows':
+ * they are never evicted, so sharing a limit would let a guest's PV
+ * address spaces take every slot its trapped ones need, and the other way
+ * round.  mm[] holds the trapped roots first, then the PV ones.
+ */
+#define PPGTT_MAX_MM 16 /* trapped roots shadowed at once (LRU beyond) */
+#define PPGTT_MAX_SPT 256 /* their shadow page-table pages */
+#define PPGTT_MAX_PV_MM XENGT_PV_MAX_ROOTS /* PV roots (never evicted) */
+#define PPGTT_MAX_PV_SPT 256 /* PV tables, kept empty ones included */
+#define PPGTT_NR_MM (PPGTT_MAX_MM + PPGTT_MAX_PV_MM)
 /* Trapped writes to one leaf table between submissions before OOS. */
 #define PPGTT_OOS_THRESHOLD 8
 #define PPGTT_HASH_BUCKETS 256
@@ -39,6 +49,7 @@ struct ppgtt_mm {
 	u32 pins; /* workloads using it (vgpu->lock) */
 	bool dead; /* released by the guest while pinned: freed at unpin */
 	bool pv; /* built from PV messages alone (pv.c), never evicted */
+	u32 pv_pages; /* PV: pages bound in it (it ends at 0) */
 };
 
 struct ppgtt_stats {
@@ -49,13 +60,19 @@ struct ppgtt_stats {
 	u64 oos_resyncs;
 	u64 spt_limit_hits;
 	u64 mm_evictions;
+	u64 pv_spt_allocs; /* PV tables allocated */
+	u64 pv_spt_reclaimed; /* empty PV tables freed at PPGTT_MAX_PV_SPT */
+	u64 pv_spt_limit_hits; /* PV binds refused at PPGTT_MAX_PV_SPT */
+	u64 pv_mm_limit_hits; /* PV binds refused at PPGTT_MAX_PV_MM */
 };
 
 struct vgpu_ppgtt {
-	struct ppgtt_mm mm[PPGTT_MAX_MM];
+	struct ppgtt_mm mm[PPGTT_NR_MM]; /* trapped, then PV */
 	struct ppgtt_gpage *hash[PPGTT_HASH_BUCKETS];
 	struct ppgtt_gpage *oos_list;
-	u32 nr_spt;
+	u32 nr_spt; /* trapped shadow tables */
+	u32 nr_pv_spt; /* PV tables (each a shadow page and a copy) */
+	u32 nr_pv_empty; /* of them with no entry: kept for the next bind */
 	u64 use_clock;
 	bool oos_enabled; /* the switch: out-of-sync pages allowed */
 	bool overflow; /* a shadow could not be built: fail submissions */
@@ -97,10 +114,16 @@ int ppgtt_translate(const struct ppgtt_mm *mm, u64 va, u64 *gpa);
  * PV roots (pv.c).  A root the guest binds through PV is the host's: its
  * shadow tables belong to no guest frame (nothing is read or
  * write-protected), entries change only by these calls, and it is never
- * evicted (it could not be rebuilt).  Tables left empty by an unbind are
- * freed, and the root with its last page.  Each counts against
- * PPGTT_MAX_SPT and PPGTT_MAX_MM like a trapped shadow.  Caller holds
- * vgpu->lock.
+ * evicted (it could not be rebuilt).  The root ends with its last bound
+ * page.  Tables an unbind leaves empty are kept while their root lives, so
+ * that a guest which unbinds and binds again in the same range (every
+ * buffer it recycles) does not make the host free and allocate them each
+ * time; they count in nr_pv_spt, and when a bind needs a table at
+ * PPGTT_MAX_PV_SPT the empty ones of every PV root are freed first
+ * (ppgtt_pv_reclaim()), so keeping them never refuses a bind.  PV roots
+ * and tables count against PPGTT_MAX_PV_MM and PPGTT_MAX_PV_SPT only: they
+ * never take a trapped shadow's slot or table, nor evict one.  Caller
+ * holds vgpu->lock.
  *
  * ppgtt_pv_shadow_pte(): the shadow of leaf entry @ge (a present page of
  * the guest's RAM, no reserved bits, flags kept), or -EFAULT.
@@ -112,6 +135,7 @@ int ppgtt_translate(const struct ppgtt_mm *mm, u64 va, u64 *gpa);
  * ppgtt_pv_unbind(): those leaves cleared; returns how many were bound,
  * -ENOENT if @root_gpa is no PV root.
  * ppgtt_pv_drop_all(): every PV root forgotten (a PV reset).
+ * ppgtt_pv_reclaim(): every empty PV table freed; returns how many.
  */
 int ppgtt_pv_shadow_pte(struct vgpu *vgpu, u64 ge, u64 *se);
 bool ppgtt_pv_root(struct vgpu *vgpu, u64 root_gpa);
@@ -119,6 +143,7 @@ int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
 		  const u64 *gentry, const u64 *sentry);
 int ppgtt_pv_unbind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n);
 void ppgtt_pv_drop_all(struct vgpu *vgpu);
+u32 ppgtt_pv_reclaim(struct vgpu *vgpu);
 
 /*
  * A trapped guest store of @bytes (1..8, inside one page) at @gpa of a

@@ -150,12 +150,18 @@ enum xengt_pv_status {
  * its last page ends it (a context with that root is then shadowed from the
  * guest's page tables again, as without PV), as does a reset; binding to a
  * root the host shadowed from the guest's tables before ends that shadow.
- * PV roots count against the host's limits on shadowed roots and tables
- * (NO_SPACE).  GGTT: the range must lie in the vGPU's partition; the entries
- * become what a trapped GGTT write of the same values would make them, and
- * read back through the GGTT view.
+ * PV roots have host limits of their own, apart from the roots and tables
+ * the host shadows from the guest's page tables: at least
+ * XENGT_PV_MAX_ROOTS PV roots at once, and a number of tables; a bind past
+ * them gets NO_SPACE and changes nothing (the guest may unbind, or use the
+ * trapped path for that address space).  So PV address spaces never take
+ * the place of trapped ones: a guest with many of both keeps its trapped
+ * ones working.  GGTT: the range must lie in the vGPU's partition; the
+ * entries become what a trapped GGTT write of the same values would make
+ * them, and read back through the GGTT view.
  */
 #define XENGT_PV_VMA_MAX_PAGES 512
+#define XENGT_PV_MAX_ROOTS 16
 struct xengt_pv_vma {
 	uint32_t size;
 	uint32_t flags;
