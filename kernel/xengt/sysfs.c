@@ -137,6 +137,7 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 		"pv_pages_unbound %llu\npv_submissions %llu\n"
 		"pv_submit_errors %llu\npv_registrations %llu\n"
 		"pv_bad_registrations %llu\npv_gpa_faults %llu\n"
+		"pv_roots %u\npv_tables %u\nppgtt_oos %u\n"
 		"failsafe_reason %s\n",
 		in.traps, in.mmio_reads, in.mmio_writes, in.mmio_bad,
 		in.cfg_accesses, in.cfg_bad, in.ggtt_writes, in.ggtt_dropped,
@@ -149,7 +150,8 @@ static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 		in.pv_bad_root, in.pv_no_space, in.pv_bad_desc, in.pv_dropped,
 		in.pv_budget_hits, in.pv_pages_bound, in.pv_pages_unbound,
 		in.pv_submissions, in.pv_submit_errors, in.pv_registrations,
-		in.pv_bad_registrations, in.pv_gpa_faults,
+		in.pv_bad_registrations, in.pv_gpa_faults, in.pv_roots,
+		in.pv_tables, in.ppgtt_oos,
 		in.failsafe_reason[0] ? in.failsafe_reason : "-");
 }
 
@@ -185,6 +187,29 @@ static ssize_t cap_store(struct kobject *kobj, struct kobj_attribute *attr,
 			 const char *buf, size_t len)
 {
 	return sched_store(kobj, buf, len, "cap", 100, xengt_vgpu_set_cap);
+}
+
+VGPU_SHOW(ppgtt_oos, "%s", in.ppgtt_oos ? "on" : "off")
+
+static ssize_t ppgtt_oos_store(struct kobject *kobj,
+			       struct kobj_attribute *attr, const char *buf,
+			       size_t len)
+{
+	struct vgpu *vgpu = to_vk(kobj)->vgpu;
+	char tmp[8];
+
+	if (len < sizeof(tmp)) {
+		memcpy(tmp, buf, len);
+		tmp[len] = '\0';
+		strim(tmp);
+		if (!strcmp(tmp, "on") || !strcmp(tmp, "off")) {
+			xengt_vgpu_set_ppgtt_oos(vgpu, tmp[1] == 'n');
+			return len;
+		}
+	}
+	pr_err("xengt: vgpu%u/ppgtt_oos: write on or off (got \"%.*s\")\n",
+	       xengt_vgpu_id(vgpu), (int)min_t(size_t, len, 32), buf);
+	return -EINVAL;
 }
 
 #define TRAP_FORMAT "\"kernel [BB:DD.F] [pvh] [ggtt-ram]\" or \"detach\""
@@ -277,6 +302,7 @@ static struct kobj_attribute vgpu_attr_cap = __ATTR_RW(cap);
 static struct kobj_attribute vgpu_attr_state = __ATTR_RO(state);
 static struct kobj_attribute vgpu_attr_stats = __ATTR_RO(stats);
 static struct kobj_attribute vgpu_attr_trap = __ATTR_RW(trap);
+static struct kobj_attribute vgpu_attr_ppgtt_oos = __ATTR_RW(ppgtt_oos);
 
 static struct attribute *vgpu_attrs[] = {
 	&vgpu_attr_domid.attr,
@@ -289,6 +315,7 @@ static struct attribute *vgpu_attrs[] = {
 	&vgpu_attr_state.attr,
 	&vgpu_attr_stats.attr,
 	&vgpu_attr_trap.attr,
+	&vgpu_attr_ppgtt_oos.attr, /* the admin's debug knob */
 	NULL,
 };
 ATTRIBUTE_GROUPS(vgpu);

@@ -110,6 +110,52 @@ static void test_out_of_sync_off(void **state)
 	assert_int_equal(g->v->ppgtt.stats.oos_pages, 0);
 }
 
+/*
+ * The admin's switch (xengt_vgpu_set_ppgtt_oos(), the public API): off
+ * resyncs and protects every out-of-sync page at once, after which each
+ * PTE write traps; the snapshot says which; a reset keeps the setting.
+ */
+static void test_out_of_sync_switch(void **state)
+{
+	struct wl_guest *g = *state;
+	struct xengt_vgpu_info in;
+	struct ppgtt_mm *mm;
+	u64 pages[32], gpa, wp, traps;
+	u32 i;
+
+	xengt_vgpu_snapshot(g->v, &in);
+	assert_true(in.ppgtt_oos); /* the default */
+	for (i = 0; i < 32; i++)
+		pages[i] = wl_page(g);
+	churn(g, pages, 32, 0);
+	get_mm(g);
+	churn(g, pages, 32, 1);
+	assert_non_null(g->v->ppgtt.oos_list);
+	wp = g->wv->vm->nr_wp;
+	xengt_vgpu_set_ppgtt_oos(g->v, false);
+	assert_null(g->v->ppgtt.oos_list);
+	assert_int_equal(g->wv->vm->nr_wp, wp + 1); /* the leaf, again */
+	xengt_vgpu_snapshot(g->v, &in);
+	assert_false(in.ppgtt_oos);
+	/* Off: every PTE write traps, and the shadow is current at once. */
+	traps = g->v->ppgtt.stats.wp_writes;
+	churn(g, pages, 32, 2);
+	assert_int_equal(g->v->ppgtt.stats.wp_writes, traps + 32);
+	mm = get_mm(g);
+	for (i = 0; i < 32; i++) {
+		assert_int_equal(
+			ppgtt_translate(mm, WL_DATA_VA + i * 4096ULL, &gpa), 0);
+		assert_int_equal(gpa, pages[(i + 2) % 32]);
+	}
+	/* A reset keeps the admin's setting; on again is on. */
+	vgpu_reset(g->v);
+	xengt_vgpu_snapshot(g->v, &in);
+	assert_false(in.ppgtt_oos);
+	xengt_vgpu_set_ppgtt_oos(g->v, true);
+	xengt_vgpu_snapshot(g->v, &in);
+	assert_true(in.ppgtt_oos);
+}
+
 static void test_limits(void **state)
 {
 	struct wl_guest *g = *state;
@@ -138,6 +184,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_out_of_sync, wl_setup_one,
 						wl_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_sync_off,
+						wl_setup_one, wl_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_sync_switch,
 						wl_setup_one, wl_teardown),
 		cmocka_unit_test_setup_teardown(test_limits, wl_setup_one,
 						wl_teardown),

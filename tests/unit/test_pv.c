@@ -828,6 +828,7 @@ static void test_ppgtt_churn_keeps_tables(void **state)
 	struct xengt_gpu_ops ops = *g->w->gvt->gpu->ops;
 	const struct xengt_gpu_ops *saved = g->w->gvt->gpu->ops;
 	u64 data = wl_page(g), root = wl_page(g), gpa;
+	struct xengt_vgpu_info in;
 	u32 i;
 
 	real_alloc = saved->dma_alloc_page;
@@ -851,6 +852,10 @@ static void test_ppgtt_churn_keeps_tables(void **state)
 	assert_int_equal(g->v->ppgtt.nr_pv_spt, 13);
 	assert_int_equal(g->v->ppgtt.nr_pv_empty, 8);
 	assert_int_equal(st(p)->pages_bound, 101);
+	/* The admin sees them (sysfs stats, xengt list). */
+	xengt_vgpu_snapshot(g->v, &in);
+	assert_int_equal(in.pv_roots, 1);
+	assert_int_equal(in.pv_tables, 13);
 	/* A workload on the root still sees only what is bound. */
 	wl_elsp(g, XENGT_RCS, queue_store_on(p, root, PV_VA + 64, 0x5a5a), 0);
 	assert_false(g->v->failsafe);
@@ -862,6 +867,9 @@ static void test_ppgtt_churn_keeps_tables(void **state)
 	assert_false(ppgtt_pv_root(g->v, root));
 	assert_int_equal(g->v->ppgtt.nr_pv_spt, 0);
 	assert_int_equal(g->v->ppgtt.nr_pv_empty, 0);
+	xengt_vgpu_snapshot(g->v, &in);
+	assert_int_equal(in.pv_roots, 0);
+	assert_int_equal(in.pv_tables, 0);
 	g->w->gvt->gpu->ops = saved;
 }
 

@@ -135,6 +135,13 @@ int xengt_vgpu_set_pv_offer(struct vgpu *vgpu, u32 caps)
 	return 0;
 }
 
+void xengt_vgpu_set_ppgtt_oos(struct vgpu *vgpu, bool enabled)
+{
+	vgpu_lock(vgpu);
+	ppgtt_set_oos(vgpu, enabled);
+	vgpu_unlock(vgpu);
+}
+
 const char *xengt_vgpu_state_name(enum xengt_vgpu_state state)
 {
 	switch (state) {
@@ -182,6 +189,7 @@ static void api_snapshot_pv(const struct vgpu *vgpu, struct xengt_vgpu_info *in)
 {
 	const struct vgpu_pv *pv = &vgpu->pv;
 	const struct pv_stats *st = &pv->stats;
+	u32 i;
 
 	in->pv_offer = pv->offer;
 	in->pv_caps = pv->caps;
@@ -206,6 +214,11 @@ static void api_snapshot_pv(const struct vgpu *vgpu, struct xengt_vgpu_info *in)
 	in->pv_registrations = st->registrations;
 	in->pv_bad_registrations = st->bad_registrations;
 	in->pv_gpa_faults = st->gpa_faults;
+	for (i = PPGTT_MAX_MM; i < PPGTT_NR_MM; i++)
+		if (vgpu->ppgtt.mm[i].root && vgpu->ppgtt.mm[i].pv &&
+		    !vgpu->ppgtt.mm[i].dead)
+			in->pv_roots++;
+	in->pv_tables = vgpu->ppgtt.nr_pv_spt;
 }
 
 void xengt_vgpu_snapshot(struct vgpu *vgpu, struct xengt_vgpu_info *in)
@@ -248,6 +261,7 @@ void xengt_vgpu_snapshot(struct vgpu *vgpu, struct xengt_vgpu_info *in)
 	in->resets = st->resets;
 	in->failsafes = st->failsafe;
 	in->msi_sent = vgpu->irq.msi_sent;
+	in->ppgtt_oos = vgpu->ppgtt.oos_enabled;
 	api_snapshot_pv(vgpu, in);
 	vgpu_unlock(vgpu);
 	/* Scheduler state is the engines': read it under their locks. */

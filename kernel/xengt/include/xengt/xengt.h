@@ -149,6 +149,18 @@ u16 xengt_vgpu_domid(const struct vgpu *vgpu);
  */
 int xengt_vgpu_set_pv_offer(struct vgpu *vgpu, u32 caps);
 
+/*
+ * The shadow PPGTT's out-of-sync pages (upstream i915/gvt's
+ * enable_out_of_sync): when on (the default), a guest leaf page table
+ * written often between two submissions stops trapping and is resynced
+ * from guest memory before the next one; when off, every guest PTE write
+ * traps and is shadowed at once (more traps, a shadow always current:
+ * for debugging, and for measuring one trap per PTE).  Turning it off
+ * resyncs every out-of-sync page at once.  Any time; process context,
+ * takes the vGPU's lock.
+ */
+void xengt_vgpu_set_ppgtt_oos(struct vgpu *vgpu, bool enabled);
+
 /* Scheduling: weight 1..16, cap 0..100 (0 and 100: none); -EINVAL else. */
 int xengt_vgpu_set_weight(struct vgpu *vgpu, u32 weight);
 int xengt_vgpu_set_cap(struct vgpu *vgpu, u32 cap_percent);
@@ -169,6 +181,7 @@ struct xengt_vgpu_info {
 	u64 high_gm_base, high_gm_size;
 	u32 fence_base, fences;
 	u32 weight, cap;
+	bool ppgtt_oos; /* xengt_vgpu_set_ppgtt_oos() */
 	char failsafe_reason[160];
 	/* Counters since creation (a reset keeps them). */
 	u64 traps; /* config, MMIO and write-protect traps */
@@ -194,6 +207,8 @@ struct xengt_vgpu_info {
 	u64 pv_pages_bound, pv_pages_unbound;
 	u64 pv_submissions, pv_submit_errors;
 	u64 pv_registrations, pv_bad_registrations, pv_gpa_faults;
+	u32 pv_roots; /* PPGTT roots the guest binds through PV, now */
+	u32 pv_tables; /* their shadow tables now (empty ones kept too) */
 };
 
 void xengt_vgpu_snapshot(struct vgpu *vgpu, struct xengt_vgpu_info *info);
