@@ -50,10 +50,41 @@ T
 		>"$r/control/available_resource"
 	: >"$r/control/create"
 	: >"$r/control/destroy"
-	vgpu "$r" 1 5 xengt_4 running kernel "0x4000000 128" "0x40000000 512" "4 4" -
+	vgpu "$r" 1 5 xengt_4 running kernel "0x4000000 128" "0x40000000 512" "4 4" - "$PV_STATS"
+	# An older module's stats: no ppgtt_oos, no pv_* lines.
 	vgpu "$r" 2 6 custom failsafe dm "0xc000000 64" "0x60000000 384" "8 2" \
 		"LRI to a privileged register 0x2080"
 }
+
+# vgpu1's PV lines as the module writes them (kernel/xengt/sysfs.c), with
+# every counter distinct so a value in the wrong field shows.
+PV_STATS='pv_offer 0x7
+pv_caps 0x3
+pv_registered 1
+pv_doorbells 120
+pv_doorbells_idle 4
+pv_messages 300
+pv_ok 290
+pv_bad_msg 1
+pv_not_negotiated 2
+pv_bad_range 3
+pv_bad_gpa 1
+pv_bad_root 1
+pv_no_space 1
+pv_bad_desc 1
+pv_dropped 5
+pv_budget_hits 6
+pv_pages_bound 2048
+pv_pages_unbound 1024
+pv_submissions 77
+pv_submit_errors 8
+pv_registrations 9
+pv_bad_registrations 10
+pv_gpa_faults 11
+pv_roots 3
+pv_tables 12
+ppgtt_oos 0'
+
 
 vgpu() { # ROOT ID DOMID TYPE STATE TRAP LOW HIGH FENCES REASON
 	local d=$1/vgpu$2
@@ -67,8 +98,12 @@ vgpu() { # ROOT ID DOMID TYPE STATE TRAP LOW HIGH FENCES REASON
 	echo "$9" >"$d/fences"
 	echo 4 >"$d/weight"
 	echo 0 >"$d/cap"
-	printf 'traps 1000\nmmio_reads 10\nsubmissions 7\nworkloads_done 7\ngpu_ticks 5000\nresets 0\nfailsafes %s\nmsi_sent 7\nfailsafe_reason %s\n' \
-		"$([ "${10}" = - ] && echo 0 || echo 1)" "${10}" >"$d/stats"
+	{
+		printf 'traps 1000\nmmio_reads 10\nsubmissions 7\nworkloads_done 7\ngpu_ticks 5000\nresets 0\nfailsafes %s\nmsi_sent 7\n' \
+			"$([ "${10}" = - ] && echo 0 || echo 1)"
+		[ -n "${11:-}" ] && printf '%s\n' "${11}"
+		printf 'failsafe_reason %s\n' "${10}"
+	} >"$d/stats"
 }
 
 # A fake xl: logs its arguments, knows domain g1 as 5; FAKE_XL_FAIL=VERB
@@ -153,9 +188,46 @@ grep -qE 'running +kernel +0 +0\.0$' <<<"$out" && ok || bad "list with rates: $o
 "$XENGT" list --json --interval 0 >"$T/list0.json" && validate xengt-list.schema.json "$T/list0.json" &&
 	grep -q '"traps_per_s": null' "$T/list0.json" && grep -q '"failsafe_reason": "LRI to a privileged register 0x2080"' "$T/list0.json" &&
 	ok || bad "list --json --interval 0: $(cat "$T/list0.json")"
-# The schema can fail: a document without its version does not validate.
-sed 's/"version": 1/"version": 2/' "$T/list.json" >"$T/list-bad.json"
-validate xengt-list.schema.json "$T/list-bad.json" 2>/dev/null && bad "schema accepted version 2" || ok
+# The schema can fail: a document of another version does not validate.
+sed 's/"version": 2/"version": 1/' "$T/list.json" >"$T/list-bad.json"
+validate xengt-list.schema.json "$T/list-bad.json" 2>/dev/null && bad "schema accepted version 1" || ok
+# PV and the out-of-sync switch: every counter in its place (JSON) ...
+/usr/bin/python3 - "$T/list0.json" <<'P' && ok || bad "list --json pv: $(cat "$T/list0.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == 2
+a, b = d["vgpus"]
+pv = a["pv"]
+assert pv["offer"] == ["ppgtt", "ggtt", "submission"], pv
+assert pv["caps"] == ["ppgtt", "ggtt"], pv
+assert pv["registered"] is True and pv["roots"] == 3 and pv["tables"] == 12
+assert pv["by_status"] == {"ok": 290, "bad_msg": 1, "not_negotiated": 2,
+    "bad_range": 3, "bad_gpa": 1, "bad_root": 1, "no_space": 1,
+    "bad_desc": 1}, pv
+assert pv["errors"] == 10 and pv["messages"] == 300
+want = dict(doorbells=120, doorbells_idle=4, dropped=5, budget_hits=6,
+    pages_bound=2048, pages_unbound=1024, submissions=77, submit_errors=8,
+    registrations=9, bad_registrations=10, gpa_faults=11)
+assert all(pv[k] == v for k, v in want.items()), pv
+assert a["ppgtt_oos"] is False
+# an older module's vGPU: not known, not zero
+assert b["pv"] is None and b["ppgtt_oos"] is None
+P
+# ... and in the text: a note under the vGPU that uses PV, none under the other.
+out=$("$XENGT" list --interval 0 2>&1)
+grep -qx " *pv: caps ppgtt+ggtt (offered ppgtt+ggtt+submission), registered, 120 doorbells, 300 messages, 10 errors, 77 submissions, 2048 pages bound, 3 roots, 12 tables" <<<"$out" &&
+	grep -qx " *ppgtt: out-of-sync off" <<<"$out" && [ "$(grep -c "pv:" <<<"$out")" = 1 ] &&
+	[ "$(grep -c "out-of-sync" <<<"$out")" = 1 ] && ok || bad "list pv notes: $out"
+# A bad PV line is a protocol error, as any other (status 3, as for any
+# unreadable module state).
+cp "$XENGT_SYSFS/vgpu1/stats" "$T/stats.good"
+sed -i 's/^pv_caps 0x3$/pv_caps zz/' "$XENGT_SYSFS/vgpu1/stats"
+expect 3 "Protocol error" list --interval 0
+cp "$T/stats.good" "$XENGT_SYSFS/vgpu1/stats"
+sed -i 's/^ppgtt_oos 0$/ppgtt_oos 2/' "$XENGT_SYSFS/vgpu1/stats"
+expect 3 "Protocol error" list --interval 0
+cp "$T/stats.good" "$XENGT_SYSFS/vgpu1/stats"
+expect 0 "" list --interval 0
 "$XENGT" types --json >"$T/types.json" && validate xengt-types.schema.json "$T/types.json" && ok ||
 	bad "types --json does not validate: $(cat "$T/types.json")"
 expect 0 "xengt_4           128         512      4      4         2" types

@@ -37,8 +37,12 @@
 #define PACKAGE_VERSION "unknown"
 #endif
 
-/* The version of the JSON documents (docs/schema/). */
-#define JSON_FORMAT_VERSION 1
+/*
+ * The versions of the JSON documents (docs/schema/), each its own: list's
+ * 2 added the PPGTT out-of-sync switch and the paravirtual extension.
+ */
+#define LIST_JSON_VERSION 2
+#define TYPES_JSON_VERSION 1
 
 static const char *const usage_text =
 	"usage: xengt [--help] [--version] COMMAND [ARGS]\n"
@@ -257,6 +261,66 @@ static void make_rows(const struct sample *before, const struct sample *now,
 				total ? (double)delta[i] / (double)total : 0;
 }
 
+/* XENGT_PV_CAP_* bits as "ppgtt+ggtt+submission" ("none" for 0). */
+static const char *const pv_cap_names[] = { "ppgtt", "ggtt", "submission" };
+
+static void pv_caps_text(uint32_t caps, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int b;
+
+	buf[0] = '\0';
+	for (b = 0; b < 32 && len < size; b++) {
+		if (!(caps & 1U << b))
+			continue;
+		if (b < sizeof(pv_cap_names) / sizeof(pv_cap_names[0]))
+			len += snprintf(buf + len, size - len, "%s%s",
+					len ? "+" : "", pv_cap_names[b]);
+		else
+			len += snprintf(buf + len, size - len, "%sbit%u",
+					len ? "+" : "", b);
+	}
+	if (!caps)
+		snprintf(buf, size, "none");
+}
+
+static uint64_t pv_errors(const struct xsys_vgpu *v)
+{
+	return v->pv.messages - v->pv.ok;
+}
+
+/*
+ * The notes under a vGPU's line: its failsafe reason; PV use, once the
+ * guest accepted a capability or rang; the PPGTT out-of-sync switch when
+ * not on (its default).
+ */
+static void print_notes(FILE *f, const struct xsys_vgpu *v)
+{
+	char caps[64], offer[64];
+
+	if (v->failsafe_reason[0])
+		fprintf(f, "%28s failsafe: %s\n", "", v->failsafe_reason);
+	if (v->pv_known && (v->pv_caps || v->pv.doorbells)) {
+		pv_caps_text(v->pv_caps, caps, sizeof(caps));
+		pv_caps_text(v->pv_offer, offer, sizeof(offer));
+		fprintf(f,
+			"%28s pv: caps %s (offered %s), %s, %" PRIu64
+			" doorbells, %" PRIu64 " messages, %" PRIu64
+			" errors, %" PRIu64 " submissions, %" PRIu64
+			" pages bound",
+			"", caps, offer,
+			v->pv_registered ? "registered" : "not registered",
+			v->pv.doorbells, v->pv.messages, pv_errors(v),
+			v->pv.submissions, v->pv.pages_bound);
+		if (v->pv_tables_known)
+			fprintf(f, ", %u roots, %u tables", v->pv_roots,
+				v->pv_tables);
+		fputc('\n', f);
+	}
+	if (v->ppgtt_oos_known && !v->ppgtt_oos)
+		fprintf(f, "%28s ppgtt: out-of-sync off\n", "");
+}
+
 static void print_table(FILE *f, const struct row *rows, int n)
 {
 	fprintf(f,
@@ -288,9 +352,7 @@ static void print_table(FILE *f, const struct row *rows, int n)
 			rows[i].name, v->domid, v->id, v->type, low, high,
 			fences, v->weight, v->cap, v->state, v->trap, rate,
 			share);
-		if (v->failsafe_reason[0])
-			fprintf(f, "%28s failsafe: %s\n", "",
-				v->failsafe_reason);
+		print_notes(f, v);
 	}
 }
 
@@ -303,13 +365,66 @@ static json_object *json_range(uint64_t base, uint32_t mb)
 	return o;
 }
 
+static json_object *json_caps(uint32_t caps)
+{
+	json_object *arr = json_object_new_array();
+	unsigned int b;
+	char name[16];
+
+	for (b = 0; b < 32; b++) {
+		if (!(caps & 1U << b))
+			continue;
+		if (b < sizeof(pv_cap_names) / sizeof(pv_cap_names[0]))
+			snprintf(name, sizeof(name), "%s", pv_cap_names[b]);
+		else
+			snprintf(name, sizeof(name), "bit%u", b);
+		json_object_array_add(arr, json_object_new_string(name));
+	}
+	return arr;
+}
+
+/* The paravirtual extension's state and counters, or NULL (not known). */
+static json_object *json_pv(const struct xsys_vgpu *v)
+{
+	json_object *o, *errors;
+	const struct xsys_pv_field *f;
+
+	if (!v->pv_known)
+		return NULL;
+	o = json_object_new_object();
+	errors = json_object_new_object();
+	json_object_object_add(o, "offer", json_caps(v->pv_offer));
+	json_object_object_add(o, "caps", json_caps(v->pv_caps));
+	json_object_object_add(o, "registered",
+			       json_object_new_boolean(v->pv_registered));
+	json_object_object_add(
+		o, "roots",
+		v->pv_tables_known ? json_object_new_int64(v->pv_roots) : NULL);
+	json_object_object_add(o, "tables",
+			       v->pv_tables_known ?
+				       json_object_new_int64(v->pv_tables) :
+				       NULL);
+	json_object_object_add(o, "errors",
+			       json_object_new_uint64(pv_errors(v)));
+	for (f = xsys_pv_fields; f->name; f++) {
+		uint64_t val =
+			*(const uint64_t *)((const char *)&v->pv + f->offset);
+
+		/* Messages by status (ok, bad_msg, ...): under by_status. */
+		json_object_object_add(f->status ? errors : o, f->name,
+				       json_object_new_uint64(val));
+	}
+	json_object_object_add(o, "by_status", errors);
+	return o;
+}
+
 static json_object *list_json(const struct row *rows, int n)
 {
 	json_object *doc = json_object_new_object(),
 		    *arr = json_object_new_array();
 
 	json_object_object_add(doc, "version",
-			       json_object_new_int(JSON_FORMAT_VERSION));
+			       json_object_new_int(LIST_JSON_VERSION));
 	for (int i = 0; i < n; i++) {
 		const struct xsys_vgpu *v = rows[i].v;
 		json_object *o = json_object_new_object(), *fences;
@@ -363,6 +478,12 @@ static json_object *list_json(const struct row *rows, int n)
 			v->failsafe_reason[0] ?
 				json_object_new_string(v->failsafe_reason) :
 				NULL);
+		json_object_object_add(
+			o, "ppgtt_oos",
+			v->ppgtt_oos_known ?
+				json_object_new_boolean(v->ppgtt_oos) :
+				NULL);
+		json_object_object_add(o, "pv", json_pv(v));
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(doc, "vgpus", arr);
@@ -393,7 +514,9 @@ static int cmd_list(int argc, char **argv)
 		"One line per vGPU: its domain's name and id, vGPU id, type, graphics\n"
 		"memory (host base, MiB), fences (first+count), weight, cap, state,\n"
 		"trap path, traps per second and share of the GPU time vGPUs used,\n"
-		"both measured over S seconds (default 0.5; 0: not measured).\n"
+		"both measured over S seconds (default 0.5; 0: not measured).  Notes\n"
+		"under a vGPU: its failsafe reason, its use of the PV extension, and\n"
+		"\"ppgtt: out-of-sync off\" when that optimization is switched off.\n"
 		"--json: the same as one JSON document (docs/schema/xengt-list.schema.json).\n";
 	struct common_opts o = { .interval = 0.5 };
 	static struct sample before, now;
@@ -522,9 +645,8 @@ static int cmd_types(int argc, char **argv)
 		json_object *doc = json_object_new_object(),
 			    *arr = json_object_new_array();
 
-		json_object_object_add(
-			doc, "version",
-			json_object_new_int(JSON_FORMAT_VERSION));
+		json_object_object_add(doc, "version",
+				       json_object_new_int(TYPES_JSON_VERSION));
 		for (i = 0; i < n; i++) {
 			json_object *e = json_object_new_object();
 

@@ -177,6 +177,87 @@ static int read_word(uint32_t id, const char *name, char *out, size_t size)
 	return 0;
 }
 
+#define PVF(f, st)                                           \
+	{                                                    \
+#f, offsetof(struct xsys_pv_counters, f), st \
+	}
+const struct xsys_pv_field xsys_pv_fields[] = {
+	PVF(doorbells, false),
+	PVF(doorbells_idle, false),
+	PVF(messages, false),
+	PVF(ok, true),
+	PVF(bad_msg, true),
+	PVF(not_negotiated, true),
+	PVF(bad_range, true),
+	PVF(bad_gpa, true),
+	PVF(bad_root, true),
+	PVF(no_space, true),
+	PVF(bad_desc, true),
+	PVF(dropped, false),
+	PVF(budget_hits, false),
+	PVF(pages_bound, false),
+	PVF(pages_unbound, false),
+	PVF(submissions, false),
+	PVF(submit_errors, false),
+	PVF(registrations, false),
+	PVF(bad_registrations, false),
+	PVF(gpa_faults, false),
+	{ NULL, 0, false },
+};
+
+/*
+ * A stats line of the paravirtual extension or the PPGTT (@name without
+ * its value): 1 if it was one (parsed into @v), 0 if not, -EPROTO.
+ */
+static int parse_pv_line(const char *name, const char *value,
+			 struct xsys_vgpu *v)
+{
+	const struct xsys_pv_field *f;
+	uint32_t *u32p = NULL;
+	unsigned int b;
+
+	if (!strcmp(name, "ppgtt_oos")) {
+		if (sscanf(value, "%u", &b) != 1 || b > 1)
+			return -EPROTO;
+		v->ppgtt_oos = b;
+		v->ppgtt_oos_known = true;
+		return 1;
+	}
+	if (strncmp(name, "pv_", 3))
+		return 0;
+	name += 3;
+	if (!strcmp(name, "offer") || !strcmp(name, "caps")) {
+		v->pv_known = true;
+		return sscanf(value, "%x",
+			      name[0] == 'o' ? &v->pv_offer : &v->pv_caps) ==
+				       1 ?
+			       1 :
+			       -EPROTO;
+	}
+	if (!strcmp(name, "registered")) {
+		if (sscanf(value, "%u", &b) != 1 || b > 1)
+			return -EPROTO;
+		v->pv_registered = b;
+		return 1;
+	}
+	if (!strcmp(name, "roots"))
+		u32p = &v->pv_roots;
+	else if (!strcmp(name, "tables"))
+		u32p = &v->pv_tables;
+	if (u32p) {
+		v->pv_tables_known = true;
+		return sscanf(value, "%u", u32p) == 1 ? 1 : -EPROTO;
+	}
+	for (f = xsys_pv_fields; f->name; f++)
+		if (!strcmp(name, f->name))
+			return sscanf(value, "%" SCNu64,
+				      (uint64_t *)((char *)&v->pv +
+						   f->offset)) == 1 ?
+				       1 :
+				       -EPROTO;
+	return 0; /* a line added later */
+}
+
 static int parse_stats(char *buf, struct xsys_vgpu *v)
 {
 	char *save, *line;
@@ -185,10 +266,16 @@ static int parse_stats(char *buf, struct xsys_vgpu *v)
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *value = strchr(line, ' ');
 		uint64_t *field = NULL;
+		int ret;
 
 		if (!value)
 			return -EPROTO;
 		*value++ = '\0';
+		ret = parse_pv_line(line, value, v);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			continue;
 		if (!strcmp(line, "failsafe_reason")) {
 			if (strcmp(value, "-"))
 				snprintf(v->failsafe_reason,
@@ -216,7 +303,7 @@ static int parse_stats(char *buf, struct xsys_vgpu *v)
 
 static int read_vgpu(uint32_t id, struct xsys_vgpu *v)
 {
-	char buf[2048];
+	char buf[4096];
 	int n;
 
 	memset(v, 0, sizeof(*v));

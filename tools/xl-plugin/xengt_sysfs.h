@@ -9,6 +9,7 @@
 #define XENGT_SYSFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define XSYS_NAME_MAX 32
@@ -38,7 +39,32 @@ struct xsys_vgpu {
 	uint64_t traps, submissions, workloads_done, gpu_ticks, resets;
 	uint64_t failsafes;
 	char failsafe_reason[128]; /* "" when none */
+	/*
+	 * stats' ppgtt_oos and the paravirtual extension's pv_* lines: each
+	 * group is known only if the module wrote it (older ones did not).
+	 */
+	bool ppgtt_oos_known, ppgtt_oos;
+	bool pv_known; /* pv_offer and the counters up to pv_gpa_faults */
+	bool pv_tables_known; /* pv_roots, pv_tables */
+	uint32_t pv_offer, pv_caps; /* XENGT_PV_CAP_* bits */
+	bool pv_registered;
+	uint32_t pv_roots, pv_tables;
+	struct xsys_pv_counters {
+		uint64_t doorbells, doorbells_idle, messages, ok, bad_msg,
+			not_negotiated, bad_range, bad_gpa, bad_root, no_space,
+			bad_desc, dropped, budget_hits, pages_bound,
+			pages_unbound, submissions, submit_errors,
+			registrations, bad_registrations, gpa_faults;
+	} pv;
 };
+
+/* The PV counters in stats order, for printing: NULL-terminated. */
+struct xsys_pv_field {
+	const char *name; /* as in stats, without "pv_" */
+	size_t offset; /* in struct xsys_pv_counters */
+	bool status; /* messages handled with that status (ok, bad_msg ...) */
+};
+extern const struct xsys_pv_field xsys_pv_fields[];
 
 /* The root in use ($XENGT_SYSFS or /sys/kernel/xengt). */
 const char *xsys_root(void);
