@@ -40,6 +40,15 @@ lines=$("$dm" --domain 5 --bogus 2>&1 | wc -l)
 expect 2 "--weight: '0' is not a decimal number in 1..16" --standalone --domain 5 --type xengt_8 --weight 0
 expect 2 "--weight: '17' is not a decimal number in 1..16" --standalone --domain 5 --type xengt_8 --weight 17
 expect 2 "unknown vGPU type 'xengt_3'" --standalone --domain 5 --type xengt_3
+# --ppgtt-oos: on or off, standalone only (the module's vGPU has sysfs).
+expect 2 "--ppgtt-oos: 'maybe' is neither on nor off" --standalone --domain 5 --type xengt_8 --ppgtt-oos=maybe
+expect 2 "--ppgtt-oos: 'OFF' is neither on nor off" --standalone --domain 5 --type xengt_8 --ppgtt-oos OFF
+expect 2 "--ppgtt-oos: '' is neither on nor off" --standalone --domain 5 --type xengt_8 --ppgtt-oos=
+expect 2 "requires an argument" --standalone --domain 5 --type xengt_8 --ppgtt-oos
+expect 2 "--ppgtt-oos needs --standalone (xengt.ko's vGPU: echo off > /sys/kernel/xengt/vgpu<ID>/ppgtt_oos)" --domain 5 --ppgtt-oos=off
+for v in on off; do # accepted: set-up goes on to the first Xen step
+	expect 1 "set-up failed: domain 5: cannot open the Xen interfaces" --standalone --type xengt_8 --domain 5 --no-restrict --ppgtt-oos=$v
+done
 expect 2 "need --standalone" --domain 5 --type xengt_8
 # --ggtt-ram is the module's too now (XENGT_ATTACH_GGTT_RAM): accepted
 # attached; it fails only where xengt.ko is missing, as any attach does.

@@ -36,6 +36,7 @@ struct options {
 	bool no_restrict;
 	bool ggtt_ram; /* --ggtt-ram */
 	bool no_opregion; /* --no-opregion */
+	int ppgtt_oos; /* --ppgtt-oos: 1 on, 0 off, -1 not given (core's) */
 	struct dm_runas runas;
 	const char *chroot_dir;
 	char *pidfile; /* absolute */
@@ -84,6 +85,7 @@ static void usage(FILE *f)
 		"                [--chroot DIR] [--no-restrict] [-v]\n"
 		"       xengt-dm --standalone --domain ID (--type NAME | --low-gm MB\n"
 		"                --high-gm MB --fences N) [--weight W] [--no-opregion]\n"
+		"                [--ppgtt-oos=on|off]\n"
 		"                [options above]\n"
 		"Serves the guest's traps for the vGPU that xengt.ko has for it (create it\n"
 		"first: echo \"DOMID TYPE\" > /sys/kernel/xengt/control/create); the vGPU,\n"
@@ -96,6 +98,10 @@ static void usage(FILE *f)
 		"  --high-gm MB    custom hidden (high) graphics memory\n"
 		"  --fences N      custom number of fence registers\n"
 		"  --weight W      scheduling weight 1..16 (default: the type's)\n"
+		"  --ppgtt-oos=on|off\n"
+		"                  (standalone) the shadow PPGTT's out-of-sync pages\n"
+		"                  (default on); off: every guest PTE write traps (debugging,\n"
+		"                  measuring); xengt.ko's vGPU: its vgpu<ID>/ppgtt_oos\n"
 		"  --ggtt-ram      BAR0's GGTT half is 8 MiB of the guest's RAM\n"
 		"                  (its maxmem is raised): GGTT writes do not trap, they take\n"
 		"                  effect at the guest's GGTT flush (GFX_FLSH_CNTL, which it\n"
@@ -214,13 +220,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "ggtt-ram", no_argument, NULL, 'G' },
 		{ "no-opregion", no_argument, NULL, 'O' },
 		{ "inject-fault", required_argument, NULL, 'X' },
+		{ "ppgtt-oos", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool have_domain = false, custom = false;
 	int c;
 
-	*o = (struct options){ .sbdf = 0x10 };
+	*o = (struct options){ .sbdf = 0x10, .ppgtt_oos = -1 };
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -295,6 +302,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'O':
 			o->no_opregion = true;
 			break;
+		case 'o':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				fprintf(stderr,
+					"xengt-dm: --ppgtt-oos: '%s' is neither on nor off\n",
+					optarg);
+				return -1;
+			}
+			o->ppgtt_oos = !strcmp(optarg, "on");
+			break;
 		case 'X':
 			if (strcmp(optarg, "pvinfo-magic") &&
 			    strcmp(optarg, "msi-drop") &&
@@ -350,6 +366,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		    o->no_opregion) {
 			fprintf(stderr,
 				"xengt-dm: --type, --low-gm, --high-gm, --fences, --weight, --no-opregion and --inject-fault need --standalone (xengt.ko's vGPU is set up in /sys/kernel/xengt)\n");
+			return -1;
+		}
+		if (o->ppgtt_oos >= 0) {
+			fprintf(stderr,
+				"xengt-dm: --ppgtt-oos needs --standalone (xengt.ko's vGPU: echo %s > /sys/kernel/xengt/vgpu<ID>/ppgtt_oos)\n",
+				o->ppgtt_oos ? "on" : "off");
 			return -1;
 		}
 		return 0;
@@ -728,6 +750,8 @@ static int serve_standalone(const struct options *o, int *report_fd,
 		       strerror(-ret));
 		goto out_gvt;
 	}
+	if (o->ppgtt_oos >= 0)
+		xengt_vgpu_set_ppgtt_oos(vgpu, o->ppgtt_oos);
 	ret = xengt_vgpu_attach(vgpu, &vm->base);
 	if (ret) {
 		dm_err("cannot attach the vGPU to domain %u: %s", o->domid,
