@@ -23,7 +23,8 @@ printf '%s' "$out" | grep -q '"host_escapes": 0, "foreign_accesses": 0}' ||
 # Bad flags: a clear error and exit status 2.
 for bad in "--vms 0" "--vms 9" "--vms x" "--pages -1" "--bogus" "extra" \
 	"--pv=maybe" "--vms 2 --pv=on,sometimes" "--pv-offer=ppgtt+" \
-	"--pv-offer=all,gtt"; do
+	"--pv-offer=all,gtt" "--ppgtt-oos=maybe" "--vms 2 --ppgtt-oos=on,OFF" \
+	"--ppgtt-oos="; do
 	# shellcheck disable=SC2086
 	if "$sim" $bad >/dev/null 2>err.$$; then
 		echo "xengt-sim $bad succeeded" >&2; exit 1
@@ -49,4 +50,21 @@ fi
 grep -q "pv: --pv=on: the host offers pv_caps 0x1" out.$$ ||
 	{ cat out.$$ >&2; echo "--pv=on: no clear reason" >&2; exit 1; }
 rm -f out.$$
+# --ppgtt-oos: a bad value says what is wanted; off makes every PTE write
+# of bind512 trap (hundreds per op), on lets the hot table go out of sync.
+"$sim" --ppgtt-oos=maybe >/dev/null 2>err.$$ && exit 1
+grep -q "xengt-sim: --ppgtt-oos takes a list of on, off; got 'maybe'" err.$$ ||
+	{ cat err.$$ >&2; echo "--ppgtt-oos=maybe: no clear error" >&2; exit 1; }
+rm -f err.$$
+out=$("$sim" --vms 2 --ppgtt-oos=off,on --workload bind512 --ops 5 --json)
+echo "$out"
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+off, on = (v["workloads"][0] for v in d["vms"])
+assert all(v["result"] == "ok" for v in d["vms"]), d
+assert off["result"] == on["result"] == "ok"
+per_off, per_on = off["bind_traps"] / off["done"], on["bind_traps"] / on["done"]
+assert per_off >= 500 and per_on < 100, (per_off, per_on)
+' || { echo "--ppgtt-oos=off,on: bind512 traps not as expected" >&2; exit 1; }
 echo "demo: ok"

@@ -6,7 +6,9 @@
  * Jain's fairness index of GPU time; then the mediated run again with the
  * guests on the PV extension (--pv=auto), printed per workload as
  * "pv W ops/s trap/pv = R traps/op trap/pv = R", and for bind512 the traps
- * of one 512-page bind as "pv bind512 traps trap/pv = R".
+ * of one 512-page bind as "pv bind512 traps trap/pv = R"; beside it, for
+ * information, "pv bind512 traps trap(oos off)/pv = R": the trapped run
+ * again with the PPGTT's out-of-sync pages off (one trap per PTE).
  */
 #ifndef XENGT_SIM_BENCH_H
 #define XENGT_SIM_BENCH_H

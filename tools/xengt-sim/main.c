@@ -24,6 +24,7 @@ struct options {
 	const char *workloads;
 	const char *pv;
 	const char *pv_offer;
+	const char *ppgtt_oos;
 };
 
 static void usage(FILE *f)
@@ -46,6 +47,8 @@ static void usage(FILE *f)
 		"  --pv-offer=LIST what each VM's host offers, cycled over the VMs\n"
 		"                 (default all): all, none, or caps joined by '+':\n"
 		"                 ppgtt, ggtt, submission (e.g. ppgtt+submission)\n"
+		"  --ppgtt-oos=LIST each vGPU's shadow PPGTT out-of-sync pages, cycled over\n"
+		"                 the VMs: on (default) or off (every guest PTE write traps)\n"
 		"  --ops N        ops per workload (default: store 500, blit 20, ptchurn 200, bind512 20)\n"
 		"  --native       run the guest code natively on the software GPU (no vGPU)\n"
 		"  --json         print the result as one JSON object\n"
@@ -82,6 +85,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "ops", required_argument, NULL, 'o' },
 		{ "pv", required_argument, NULL, 'P' },
 		{ "pv-offer", required_argument, NULL, 'O' },
+		{ "ppgtt-oos", required_argument, NULL, 'S' },
 		{ "native", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -119,6 +123,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'O':
 			o->pv_offer = optarg;
 			break;
+		case 'S':
+			o->ppgtt_oos = optarg;
+			break;
 		case 'N':
 			o->native = true;
 			break;
@@ -153,6 +160,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 				fprintf(stderr,
 					"xengt-sim: --pv-offer takes a list of all, none or caps joined by '+' (ppgtt, ggtt, submission); got '%s'\n",
 					offer);
+				return -1;
+			}
+		}
+	}
+	if (o->ppgtt_oos) {
+		u32 i;
+
+		for (i = 0; i < o->vms; i++) {
+			char v[16];
+
+			world_list_item(o->ppgtt_oos, i, v, sizeof(v));
+			if (world_onoff_parse(v) < 0) {
+				fprintf(stderr,
+					"xengt-sim: --ppgtt-oos takes a list of on, off; got '%s'\n",
+					v);
 				return -1;
 			}
 		}
@@ -378,6 +400,13 @@ int main(int argc, char **argv)
 
 			world_list_item(o.pv, i, mode, sizeof(mode));
 			w.vms[i].pv_mode = world_pv_parse(mode);
+		}
+		if (o.ppgtt_oos) {
+			char v[16];
+
+			world_list_item(o.ppgtt_oos, i, v, sizeof(v));
+			xengt_vgpu_set_ppgtt_oos(w.vms[i].vgpu,
+						 world_onoff_parse(v));
 		}
 		if (o.pv_offer) {
 			char offer[48];

@@ -178,6 +178,15 @@ int world_pv_parse(const char *name)
 	return -1;
 }
 
+int world_onoff_parse(const char *name)
+{
+	if (!strcmp(name, "on"))
+		return 1;
+	if (!strcmp(name, "off"))
+		return 0;
+	return -1;
+}
+
 int world_pv_offer_parse(const char *name, u32 *caps)
 {
 	static const struct {

@@ -63,6 +63,8 @@ int world_pv_parse(const char *name);
  */
 int world_pv_offer_parse(const char *name, u32 *caps);
 const char *world_pv_name(enum world_pv mode);
+/* "on" -> 1, "off" -> 0, anything else -> -1 (xengt-sim --ppgtt-oos). */
+int world_onoff_parse(const char *name);
 
 struct world_vm {
 	struct sim_vm *vm;
