@@ -4,22 +4,49 @@
 # no command-directed access to the core's own frames.
 set -eu
 sim=${XENGT_SIM:?XENGT_SIM not set}
+# check VMS WORKLOADS: stdin is --json output (one JSON document) of VMS VMs
+# with WORKLOADS workloads each, every result ok, every field there, no
+# foreign access and no command-directed access to the core's frames.
+check() {
+	python3 -c '
+import json, sys
+vms, wls = int(sys.argv[1]), int(sys.argv[2])
+d = json.load(sys.stdin)
+assert set(d) == {"vms", "gpu_accesses", "gpu_faults", "host_escapes",
+                  "foreign_accesses"}, sorted(d)
+assert d["host_escapes"] == 0 and d["foreign_accesses"] == 0, d
+assert len(d["vms"]) == vms, len(d["vms"])
+for v in d["vms"]:
+    assert list(v) == ["id", "domid", "type", "low_gm", "high_gm", "fences",
+        "traps", "ggtt_entries", "ggtt_dropped", "pv", "pv_caps",
+        "workloads", "result", "reason"], list(v)
+    assert v["result"] == "ok" and v["reason"] == "", v
+    assert len(v["workloads"]) == wls, v["workloads"]
+    for w in v["workloads"]:
+        assert list(w) == ["name", "ops", "done", "ns", "ops_per_s", "traps",
+            "gpu_ticks", "bind_traps", "result", "reason"], list(w)
+        assert w["result"] == "ok" and w["done"] == w["ops"], w
+' "$1" "$2" || { echo "--json: not $1 VMs with $2 workloads each, all ok" >&2; exit 1; }
+}
 out=$("$sim" --vms 4 --json)
 echo "$out"
-ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
-[ "$ok" -eq 4 ] || { echo "expected 4 ok results, got $ok" >&2; exit 1; }
-printf '%s' "$out" | grep -q '"host_escapes": 0, "foreign_accesses": 0}' ||
-	{ echo "host escapes or foreign accesses are not zero" >&2; exit 1; }
+printf '%s' "$out" | check 4 0
 # The workload path: every VM and each of its three workloads verified.
 out=$("$sim" --vms 4 --workload store,blit,ptchurn --json)
 echo "$out"
-ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
-[ "$ok" -eq 16 ] || { echo "expected 16 ok results (4 VMs x (1 + 3 workloads)), got $ok" >&2; exit 1; }
-if printf '%s' "$out" | grep -q '"result": "FAIL"'; then
-	echo "a VM or workload failed" >&2; exit 1
-fi
-printf '%s' "$out" | grep -q '"host_escapes": 0, "foreign_accesses": 0}' ||
-	{ echo "host escapes or foreign accesses are not zero" >&2; exit 1; }
+printf '%s' "$out" | check 4 3
+# The native baseline's document.
+out=$("$sim" --native --workload store,ptchurn --ops 5 --json)
+echo "$out"
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert list(d) == ["native", "workloads", "gpu_accesses", "gpu_faults",
+                   "foreign_accesses"], list(d)
+assert d["native"] is True and d["foreign_accesses"] == 0, d
+assert [w["name"] for w in d["workloads"]] == ["store", "ptchurn"], d
+assert all(w["result"] == "ok" for w in d["workloads"]), d
+' || { echo "--native --json: not as expected" >&2; exit 1; }
 # Bad flags: a clear error and exit status 2.
 for bad in "--vms 0" "--vms 9" "--vms x" "--pages -1" "--bogus" "extra" \
 	"--pv=maybe" "--vms 2 --pv=on,sometimes" "--pv-offer=ppgtt+" \
@@ -41,8 +68,7 @@ rm -f err.$$
 # offered, trapped where not), beside a VM with PV off.
 out=$("$sim" --vms 2 --pv=auto,off --workload store,ptchurn,bind512 --ops 20 --json)
 echo "$out"
-ok=$(printf '%s' "$out" | grep -o '"result": "ok"' | wc -l)
-[ "$ok" -eq 8 ] || { echo "--pv=auto,off: expected 8 ok results, got $ok" >&2; exit 1; }
+printf '%s' "$out" | check 2 3
 # --pv=on against a host that offers PPGTT only: the VM fails, saying so.
 if "$sim" --vms 1 --pv=on --pv-offer=ppgtt --workload store >out.$$ 2>&1; then
 	echo "--pv=on with a partial offer succeeded" >&2; exit 1

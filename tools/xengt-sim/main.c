@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "world.h"
 #include "native.h"
 #include "bench.h"
@@ -244,30 +246,62 @@ static void print_table(struct world *w)
 	       w->gpu.stats.host_escapes, w->gpu.stats.foreign);
 }
 
-static void print_json_workloads(const struct world_wl_result *wl, u32 n)
+/* @v with one decimal, as printed before json-c ("ops_per_s": 123.4). */
+static json_object *json_double1(double v)
 {
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.1f", v);
+	return json_object_new_double_s(v, buf);
+}
+
+static json_object *json_u64(u64 v)
+{
+	return json_object_new_uint64(v);
+}
+
+static void json_add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *json_workloads(const struct world_wl_result *wl, u32 n)
+{
+	json_object *arr = json_object_new_array();
 	u32 k;
 
-	bool first = true;
-
-	printf("\"workloads\": [");
 	for (k = 0; k < n; k++) {
 		const struct world_wl_result *r = &wl[k];
+		json_object *o;
 
 		if (!r->ran)
 			continue;
-		printf("%s{\"name\": \"%s\", \"ops\": %u, \"done\": %u, "
-		       "\"ns\": %llu, \"ops_per_s\": %.1f, \"traps\": %llu, "
-		       "\"gpu_ticks\": %llu, \"bind_traps\": %llu, "
-		       "\"result\": \"%s\", \"reason\": \"%s\"}",
-		       first ? "" : ", ", i915pv_workload_name(r->wl.kind),
-		       r->wl.ops, r->wl.done, r->ns,
-		       r->ns ? r->wl.done * 1e9 / r->ns : 0.0, r->traps,
-		       r->gpu_ticks, (unsigned long long)r->wl.bind_traps,
-		       r->ok ? "ok" : "FAIL", r->ok ? "" : r->why);
-		first = false;
+		o = json_object_new_object();
+		json_add(o, "name",
+			 json_object_new_string(
+				 i915pv_workload_name(r->wl.kind)));
+		json_add(o, "ops", json_u64(r->wl.ops));
+		json_add(o, "done", json_u64(r->wl.done));
+		json_add(o, "ns", json_u64(r->ns));
+		json_add(o, "ops_per_s",
+			 json_double1(r->ns ? r->wl.done * 1e9 / r->ns : 0.0));
+		json_add(o, "traps", json_u64(r->traps));
+		json_add(o, "gpu_ticks", json_u64(r->gpu_ticks));
+		json_add(o, "bind_traps", json_u64(r->wl.bind_traps));
+		json_add(o, "result",
+			 json_object_new_string(r->ok ? "ok" : "FAIL"));
+		json_add(o, "reason",
+			 json_object_new_string(r->ok ? "" : r->why));
+		json_object_array_add(arr, o);
 	}
-	printf("]");
+	return arr;
+}
+
+/* One line on stdout, then @doc is freed. */
+static void print_json_doc(json_object *doc)
+{
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_SPACED));
+	json_object_put(doc);
 }
 
 /* The baseline: the same guest code on the bare software GPU. */
@@ -308,12 +342,15 @@ static int run_native(const struct options *o)
 	}
 	failed += n.gpu.stats.foreign != 0;
 	if (o->json) {
-		printf("{\"native\": true, ");
-		print_json_workloads(res, plan.nr);
-		printf(", \"gpu_accesses\": %llu, \"gpu_faults\": %llu, "
-		       "\"foreign_accesses\": %llu}\n",
-		       n.gpu.stats.accesses, n.gpu.stats.faults,
-		       n.gpu.stats.foreign);
+		json_object *doc = json_object_new_object();
+
+		json_add(doc, "native", json_object_new_boolean(true));
+		json_add(doc, "workloads", json_workloads(res, plan.nr));
+		json_add(doc, "gpu_accesses", json_u64(n.gpu.stats.accesses));
+		json_add(doc, "gpu_faults", json_u64(n.gpu.stats.faults));
+		json_add(doc, "foreign_accesses",
+			 json_u64(n.gpu.stats.foreign));
+		print_json_doc(doc);
 	} else {
 		for (k = 0; k < plan.nr; k++)
 			printf("native %-8s %6u/%-6u ops %10.0f ops/s  %s\n",
@@ -330,37 +367,58 @@ static int run_native(const struct options *o)
 	return failed ? 1 : 0;
 }
 
+static json_object *json_base_size(u64 base, u64 size)
+{
+	json_object *o = json_object_new_object();
+
+	json_add(o, "base", json_u64(base));
+	json_add(o, "size", json_u64(size));
+	return o;
+}
+
 static void print_json(struct world *w)
 {
+	json_object *doc = json_object_new_object(),
+		    *vms = json_object_new_array();
 	u32 i;
 
-	printf("{\"vms\": [");
 	for (i = 0; i < w->nr_vms; i++) {
 		struct world_vm *v = &w->vms[i];
 		struct xengt_vgpu_info g;
+		json_object *o = json_object_new_object(), *fences;
 
 		xengt_vgpu_snapshot(v->vgpu, &g);
-		printf("%s{\"id\": %u, \"domid\": %u, \"type\": \"%s\", "
-		       "\"low_gm\": {\"base\": %llu, \"size\": %llu}, "
-		       "\"high_gm\": {\"base\": %llu, \"size\": %llu}, "
-		       "\"fences\": {\"base\": %u, \"count\": %u}, "
-		       "\"traps\": %llu, \"ggtt_entries\": %llu, "
-		       "\"ggtt_dropped\": %llu, \"pv\": \"%s\", "
-		       "\"pv_caps\": %u, ",
-		       i ? ", " : "", g.id, v->vm->base.domid, g.type,
-		       g.low_gm_base, g.low_gm_size, g.high_gm_base,
-		       g.high_gm_size, g.fence_base, g.fences,
-		       v->vm->traps.cfg + v->vm->traps.mmio, g.ggtt_writes,
-		       g.ggtt_dropped, world_pv_name(v->pv_mode),
-		       v->pv_caps_used);
-		print_json_workloads(v->wl, w->plan.nr);
-		printf(", \"result\": \"%s\", \"reason\": \"%s\"}",
-		       v->ok ? "ok" : "FAIL", v->ok ? "" : v->why);
+		json_add(o, "id", json_u64(g.id));
+		json_add(o, "domid", json_u64(v->vm->base.domid));
+		json_add(o, "type", json_object_new_string(g.type));
+		json_add(o, "low_gm",
+			 json_base_size(g.low_gm_base, g.low_gm_size));
+		json_add(o, "high_gm",
+			 json_base_size(g.high_gm_base, g.high_gm_size));
+		fences = json_object_new_object();
+		json_add(fences, "base", json_u64(g.fence_base));
+		json_add(fences, "count", json_u64(g.fences));
+		json_add(o, "fences", fences);
+		json_add(o, "traps",
+			 json_u64(v->vm->traps.cfg + v->vm->traps.mmio));
+		json_add(o, "ggtt_entries", json_u64(g.ggtt_writes));
+		json_add(o, "ggtt_dropped", json_u64(g.ggtt_dropped));
+		json_add(o, "pv",
+			 json_object_new_string(world_pv_name(v->pv_mode)));
+		json_add(o, "pv_caps", json_u64(v->pv_caps_used));
+		json_add(o, "workloads", json_workloads(v->wl, w->plan.nr));
+		json_add(o, "result",
+			 json_object_new_string(v->ok ? "ok" : "FAIL"));
+		json_add(o, "reason",
+			 json_object_new_string(v->ok ? "" : v->why));
+		json_object_array_add(vms, o);
 	}
-	printf("], \"gpu_accesses\": %llu, \"gpu_faults\": %llu, "
-	       "\"host_escapes\": %llu, \"foreign_accesses\": %llu}\n",
-	       w->gpu.stats.accesses, w->gpu.stats.faults,
-	       w->gpu.stats.host_escapes, w->gpu.stats.foreign);
+	json_add(doc, "vms", vms);
+	json_add(doc, "gpu_accesses", json_u64(w->gpu.stats.accesses));
+	json_add(doc, "gpu_faults", json_u64(w->gpu.stats.faults));
+	json_add(doc, "host_escapes", json_u64(w->gpu.stats.host_escapes));
+	json_add(doc, "foreign_accesses", json_u64(w->gpu.stats.foreign));
+	print_json_doc(doc);
 }
 
 int main(int argc, char **argv)
