@@ -166,6 +166,17 @@ static bool translates(struct pvg *p, u64 root, u64 va, u64 *gpa)
 	return false;
 }
 
+/*
+ * The list of empty PV tables holds nr_pv_empty entries, both ways (the
+ * struct is private to ppgtt.c: walked through its head and count only).
+ */
+static void empty_list_ok(struct vgpu *v)
+{
+	assert_int_equal(v->ppgtt.pv_empty == NULL, v->ppgtt.nr_pv_empty == 0);
+	assert_int_equal(v->ppgtt.pv_empty_tail == NULL,
+			 v->ppgtt.nr_pv_empty == 0);
+}
+
 /* Shadow tables of the vGPU, trapped and PV. */
 static u32 tables(struct vgpu *v)
 {
@@ -851,6 +862,7 @@ static void test_ppgtt_churn_keeps_tables(void **state)
 	assert_int_equal(g->v->ppgtt.stats.pv_spt_allocs, 13);
 	assert_int_equal(g->v->ppgtt.nr_pv_spt, 13);
 	assert_int_equal(g->v->ppgtt.nr_pv_empty, 8);
+	empty_list_ok(g->v);
 	assert_int_equal(st(p)->pages_bound, 101);
 	/* The admin sees them (sysfs stats, xengt list). */
 	xengt_vgpu_snapshot(g->v, &in);
@@ -902,6 +914,7 @@ static void test_ppgtt_table_limit_reclaims(void **state)
 	for (i = 0; i < n; i += 2)
 		assert_int_equal(unbind1(p, root, PV_VA + ((u64)i << 30)), 0);
 	assert_int_equal(pp->nr_pv_empty, (n + 1) / 2);
+	empty_list_ok(g->v);
 	/* New ranges: the empty tables (PT, then PD) reclaimed, binds work. */
 	for (i = 0; i < 8; i++)
 		assert_int_equal(
@@ -919,6 +932,7 @@ static void test_ppgtt_table_limit_reclaims(void **state)
 	while (!bind1(p, root, PV_VA + ((u64)(n + 100) << 30), data))
 		n++;
 	assert_int_equal(pp->nr_pv_empty, 4);
+	empty_list_ok(g->v);
 	vgpu_lock(g->v);
 	ppgtt_unpin_mm(g->v, &pp->mm[i]);
 	vgpu_unlock(g->v);

@@ -34,6 +34,13 @@ struct ppgtt_spt {
 	struct ppgtt_spt **child; /* levels > 1: shadow of each entry */
 	u32 used; /* PV tables (no guest page): present entries */
 	bool pv; /* a PV table: counted in nr_pv_spt, not nr_spt */
+	/*
+	 * PV tables below the root: the table pointing at this one (entry
+	 * pidx), and while empty, links in vgpu_ppgtt's pv_empty list.
+	 */
+	struct ppgtt_spt *parent;
+	u32 pidx;
+	struct ppgtt_spt *enext, *eprev;
 };
 
 static u32 ppgtt_hash(u64 gfn)
@@ -81,6 +88,36 @@ static void ppgtt_gpage_put(struct vgpu *vgpu, struct ppgtt_gpage *gp)
 
 static void ppgtt_spt_put(struct vgpu *vgpu, struct ppgtt_spt *spt);
 
+/*
+ * The empty PV tables below their roots, oldest first: what a bind at
+ * PPGTT_MAX_PV_SPT reclaims, each in O(1) (ppgtt_pv_reclaim()).
+ */
+static void ppgtt_pv_empty_unlink(struct vgpu_ppgtt *p, struct ppgtt_spt *spt)
+{
+	if (spt->eprev)
+		spt->eprev->enext = spt->enext;
+	else
+		p->pv_empty = spt->enext;
+	if (spt->enext)
+		spt->enext->eprev = spt->eprev;
+	else
+		p->pv_empty_tail = spt->eprev;
+	spt->enext = spt->eprev = NULL;
+	p->nr_pv_empty--;
+}
+
+static void ppgtt_pv_empty_add(struct vgpu_ppgtt *p, struct ppgtt_spt *spt)
+{
+	spt->enext = NULL;
+	spt->eprev = p->pv_empty_tail;
+	if (p->pv_empty_tail)
+		p->pv_empty_tail->enext = spt;
+	else
+		p->pv_empty = spt;
+	p->pv_empty_tail = spt;
+	p->nr_pv_empty++;
+}
+
 static void ppgtt_spt_free(struct vgpu *vgpu, struct ppgtt_spt *spt)
 {
 	struct xengt_gpu *gpu = vgpu->gvt->gpu;
@@ -97,8 +134,8 @@ static void ppgtt_spt_free(struct vgpu *vgpu, struct ppgtt_spt *spt)
 	}
 	if (spt->pv) {
 		vgpu->ppgtt.nr_pv_spt--;
-		if (!spt->used)
-			vgpu->ppgtt.nr_pv_empty--;
+		if (spt->parent && !spt->used)
+			ppgtt_pv_empty_unlink(&vgpu->ppgtt, spt);
 	} else {
 		vgpu->ppgtt.nr_spt--;
 	}
@@ -550,21 +587,25 @@ bool ppgtt_pv_root(struct vgpu *vgpu, u64 root_gpa)
 	return ppgtt_pv_find(&vgpu->ppgtt, root_gpa) != NULL;
 }
 
-/* A PV table gains or loses a present entry: keep nr_pv_empty right. */
+/* A PV table gains or loses a present entry: keep the empty list right. */
 static void ppgtt_pv_used_inc(struct vgpu_ppgtt *p, struct ppgtt_spt *spt)
 {
-	if (!spt->used++)
-		p->nr_pv_empty--;
+	if (!spt->used++ && spt->parent)
+		ppgtt_pv_empty_unlink(p, spt);
 }
 
 static void ppgtt_pv_used_dec(struct vgpu_ppgtt *p, struct ppgtt_spt *spt)
 {
-	if (!--spt->used)
-		p->nr_pv_empty++;
+	if (!--spt->used && spt->parent)
+		ppgtt_pv_empty_add(p, spt);
 }
 
-/* An empty PV table of @level: no guest page, nothing protected. */
+/*
+ * An empty PV table of @level, entry @pidx of @parent (NULL: a root): no
+ * guest page, nothing protected.  The caller links it in @parent.
+ */
 static int ppgtt_pv_spt_alloc(struct vgpu *vgpu, u32 level,
+			      struct ppgtt_spt *parent, u32 pidx,
 			      struct ppgtt_spt **out)
 {
 	struct vgpu_ppgtt *p = &vgpu->ppgtt;
@@ -590,8 +631,11 @@ static int ppgtt_pv_spt_alloc(struct vgpu *vgpu, u32 level,
 	spt->level = level;
 	spt->refs = 1;
 	spt->pv = true;
+	spt->parent = parent;
+	spt->pidx = pidx;
+	if (parent)
+		ppgtt_pv_empty_add(p, spt);
 	p->nr_pv_spt++;
-	p->nr_pv_empty++;
 	p->stats.pv_spt_allocs++;
 	*out = spt;
 	return 0;
@@ -614,7 +658,7 @@ static int ppgtt_pv_walk(struct vgpu *vgpu, struct ppgtt_spt *root, u64 va,
 				*out = NULL;
 				return 0;
 			}
-			ret = ppgtt_pv_spt_alloc(vgpu, level - 1, &c);
+			ret = ppgtt_pv_spt_alloc(vgpu, level - 1, spt, i, &c);
 			if (ret)
 				return ret;
 			spt->child[i] = c;
@@ -634,44 +678,39 @@ static u64 ppgtt_pv_next_table(u64 va)
 	return (va | ((1ULL << GEN8_PDE_SHIFT) - 1)) + 1;
 }
 
-/*
- * Free the empty tables under @spt, bottom up (a table whose children all
- * go is empty in turn); how many.  Recursion is bounded by the levels.
- */
-static u32 ppgtt_pv_reclaim_spt(struct vgpu *vgpu, struct ppgtt_spt *spt)
+/* Whether the root above PV table @spt is pinned (a workload walks it). */
+static bool ppgtt_pv_pinned(struct vgpu_ppgtt *p, const struct ppgtt_spt *spt)
 {
-	u32 i, n = 0;
+	u32 i;
 
-	if (spt->level == 1 || !spt->used)
-		return 0;
-	for (i = 0; i < PPGTT_ENTRIES; i++) {
-		struct ppgtt_spt *c = spt->child[i];
-
-		if (!c)
-			continue;
-		n += ppgtt_pv_reclaim_spt(vgpu, c);
-		if (c->used)
-			continue;
-		spt->child[i] = NULL;
-		spt->shadow[i] = 0;
-		ppgtt_pv_used_dec(&vgpu->ppgtt, spt);
-		ppgtt_spt_put(vgpu, c);
-		n++;
-	}
-	return n;
+	while (spt->parent)
+		spt = spt->parent;
+	for (i = PPGTT_MAX_MM; i < PPGTT_NR_MM; i++)
+		if (p->mm[i].root == spt)
+			return p->mm[i].pins != 0;
+	return false; /* a root being built: not published yet */
 }
 
 u32 ppgtt_pv_reclaim(struct vgpu *vgpu)
 {
 	struct vgpu_ppgtt *p = &vgpu->ppgtt;
-	u32 i, n = 0;
+	struct ppgtt_spt *spt = p->pv_empty, *next, *parent;
+	u32 n = 0;
 
-	for (i = PPGTT_MAX_MM; i < PPGTT_NR_MM && p->nr_pv_empty; i++) {
-		struct ppgtt_mm *mm = &p->mm[i];
-
-		/* A workload may be walking it: its tables stay till unpin. */
-		if (mm->root && !mm->pins)
-			n += ppgtt_pv_reclaim_spt(vgpu, mm->root);
+	while (spt) {
+		if (ppgtt_pv_pinned(p, spt)) {
+			spt = spt->enext;
+			continue;
+		}
+		parent = spt->parent;
+		parent->child[spt->pidx] = NULL;
+		parent->shadow[spt->pidx] = 0;
+		/* First: a parent left empty joins the list after @spt. */
+		ppgtt_pv_used_dec(p, parent);
+		next = spt->enext;
+		ppgtt_spt_put(vgpu, spt);
+		n++;
+		spt = next;
 	}
 	p->stats.pv_spt_reclaimed += n;
 	return n;
@@ -726,7 +765,9 @@ int ppgtt_pv_bind(struct vgpu *vgpu, u64 root_gpa, u64 start, u32 n,
 		}
 	}
 	for (;;) {
-		ret = root ? 0 : ppgtt_pv_spt_alloc(vgpu, PPGTT_LEVELS, &root);
+		ret = root ? 0 :
+			     ppgtt_pv_spt_alloc(vgpu, PPGTT_LEVELS, NULL, 0,
+						&root);
 		/* Every table first, so that what follows cannot fail. */
 		if (!ret)
 			ret = ppgtt_pv_tables(vgpu, root, start, end);

@@ -73,6 +73,7 @@ struct vgpu_ppgtt {
 	u32 nr_spt; /* trapped shadow tables */
 	u32 nr_pv_spt; /* PV tables (each a shadow page and a copy) */
 	u32 nr_pv_empty; /* of them with no entry: kept for the next bind */
+	struct ppgtt_spt *pv_empty, *pv_empty_tail; /* those, oldest first */
 	u64 use_clock;
 	bool oos_enabled; /* the switch: out-of-sync pages allowed */
 	bool overflow; /* a shadow could not be built: fail submissions */
@@ -120,7 +121,8 @@ int ppgtt_translate(const struct ppgtt_mm *mm, u64 va, u64 *gpa);
  * buffer it recycles) does not make the host free and allocate them each
  * time; they count in nr_pv_spt, and when a bind needs a table at
  * PPGTT_MAX_PV_SPT the empty ones of every PV root are freed first
- * (ppgtt_pv_reclaim()), so keeping them never refuses a bind.  PV roots
+ * (ppgtt_pv_reclaim(), O(1) a table: they are on a list), so keeping
+ * them never refuses a bind.  PV roots
  * and tables count against PPGTT_MAX_PV_MM and PPGTT_MAX_PV_SPT only: they
  * never take a trapped shadow's slot or table, nor evict one.  Caller
  * holds vgpu->lock.
@@ -135,7 +137,8 @@ int ppgtt_translate(const struct ppgtt_mm *mm, u64 va, u64 *gpa);
  * ppgtt_pv_unbind(): those leaves cleared; returns how many were bound,
  * -ENOENT if @root_gpa is no PV root.
  * ppgtt_pv_drop_all(): every PV root forgotten (a PV reset).
- * ppgtt_pv_reclaim(): every empty PV table freed; returns how many.
+ * ppgtt_pv_reclaim(): every empty PV table below an unpinned root freed
+ * (a table left empty by that goes too); returns how many.
  */
 int ppgtt_pv_shadow_pte(struct vgpu *vgpu, u64 ge, u64 *se);
 bool ppgtt_pv_root(struct vgpu *vgpu, u64 root_gpa);
