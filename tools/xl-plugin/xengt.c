@@ -74,12 +74,27 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 	return XE_USAGE;
 }
 
-static int no_module(const char *cmd, int err)
+/*
+ * The module's state could not be read: not loaded (no sysfs directory)
+ * is exit 3; anything else (contents this xengt does not parse, an I/O
+ * error) is a failure of its own, not to be answered with "modprobe".
+ */
+static int module_error(const char *cmd, int err)
 {
-	fprintf(stderr,
-		"xengt %s: xengt.ko is not loaded (%s: %s): modprobe xengt\n",
-		cmd, xsys_root(), strerror(-err));
-	return XE_NOMODULE;
+	if (err == -ENOENT || err == -ENOTDIR) {
+		fprintf(stderr,
+			"xengt %s: xengt.ko is not loaded (%s: %s): modprobe xengt\n",
+			cmd, xsys_root(), strerror(-err));
+		return XE_NOMODULE;
+	}
+	if (err == -EPROTO)
+		fprintf(stderr,
+			"xengt %s: %s holds what this xengt does not understand (is xengt.ko of another version?)\n",
+			cmd, xsys_root());
+	else
+		fprintf(stderr, "xengt %s: cannot read %s: %s\n", cmd,
+			xsys_root(), strerror(-err));
+	return XE_FAIL;
 }
 
 /* A number of seconds, 0..3600, as "0.5" or "2". */
@@ -531,12 +546,12 @@ static int cmd_list(int argc, char **argv)
 		return usage_error("list", "unexpected argument '%s'", argv[i]);
 	ret = take_sample(&before);
 	if (ret)
-		return no_module("list", ret);
+		return module_error("list", ret);
 	if (o.interval > 0) {
 		sleep_seconds(o.interval);
 		ret = take_sample(&now);
 		if (ret)
-			return no_module("list", ret);
+			return module_error("list", ret);
 	}
 	make_rows(o.interval > 0 ? &before : NULL,
 		  o.interval > 0 ? &now : &before, rows);
@@ -580,7 +595,7 @@ static int cmd_top(int argc, char **argv)
 		o.interval = 1;
 	ret = take_sample(&s[0]);
 	if (ret)
-		return no_module("top", ret);
+		return module_error("top", ret);
 	if (isatty(0) && !tcgetattr(0, &saved_tty)) {
 		struct termios raw = saved_tty;
 
@@ -601,7 +616,7 @@ static int cmd_top(int argc, char **argv)
 		ret = take_sample(&s[!cur]);
 		if (ret) {
 			restore_tty();
-			return no_module("top", ret);
+			return module_error("top", ret);
 		}
 		make_rows(&s[cur], &s[!cur], rows);
 		cur = !cur;
@@ -640,7 +655,7 @@ static int cmd_types(int argc, char **argv)
 				   argv[i]);
 	n = xsys_types(t, XSYS_MAX_TYPES);
 	if (n < 0)
-		return no_module("types", n);
+		return module_error("types", n);
 	if (o.json) {
 		json_object *doc = json_object_new_object(),
 			    *arr = json_object_new_array();
@@ -703,7 +718,7 @@ static int cmd_whitelist(int argc, char **argv)
 				   argv[i]);
 	n = xsys_types(t, XSYS_MAX_TYPES);
 	if (n < 0)
-		return no_module("whitelist", n);
+		return module_error("whitelist", n);
 	for (i = 0; i < n; i++)
 		printf("%04x experimental=0 name='XenGT %s' low_gm_sz=%u high_gm_sz=%u fence_sz=%u framebuffer_sz=%u max_heads=1 resolution=%s\n",
 		       o.device_id, t[i].name, t[i].low_gm_mb, t[i].high_gm_mb,
@@ -776,7 +791,7 @@ static int cmd_destroy(int argc, char **argv)
 		return ret;
 	ret = xsys_present();
 	if (ret)
-		return no_module("destroy", ret);
+		return module_error("destroy", ret);
 	snprintf(id, sizeof(id), "%u", domid);
 	{
 		const char *xl[] = { ts_xl(), "destroy", id, NULL };
@@ -847,7 +862,7 @@ static int cmd_set(int argc, char **argv)
 		return ret;
 	ret = xsys_vgpu_of(domid, &v);
 	if (ret == -ENOENT && xsys_present())
-		return no_module("set", -ENOENT);
+		return module_error("set", -ENOENT);
 	if (ret) {
 		fprintf(stderr, "xengt set: domain %u has no vGPU\n", domid);
 		return XE_NODOMAIN;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,40 +302,63 @@ static int parse_stats(char *buf, struct xsys_vgpu *v)
 	return 0;
 }
 
+/*
+ * sscanf @fmt over vGPU @id's file @name: 0 when it gave @want fields,
+ * -EPROTO when not, the read's -errno when the file could not be read.
+ */
+static int scan_vgpu_file(uint32_t id, const char *name, int want,
+			  const char *fmt, ...)
+	__attribute__((format(scanf, 4, 5)));
+
+static int scan_vgpu_file(uint32_t id, const char *name, int want,
+			  const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n = read_vgpu_file(id, name, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	va_start(ap, fmt);
+	n = vsscanf(buf, fmt, ap);
+	va_end(ap);
+	return n == want ? 0 : -EPROTO;
+}
+
+/*
+ * vGPU @id's files: 0, -EPROTO for contents not understood, or -errno of
+ * a file that could not be read (-ENOENT: the vGPU went away meanwhile).
+ */
 static int read_vgpu(uint32_t id, struct xsys_vgpu *v)
 {
 	char buf[4096];
-	int n;
+	int ret;
 
 	memset(v, 0, sizeof(*v));
 	v->id = id;
-	if (read_vgpu_file(id, "domid", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%u", &v->domid) != 1)
-		return -EPROTO;
-	if (read_word(id, "type", v->type, sizeof(v->type)) ||
-	    read_word(id, "state", v->state, sizeof(v->state)) ||
-	    read_word(id, "trap", v->trap, sizeof(v->trap)))
-		return -EPROTO;
-	if (read_vgpu_file(id, "low_gm", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%" SCNx64 " %u", &v->low_gm_base, &v->low_gm_mb) != 2)
-		return -EPROTO;
-	if (read_vgpu_file(id, "high_gm", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%" SCNx64 " %u", &v->high_gm_base, &v->high_gm_mb) !=
-		    2)
-		return -EPROTO;
-	if (read_vgpu_file(id, "fences", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%u %u", &v->fence_first, &v->fences) != 2)
-		return -EPROTO;
-	if (read_vgpu_file(id, "weight", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%u", &v->weight) != 1)
-		return -EPROTO;
-	if (read_vgpu_file(id, "cap", buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%u", &v->cap) != 1)
-		return -EPROTO;
-	n = read_vgpu_file(id, "stats", buf, sizeof(buf));
-	if (n < 0)
-		return -EPROTO;
-	return parse_stats(buf, v);
+	ret = scan_vgpu_file(id, "domid", 1, "%u", &v->domid);
+	if (!ret)
+		ret = read_word(id, "type", v->type, sizeof(v->type));
+	if (!ret)
+		ret = read_word(id, "state", v->state, sizeof(v->state));
+	if (!ret)
+		ret = read_word(id, "trap", v->trap, sizeof(v->trap));
+	if (!ret)
+		ret = scan_vgpu_file(id, "low_gm", 2, "%" SCNx64 " %u",
+				     &v->low_gm_base, &v->low_gm_mb);
+	if (!ret)
+		ret = scan_vgpu_file(id, "high_gm", 2, "%" SCNx64 " %u",
+				     &v->high_gm_base, &v->high_gm_mb);
+	if (!ret)
+		ret = scan_vgpu_file(id, "fences", 2, "%u %u", &v->fence_first,
+				     &v->fences);
+	if (!ret)
+		ret = scan_vgpu_file(id, "weight", 1, "%u", &v->weight);
+	if (!ret)
+		ret = scan_vgpu_file(id, "cap", 1, "%u", &v->cap);
+	if (!ret)
+		ret = read_vgpu_file(id, "stats", buf, sizeof(buf));
+	return ret < 0 ? ret : parse_stats(buf, v);
 }
 
 static int by_id(const void *a, const void *b)
@@ -362,7 +386,7 @@ int xsys_vgpus(struct xsys_vgpu *out, int max)
 		if (end == e->d_name + 4 || *end || id > UINT32_MAX)
 			continue;
 		ret = read_vgpu((uint32_t)id, &out[count]);
-		if (ret == -EPROTO) {
+		if (ret == -EPROTO || ret == -ENOENT) {
 			char path[4096];
 
 			/* Destroyed between readdir and read: skip it. */
@@ -372,6 +396,8 @@ int xsys_vgpus(struct xsys_vgpu *out, int max)
 				ret = 0;
 				continue;
 			}
+			/* Still there: a documented file is missing. */
+			ret = -EPROTO;
 		}
 		if (ret)
 			break;

@@ -73,7 +73,8 @@ int xsys_present(void);
 
 /*
  * Each fills @out (up to @max) and returns how many, or -errno: -ENOENT
- * without the module, -EPROTO for a file not in the documented format.
+ * without the module, -EPROTO for a file missing or not in the documented
+ * format, another -errno for a file that could not be read.
  */
 int xsys_types(struct xsys_type *out, int max);
 int xsys_vgpus(struct xsys_vgpu *out, int max); /* by id */
