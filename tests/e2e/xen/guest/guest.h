@@ -3,6 +3,7 @@
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The guest's command line (xl cmdline=), "" if none. */
@@ -16,6 +17,8 @@ void test_main(void);
 
 /* Value of "key=N" in the command line (decimal or 0x hex), else def. */
 unsigned long cmdline_ulong(const char *key, unsigned long def);
+/* Whether the command line has "key=word" exactly. */
+bool cmdline_is(const char *key, const char *word);
 
 /*
  * Route external interrupt @vector to @fn (one handler for the guest),

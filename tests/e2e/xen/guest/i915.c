@@ -24,10 +24,13 @@
  *    and MSI lines).
  * 6. Trap timing (TRAP_RT / XEN_RT, as the baseline guest) and trap counts
  *    per guest operation (TRAPS line).
- * 7. pv=1: trap vs PV in this one boot.  store, ptchurn and bind512 again
- *    with every path trapped, then the PV extension negotiated (every cap
- *    required: guest_pv.c) and the same three through it; each op still
- *    verified, and no context-switch MSI for a PV-submitted engine.  Per
+ * 7. pv=1: trap vs PV in this one boot.  store, ptchurn, blit and bind512
+ *    again with every path trapped, then the PV extension negotiated
+ *    (every cap required: guest_pv.c) and the same four through it; each
+ *    op still verified, and no context-switch MSI for a PV-submitted
+ *    engine.  pv=on instead: the PV extension negotiated before the
+ *    workloads (every cap required) and all of them, busy_ms= too, run
+ *    through it; the guest's PV counters must show it.  Per
  *    workload the guest's own time per op (TSC) and traps per op, and
  *    bind512's traps of its page-table updates: PV_CMP lines, which
  *    xengt-pv.sh prints as XEN_E2E_PV.
@@ -597,6 +600,13 @@ static const char *per_op(uint32_t n, uint32_t ops, char *buf)
 	return buf;
 }
 
+/*
+ * pv=on: the PV extension for every workload of this guest, and the
+ * submissions that must have gone through it (the guest's own count).
+ */
+static struct i915pv_pv pv_main;
+static uint64_t pv_main_submissions;
+
 /* What one workload run cost, as the guest sees it. */
 struct wl_figure {
 	uint32_t ops, traps;
@@ -661,6 +671,8 @@ static uint32_t run_workload_fig(struct i915pv_pages *pages,
 			"workload %s: %u MSIs (%u with a context switch) for %llu batches%s",
 			i915pv_workload_name(kind), irqs, ctxsw, wl.submissions,
 			pv ? " submitted through PV" : "");
+	if (pv)
+		pv_main_submissions += wl.submissions;
 	if (fig) {
 		fig->ops = ops;
 		fig->traps = n;
@@ -708,14 +720,18 @@ static uint64_t us_per_op(const struct wl_figure *f)
  */
 static void run_pv_compare(void)
 {
+	/* bind512 last: its bind_traps line below reads index NR_CMP - 1. */
+	enum { NR_CMP = 4 };
 	static const enum i915pv_workload_kind kinds[] = { I915PV_WL_STORE,
 							   I915PV_WL_PTCHURN,
+							   I915PV_WL_BLIT,
 							   I915PV_WL_BIND512 };
-	static const char *const knob[] = { "pv_store", "pv_ptchurn",
+	static const char *const knob[] = { "pv_store", "pv_ptchurn", "pv_blit",
 					    "pv_bind512" };
-	static const uint32_t dflt[] = { 64, 16, 4 };
+	/* blit: 1 op of 2 MiB fills and copies, a few s per round on TCG */
+	static const uint32_t dflt[] = { 64, 16, 1, 4 };
 	static struct i915pv_pv pv;
-	struct wl_figure trap[3], para[3], f;
+	struct wl_figure trap[NR_CMP], para[NR_CMP], f;
 	uint32_t rounds = cmdline_ulong("pv_rounds", 2), round, k;
 	char r1[24], r2[24], r3[16], r4[16];
 
@@ -725,7 +741,7 @@ static void run_pv_compare(void)
 	 * ever slows a round down.  Traps per op are those of the first.
 	 */
 	for (round = 0; round < (rounds ? rounds : 1); round++) {
-		for (k = 0; k < 3; k++) {
+		for (k = 0; k < NR_CMP; k++) {
 			run_workload_fig(&wl_pages, kinds[k],
 					 cmdline_ulong(knob[k], dflt[k]), &f,
 					 round > 0);
@@ -740,7 +756,7 @@ static void run_pv_compare(void)
 			result_fail(
 				"pv=1: the host offers pv_caps 0x%x (vgt_caps 0x%x), not all of 0x%x",
 				pv.caps, dev.caps, XENGT_PV_CAPS_ALL);
-		for (k = 0; k < 3; k++) {
+		for (k = 0; k < NR_CMP; k++) {
 			run_workload_fig(&wl_pages, kinds[k],
 					 cmdline_ulong(knob[k], dflt[k]), &f,
 					 round > 0);
@@ -755,7 +771,7 @@ static void run_pv_compare(void)
 				pv.caps, pv.messages, pv.doorbells, pv.submits);
 		i915pv_pv_fini(&pv);
 	}
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < NR_CMP; k++)
 		result_printf(
 			"PV_CMP %s time trap/pv = %s traps trap/pv = %s us_per_op=%llu/%llu traps_per_op=%s/%s rounds=%u",
 			i915pv_workload_name(kinds[k]),
@@ -767,29 +783,75 @@ static void run_pv_compare(void)
 			per_op(trap[k].traps, trap[k].ops, r3),
 			per_op(para[k].traps, para[k].ops, r4), rounds);
 	result_printf("PV_CMP bind512 traps trap/pv = %s bind_traps=%llu/%llu",
-		      ratio(trap[2].bind_traps, trap[2].ops, para[2].bind_traps,
-			    para[2].ops, r1),
-		      trap[2].bind_traps, para[2].bind_traps);
+		      ratio(trap[NR_CMP - 1].bind_traps, trap[NR_CMP - 1].ops,
+			    para[NR_CMP - 1].bind_traps, para[NR_CMP - 1].ops,
+			    r1),
+		      trap[NR_CMP - 1].bind_traps, para[NR_CMP - 1].bind_traps);
+}
+
+/*
+ * pv=on: negotiate before the workloads, every cap or FAIL (a host that
+ * offers fewer would quietly leave some paths trapped).
+ */
+static void pv_on_start(void)
+{
+	if (i915pv_pv_init(&pv_main, &dev, &wl_pages, XENGT_PV_CAPS_ALL))
+		result_fail("pv=on: %s", dev.error);
+	if (pv_main.caps != XENGT_PV_CAPS_ALL)
+		result_fail(
+			"pv=on: the host offers pv_caps 0x%x (vgt_caps 0x%x), not all of 0x%x",
+			pv_main.caps, dev.caps, XENGT_PV_CAPS_ALL);
+}
+
+/*
+ * pv=on, after the workloads (and busy_ms=): PV must really have carried
+ * them, every submission through the area, then give the pages back.
+ */
+static void pv_on_finish(void)
+{
+	struct i915pv_pv *pv = &pv_main;
+
+	result_printf(
+		"PV caps=0x%x messages=%llu doorbells=%llu submits=%llu submissions=%llu ring_full_waits=%llu",
+		pv->caps, pv->messages, pv->doorbells, pv->submits,
+		pv_main_submissions, pv->ring_full_waits);
+	if (!pv->messages || !pv->doorbells)
+		result_fail("pv=on: no PV message or doorbell was sent");
+	if (!pv->submits || pv->submits != pv_main_submissions)
+		result_fail("pv=on: %llu PV submits for %llu submissions",
+			    pv->submits, pv_main_submissions);
+	i915pv_pv_fini(pv);
+	if (wl_pages.in_use)
+		result_fail("pv=on: %u guest pages kept after the PV teardown",
+			    wl_pages.in_use);
 }
 
 static uint32_t run_workloads(uint32_t *nmsi)
 {
 	struct i915pv_pages *pages = &wl_pages;
+	bool pv_on = cmdline_is("pv", "on");
 	uint32_t n = 0;
 
 	msi_enable();
+	if (pv_on)
+		pv_on_start();
 	n += run_workload(pages, I915PV_WL_STORE,
 			  cmdline_ulong("wl_store", 64));
 	n += run_workload(pages, I915PV_WL_BLIT, cmdline_ulong("wl_blit", 2));
 	n += run_workload(pages, I915PV_WL_PTCHURN,
 			  cmdline_ulong("wl_ptchurn", 16));
-	if (cmdline_ulong("pv", 0))
+	n += run_workload(pages, I915PV_WL_BIND512,
+			  cmdline_ulong("wl_bind512", 0));
+	if (!pv_on && cmdline_ulong("pv", 0))
 		run_pv_compare();
 	msi_disable();
 	if (msi.stray || irq_spurious_count)
 		result_fail("%u MSIs with nothing asserted, %u spurious",
 			    msi.stray, irq_spurious_count);
-	if (!msi.count)
+	/* PV submission: the host emulates no context switch to signal. */
+	if (pv_on && msi.ctx_switch)
+		result_fail("pv=on: %u context-switch MSIs", msi.ctx_switch);
+	if (!pv_on && !msi.count)
 		result_fail("no MSI arrived");
 	result_printf(
 		"MSI count=%u ctx_switch=%u user=%u stray=%u spurious=%u handler_traps=%u",
@@ -815,17 +877,23 @@ static bool busy_keep_going(void *ctx)
  */
 static void run_busy(unsigned long ms, uint32_t tsc_khz)
 {
-	static struct i915pv_pages pages;
 	struct i915pv_busy b = { .keep_going = busy_keep_going, .seed = 0xb5 };
+	bool pv = i915pv_pv_has(&dev, XENGT_PV_CAP_SUBMISSION);
 
 	if (!tsc_khz)
 		result_fail("busy_ms needs the TSC frequency");
-	i915pv_pages_init(&pages, &io, WL_RAM_GPA, WL_RAM_END);
-	result_printf("BUSY start ms=%lu", ms);
+	result_printf("BUSY start ms=%lu%s", ms, pv ? " pv" : "");
 	busy_deadline = rdtsc() + (uint64_t)tsc_khz * ms;
-	if (i915pv_busy_run(&dev, &pages, &b))
-		result_fail("busy: after %llu requests: %s", b.requests,
+	/*
+	 * The workloads' allocator: it holds the PV pages with pv=on and
+	 * knows which pages were page tables (still shadowed by the host).
+	 */
+	if (i915pv_busy_run(&dev, &wl_pages, &b))
+		result_fail("busy%s: after %llu requests: %s",
+			    pv ? " (pv)" : "", b.requests,
 			    dev.error ? dev.error : "?");
+	if (pv)
+		pv_main_submissions += b.submissions;
 	result_printf("BUSY requests=%llu submissions=%llu bytes=%llu ok",
 		      b.requests, b.submissions, b.bytes);
 }
@@ -927,6 +995,8 @@ void test_main(void)
 	t_wl = run_workloads(&nmsi);
 	if (cmdline_ulong("busy_ms", 0))
 		run_busy(cmdline_ulong("busy_ms", 0), tsc_khz);
+	if (dev.pv)
+		pv_on_finish();
 
 	time_reads("TRAP_RT", bar0(PVINFO), trap_n, tsc_khz);
 	time_reads("XEN_RT", bar0(BAR0_SIZE), trap_n, tsc_khz);

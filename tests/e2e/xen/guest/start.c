@@ -123,7 +123,8 @@ void guest_start(const struct hvm_start_info *si)
 	result_fail("test_main() returned without a verdict");
 }
 
-unsigned long cmdline_ulong(const char *key, unsigned long def)
+/* The value of "key=..." in the command line, or NULL. */
+static const char *cmdline_find(const char *key)
 {
 	const char *p = guest_cmdline;
 	size_t klen = 0;
@@ -132,8 +133,6 @@ unsigned long cmdline_ulong(const char *key, unsigned long def)
 		klen++;
 	while (*p) {
 		const char *k = key;
-		unsigned long v = 0;
-		int base = 10, any = 0;
 
 		while (*p == ' ')
 			p++;
@@ -142,29 +141,51 @@ unsigned long cmdline_ulong(const char *key, unsigned long def)
 			k++;
 		}
 		if (!*k && *p == '=' &&
-		    (p - klen == guest_cmdline || p[-(long)klen - 1] == ' ')) {
-			p++;
-			if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-				base = 16;
-				p += 2;
-			}
-			for (;; p++, any = 1) {
-				unsigned int d;
-
-				if (*p >= '0' && *p <= '9')
-					d = *p - '0';
-				else if (base == 16 && *p >= 'a' && *p <= 'f')
-					d = *p - 'a' + 10;
-				else if (base == 16 && *p >= 'A' && *p <= 'F')
-					d = *p - 'A' + 10;
-				else
-					break;
-				v = v * base + d;
-			}
-			return any ? v : def;
-		}
+		    (p - klen == guest_cmdline || p[-(long)klen - 1] == ' '))
+			return p + 1;
 		while (*p && *p != ' ')
 			p++;
 	}
-	return def;
+	return NULL;
+}
+
+unsigned long cmdline_ulong(const char *key, unsigned long def)
+{
+	const char *p = cmdline_find(key);
+	unsigned long v = 0;
+	int base = 10, any = 0;
+
+	if (!p)
+		return def;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	for (;; p++, any = 1) {
+		unsigned int d;
+
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			break;
+		v = v * base + d;
+	}
+	return any ? v : def;
+}
+
+bool cmdline_is(const char *key, const char *word)
+{
+	const char *p = cmdline_find(key);
+
+	if (!p)
+		return false;
+	while (*word && *p == *word) {
+		p++;
+		word++;
+	}
+	return !*word && (!*p || *p == ' ');
 }
