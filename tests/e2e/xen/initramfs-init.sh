@@ -461,6 +461,14 @@ reboot_step() {
 	step_report "$1" /run/guest2.rep $rc
 }
 
+# vgpu_end NAME DOMID ID: the vGPU's state as the step ends, with what
+# its guest did through the PV extension as the host counted it (not
+# pv_caps: a guest that is done with PV sets it back to 0).
+vgpu_end() {
+	d=/sys/kernel/xengt/vgpu$3
+	echo "VGPU_END $1 domid=$2 id=$3 state=$(cat $d/state) trap=$(cat $d/trap) workloads_done=$(sed -n 's/^workloads_done //p' $d/stats) failsafe_reason=$(sed -n 's/^failsafe_reason //p' $d/stats | tr ' ' '_') $(awk '$1 ~ /^pv_(registrations|messages|doorbells|submissions|submit_errors|bad_msg)$/ { printf "%s=%s ", $1, $2 }' $d/stats)" >>$REPORT
+}
+
 # launched_stop INDEX: `xengt destroy` (by name: libxl's lookup) or
 # `xl destroy`; the domain and its vGPU must be gone within 10 s
 launched_stop() {
@@ -471,7 +479,7 @@ launched_stop() {
 	[ -n "$cur" ] && domid=$cur
 	if id=$(vgpu_of "$domid"); then
 		d=/sys/kernel/xengt/vgpu$id
-		echo "VGPU_END $name domid=$domid id=$id state=$(cat $d/state) trap=$(cat $d/trap) workloads_done=$(sed -n 's/^workloads_done //p' $d/stats) failsafe_reason=$(sed -n 's/^failsafe_reason //p' $d/stats | tr ' ' '_')" >>$REPORT
+		vgpu_end "$name" "$domid" "$id"
 	fi
 	if [ "$dm" = xengt-create ]; then
 		xengt destroy "e2e-$name" || step_fail "$name" "xengt destroy e2e-$name exited $?"
@@ -698,7 +706,7 @@ step_stop() {
 	esac
 	if [ -n "$vgpu_spec" ] && id=$(vgpu_of "$domid"); then
 		d=/sys/kernel/xengt/vgpu$id
-		echo "VGPU_END $name domid=$domid id=$id state=$(cat $d/state) trap=$(cat $d/trap) workloads_done=$(sed -n 's/^workloads_done //p' $d/stats) failsafe_reason=$(sed -n 's/^failsafe_reason //p' $d/stats | tr ' ' '_')" >>$REPORT
+		vgpu_end "$name" "$domid" "$id"
 	fi
 	if [ "$how" = destroy ]; then
 		xl destroy "$domid" || step_fail "$name" "xl destroy failed"
@@ -851,6 +859,8 @@ run_parallel() {
 			wait "$w"
 			rc=$?
 			cat "/run/wait-$name.err"
+			# Whose lines follow: every STEP BEGIN came before them.
+			echo "STEP $name RESULT" >>$REPORT
 			step_report $i "/run/guest-$name.txt" $rc
 		fi
 		eval "STEP${i}_FAILED=\$STEP_FAILED"

@@ -310,7 +310,7 @@ awk -v dir="$RUN" '
 [ -f "$RUN/xl-dmesg" ] && mv "$RUN/xl-dmesg" "$RUN/xl-dmesg.log"
 # guest-result.txt: every guest line; guest-result-STEP.txt: per step
 awk -v dir="$RUN" '
-	$1 == "STEP" && $3 == "BEGIN" { step = $2; next }
+	$1 == "STEP" && ($3 == "BEGIN" || $3 == "RESULT") { step = $2; next }
 	$1 == "GUEST" || $1 == "KILLED-GUEST" {
 		line = substr($0, length($1) + 2)
 		print line > (dir "/guest-result.txt")
