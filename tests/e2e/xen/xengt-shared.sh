@@ -29,11 +29,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-shared
-KO=${XENGT_KO:-}
-[ -n "$KO" ] && [ -f "$KO" ] || {
-	echo "xengt-shared: needs xengt.ko (XENGT_KO=$KO): build it (configure --with-config=all)" >&2
-	exit 2
-}
+. "$here/e2e-lib.sh"
+e2e_need_ko xengt-shared
+KO=$XENGT_KO
 MAX_SHARE_ERR=${MAX_SHARE_ERR:-10}
 
 attached="--foreground --pvh --pidfile /run/dm.ready"
@@ -68,15 +66,7 @@ rc=0
 [ "$rc" = 0 ] || exit "$rc"
 report=$out/latest/report.txt
 
-# A run in which dom0's own tools crashed proves nothing, whatever the
-# steps said: the multi-guest corruption of this set-up (README.md) can
-# also hit the samplers below.
-crashes=$(grep -c -E 'segfault at|Assertion .* failed|corrupted' "$out/latest/console.log" || true)
-if [ "$crashes" != 0 ]; then
-	echo "xengt-shared: dom0 user processes crashed $crashes time(s) in this run (the known multi-guest corruption, tests/e2e/xen/README.md): no figure"
-	grep -E 'segfault at|Assertion .* failed|corrupted' "$out/latest/console.log" | head -3
-	exit 1
-fi
+e2e_no_dom0_crash xengt-shared "$out/latest" || exit 1
 
 # Shares: gpu_ticks gained between the two samples by the busy guests.
 awk -v max="$MAX_SHARE_ERR" -v nbusy="$nbusy" '
