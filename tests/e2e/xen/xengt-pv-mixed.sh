@@ -89,6 +89,8 @@ awk -v nguests="$NGUESTS" '
 	$1 == "SHARE" {
 		delete f
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+		# An empty field: the sampler itself was hit by the corruption.
+		if (f["gpu_ticks"] == "") { torn[f["domid"]] = 1; next }
 		if ($2 == 0) t0[f["domid"]] = f["gpu_ticks"]; else t1[f["domid"]] = f["gpu_ticks"]
 	}
 	$1 == "KMOD_GPU" && $2 == "foreign" { foreign = $3 }
@@ -133,7 +135,9 @@ awk -v nguests="$NGUESTS" '
 			if ((dom in t0) && t1[dom] - t0[dom] > 0) {
 				both = both " " name[dom]; nb++
 			}
-		printf "xengt-pv-mixed: GPU time grew for %d of %d guests in the same sampling window:%s\n", nb, nguests, both
+		for (dom in torn) { tornlist = tornlist " " name[dom] }
+		printf "xengt-pv-mixed: GPU time grew for %d of %d guests in the same sampling window:%s%s\n", nb, nguests, both,
+			tornlist == "" ? "" : " (samples incomplete for" tornlist ")"
 		printf "XEN_E2E_PV_MIXED guests=%d pv=%d trap=%d verified=%d foreign=%s\n", n, np, nt, nv, foreign
 		exit !(n == nguests && nv == n && np > 0 && nt > 0 && foreign == "0")
 	}
