@@ -28,16 +28,18 @@
 # process crashed.  Prints
 #   XEN_E2E_PV_MIXED guests=N pv=P trap=T verified=V foreign=F
 #
-# Xen runs with dom0_max_vcpus=1 (MIXED_XEN_ARGS to change): with two
-# dom0 vCPUs several guests at once corrupt dom0 user memory in this
-# set-up (README.md, "Known problem").
+# Xen runs with its defaults (MIXED_XEN_ARGS adds to its command line).
+# Several guests at once corrupt dom0 user memory in this set-up
+# (README.md, "Known problem"): a run with a dom0 crash fails even when
+# every guest verified its work.  dom0_max_vcpus=1, which cures the
+# one-HVM-guest case, makes it worse here: the boot stops altogether.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-pv-mixed
 . "$here/e2e-lib.sh"
 e2e_need_ko xengt-pv-mixed
 NGUESTS=${MIXED_GUESTS:-4}
-XEN_ARGS=${MIXED_XEN_ARGS-dom0_max_vcpus=1}
+XEN_ARGS=${MIXED_XEN_ARGS-}
 
 attached="--foreground --pvh --pidfile /run/dm.ready"
 wl="wl_store=16 wl_blit=1 wl_ptchurn=4 wl_bind512=1 trap_n=100 busy_ms=${MIXED_BUSY_MS:-30000}"
