@@ -43,7 +43,7 @@ state() {
 	ls $S | tr '\n' ' '
 	cat $C/available_resource
 	for d in $S/vgpu*; do
-		[ -d "$d" ] && cat "$d/weight" "$d/cap" "$d/domid"
+		[ -d "$d" ] && cat "$d/weight" "$d/cap" "$d/domid" "$d/ppgtt_oos"
 	done
 }
 
@@ -112,7 +112,7 @@ done
 # ---- a vGPU's directory ------------------------------------------------------
 good $C/create "1 xengt_8"
 V=$S/vgpu1
-for f in domid type low_gm high_gm fences weight cap state stats trap; do
+for f in domid type low_gm high_gm fences weight cap state stats trap ppgtt_oos; do
 	[ -r $V/$f ] && ok || fail "no $V/$f"
 done
 # Who serves its traps: nobody yet; no Xen here, so no in-kernel path.
@@ -162,6 +162,17 @@ expect weight "$(cat $V/weight)" 8
 good $V/cap 50
 expect cap "$(cat $V/cap)" 50
 good $V/cap 0
+# The PPGTT out-of-sync switch: on by default, "on" or "off" only, and
+# the stats file says the same.
+expect ppgtt_oos "$(cat $V/ppgtt_oos)" on
+for v in " " "x" "onn" "of" "0" "1" "off off" "offoffoff"; do bad $V/ppgtt_oos "$v"; done
+good $V/ppgtt_oos off
+expect ppgtt_oos "$(cat $V/ppgtt_oos)" off
+grep -q "^ppgtt_oos 0$" $V/stats && ok || fail "stats: no 'ppgtt_oos 0' after off"
+good $V/ppgtt_oos "on
+"
+expect ppgtt_oos "$(cat $V/ppgtt_oos)" on
+grep -q "^ppgtt_oos 1$" $V/stats && ok || fail "stats: no 'ppgtt_oos 1' after on"
 for f in domid type low_gm high_gm fences state stats; do
 	if printf 1 >$V/$f 2>/dev/null; then fail "$V/$f is writable"; else ok; fi
 done
