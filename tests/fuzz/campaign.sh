@@ -3,7 +3,8 @@
 #
 # A long campaign (CAMPAIGN.md): every target from the committed seed
 # corpus until it has run RUNS inputs or DEADLINE (epoch seconds) is near,
-# at most SLOTS fuzzers at a time, all at nice 19 (the machine is shared).
+# at most SLOTS fuzzers at a time, all at nice 19 (the machine is shared),
+# each in an autogroup of its own at nice 19 as well.
 #
 #   campaign.sh FUZZ_BUILD OUT DEADLINE [RUNS] [SLOTS]
 #
@@ -53,7 +54,15 @@ start() {
 	mkdir -p "$out/$t/corpus" "$out/$t/artifacts"
 	start_of[$t]=$(date +%s)
 	end_of[$t]=$((start_of[$t] + budget))
-	nice -n 19 "$fb/tests/fuzz/$t" "${args[@]}" "$out/$t/corpus" \
+	# nice alone is not enough: with autogroup scheduling (Debian's
+	# default) nice weighs tasks only within their session's group, and
+	# a campaign's group would get a full share against, say, a QEMU
+	# boot.  So each fuzzer is a session of its own whose group is made
+	# nice 19 too (sched(7), "The autogroup feature").
+	# The new session sets its own group's nice, so that no other group
+	# (this script's) is touched whatever the timing.
+	setsid bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; exec "$@"' \
+		- nice -n 19 "$fb/tests/fuzz/$t" "${args[@]}" "$out/$t/corpus" \
 		"$src/tests/fuzz/corpus/$t" >"$out/$t/log" 2>&1 &
 	pid_of[$t]=$!
 	echo "$(date -u +%T) start $t: up to $runs runs or ${budget}s (pid ${pid_of[$t]})"
