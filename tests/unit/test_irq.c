@@ -150,12 +150,82 @@ static void test_iir_imr_ier_msi(void **state)
 	assert_int_equal(sim_vm_msi_count(g->wv->vm), 2);
 }
 
+/*
+ * The MSI is the rising edge of the device's interrupt (a bank's IIR & IER,
+ * the master on): one per edge, not one per event.  An event while the
+ * guest has not yet acknowledged the last one, or an IER that enables a
+ * pending bit while another one asserts, sends nothing; its handler reads
+ * every asserting bank (i915's gen8_irq_handler, the e2e guest's).  What
+ * lights up while the handler has the master off fires when it turns the
+ * master back on.  Before, each of those events sent one more MSI, which
+ * the guest's handler found with nothing asserted.
+ */
+static void test_msi_edge(void **state)
+{
+	struct wl_guest *g = *state;
+	struct vgpu *v = g->v;
+	u32 cs = GT_CONTEXT_SWITCH_INTERRUPT, user = GT_RENDER_USER_INTERRUPT;
+	u32 rcs = cs << GEN8_RCS_IRQ_SHIFT, bcs = cs << GEN8_BCS_IRQ_SHIFT;
+	u32 bank1 = cs << GEN8_VCS0_IRQ_SHIFT;
+
+	fx_wr32(v, GEN8_GT_IMR(0), ~(rcs | bcs | user));
+	fx_wr32(v, GEN8_GT_IER(0), rcs | bcs | user);
+	fx_wr32(v, GEN8_GT_IMR(1), ~bank1);
+	fx_wr32(v, GEN8_GT_IER(1), 0);
+	fx_wr32(v, GEN8_MASTER_IRQ, GEN8_MASTER_IRQ_CONTROL);
+	msi_on(v);
+
+	/* The edge: one MSI. */
+	irq_vgpu_raise(v, 0, rcs);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 1);
+	/* Still up, not acknowledged: more events, same bit or others. */
+	irq_vgpu_raise(v, 0, rcs);
+	irq_vgpu_raise(v, 0, bcs);
+	irq_engine_raise(v, XENGT_RCS, cs | user);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 1);
+	assert_int_equal(fx_rd32(v, GEN8_GT_IIR(0)), rcs | bcs | user);
+	/* Another bank latched, then its IER on: the line is already up. */
+	irq_vgpu_raise(v, 1, bank1);
+	fx_wr32(v, GEN8_GT_IER(1), bank1);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 1);
+
+	/* The handler: master off, acknowledge, an event meanwhile, on. */
+	fx_wr32(v, GEN8_MASTER_IRQ, 0);
+	fx_wr32(v, GEN8_GT_IIR(0), ~0U);
+	fx_wr32(v, GEN8_GT_IIR(1), ~0U);
+	irq_vgpu_raise(v, 0, bcs);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 1);
+	fx_wr32(v, GEN8_MASTER_IRQ, GEN8_MASTER_IRQ_CONTROL);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 2);
+	/* Its handler again, nothing new: master on sends nothing. */
+	fx_wr32(v, GEN8_MASTER_IRQ, 0);
+	fx_wr32(v, GEN8_GT_IIR(0), ~0U);
+	fx_wr32(v, GEN8_MASTER_IRQ, GEN8_MASTER_IRQ_CONTROL);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 2);
+
+	/* All down: the next event is an edge again. */
+	irq_vgpu_raise(v, 0, rcs);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 3);
+	fx_wr32(v, GEN8_MASTER_IRQ, 0);
+	fx_wr32(v, GEN8_GT_IIR(0), ~0U);
+	fx_wr32(v, GEN8_MASTER_IRQ, GEN8_MASTER_IRQ_CONTROL);
+	/* IER enabling a latched bit with nothing else up: an edge. */
+	fx_wr32(v, GEN8_GT_IER(1), 0);
+	irq_vgpu_raise(v, 1, bank1);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 3);
+	fx_wr32(v, GEN8_GT_IER(1), bank1);
+	assert_int_equal(sim_vm_msi_count(g->wv->vm), 4);
+	assert_int_equal(v->irq.msi_sent, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_iir_imr_ier_msi, setup,
 						wl_teardown),
 		cmocka_unit_test_setup_teardown(test_ring_imr, setup,
+						wl_teardown),
+		cmocka_unit_test_setup_teardown(test_msi_edge, setup,
 						wl_teardown),
 	};
 

@@ -64,17 +64,22 @@ static void irq_send_msi(struct vgpu *vgpu)
 	vgpu->irq.msi_sent++;
 }
 
-/* Deliver upstream if the master is on and something asserts. */
-static void irq_update(struct vgpu *vgpu)
+/*
+ * The device's interrupt line: the master is on and a bank asserts.  The
+ * MSI is its rising edge, so an event while it is already up (the guest
+ * has not acknowledged the last one yet) sends nothing: the guest's
+ * handler reads every asserting bank once it runs.
+ */
+static bool irq_line(struct vgpu *vgpu)
 {
-	if ((vgpu_vreg32(vgpu, GEN8_MASTER_IRQ) & GEN8_MASTER_IRQ_CONTROL) &&
-	    irq_asserted(vgpu))
-		irq_send_msi(vgpu);
+	return (vgpu_vreg32(vgpu, GEN8_MASTER_IRQ) & GEN8_MASTER_IRQ_CONTROL) &&
+	       irq_asserted(vgpu);
 }
 
 void irq_vgpu_raise(struct vgpu *vgpu, u32 bank, u32 bits)
 {
 	u32 iir, unmasked;
+	bool line;
 
 	if (bank >= GEN8_GT_BANKS)
 		return;
@@ -82,10 +87,11 @@ void irq_vgpu_raise(struct vgpu *vgpu, u32 bank, u32 bits)
 	vgpu->irq.events++;
 	if (!unmasked)
 		return;
+	line = irq_line(vgpu);
 	iir = vgpu_vreg32(vgpu, GEN8_GT_IIR(bank));
 	vgpu_set_vreg32(vgpu, GEN8_GT_IIR(bank), iir | unmasked);
-	if (unmasked & vgpu_vreg32(vgpu, GEN8_GT_IER(bank)))
-		irq_update(vgpu);
+	if (!line && irq_line(vgpu))
+		irq_send_msi(vgpu);
 }
 
 void irq_engine_raise(struct vgpu *vgpu, u32 engine, u32 events)
@@ -113,17 +119,28 @@ void irq_master_write(struct vgpu *vgpu, u32 offset, u32 old)
 
 	vgpu_set_vreg32(vgpu, offset, v);
 	/* Re-enabling with work pending fires again, as hardware does. */
-	if (v && !(old & GEN8_MASTER_IRQ_CONTROL))
-		irq_update(vgpu);
+	if (v && !(old & GEN8_MASTER_IRQ_CONTROL) && irq_asserted(vgpu))
+		irq_send_msi(vgpu);
 }
 
 void irq_gt_write(struct vgpu *vgpu, u32 offset, u32 old)
 {
 	u32 bank = (offset - GEN8_GT_ISR(0)) / 0x10;
+	u32 iir, now, before;
 
-	/* An IER that newly enables a pending IIR bit asserts at once. */
-	if (offset == GEN8_GT_IER(bank) &&
-	    (vgpu_vreg32(vgpu, offset) & ~old &
-	     vgpu_vreg32(vgpu, GEN8_GT_IIR(bank))))
-		irq_update(vgpu);
+	if (offset != GEN8_GT_IER(bank) ||
+	    !(vgpu_vreg32(vgpu, GEN8_MASTER_IRQ) & GEN8_MASTER_IRQ_CONTROL))
+		return;
+	iir = vgpu_vreg32(vgpu, GEN8_GT_IIR(bank));
+	/*
+	 * An IER that newly enables a pending IIR bit asserts at once, an edge
+	 * only if nothing asserted with the old IER (a bank's master bits are
+	 * its own).
+	 */
+	now = irq_asserted(vgpu);
+	before = (now & ~irq_bank_master_bits(
+				bank, iir & vgpu_vreg32(vgpu, offset))) |
+		 irq_bank_master_bits(bank, iir & old);
+	if (now && !before)
+		irq_send_msi(vgpu);
 }

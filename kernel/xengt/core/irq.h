@@ -11,9 +11,11 @@
  * it waits for one); what passes sets its IIR bit unless the bank's IMR
  * masks it; a bank asserts upstream while IIR & IER is
  * non-zero; the master control (bit 31 enable) reports which engines
- * assert; the device sends its MSI when the master is enabled and a bank
- * asserts (again on every new event, and when the driver re-enables the
- * master with work still pending, as the hardware re-triggers).
+ * assert; the device sends its MSI on the rising edge of "master enabled
+ * and a bank asserts": one per edge, none for an event while it is already
+ * up (the guest's handler reads every asserting bank), again when the
+ * driver re-enables the master with work still pending, as the hardware
+ * re-triggers.
  */
 #ifndef XENGT_IRQ_H
 #define XENGT_IRQ_H
