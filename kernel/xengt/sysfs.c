@@ -196,16 +196,11 @@ static ssize_t ppgtt_oos_store(struct kobject *kobj,
 			       size_t len)
 {
 	struct vgpu *vgpu = to_vk(kobj)->vgpu;
-	char tmp[8];
+	bool on = sysfs_streq(buf, "on");
 
-	if (len < sizeof(tmp)) {
-		memcpy(tmp, buf, len);
-		tmp[len] = '\0';
-		strim(tmp);
-		if (!strcmp(tmp, "on") || !strcmp(tmp, "off")) {
-			xengt_vgpu_set_ppgtt_oos(vgpu, tmp[1] == 'n');
-			return len;
-		}
+	if (on || sysfs_streq(buf, "off")) {
+		xengt_vgpu_set_ppgtt_oos(vgpu, on);
+		return len;
 	}
 	pr_err("xengt: vgpu%u/ppgtt_oos: write on or off (got \"%.*s\")\n",
 	       xengt_vgpu_id(vgpu), (int)min_t(size_t, len, 32), buf);
