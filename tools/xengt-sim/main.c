@@ -77,6 +77,47 @@ static int parse_u32(const char *s, const char *what, u32 min, u32 max,
 	return 0;
 }
 
+static bool pv_offer_ok(const char *item)
+{
+	u32 caps;
+
+	return !world_pv_offer_parse(item, &caps);
+}
+
+static bool onoff_ok(const char *item)
+{
+	return world_onoff_parse(item) >= 0;
+}
+
+static bool pv_ok(const char *item)
+{
+	return world_pv_parse(item) >= 0;
+}
+
+/*
+ * A per-VM list option (cycled over the VMs, world_list_item()): every
+ * item a VM will get must pass @valid, else say what @flag takes.
+ */
+static int check_vm_list(const char *list, u32 vms, const char *flag,
+			 const char *takes, bool (*valid)(const char *item))
+{
+	char item[48];
+	u32 i;
+
+	if (!list)
+		return 0;
+	for (i = 0; i < vms; i++) {
+		world_list_item(list, i, item, sizeof(item));
+		if (!valid(item)) {
+			fprintf(stderr,
+				"xengt-sim: %s takes a list of %s; got '%s'\n",
+				flag, takes, item);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -151,51 +192,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		usage(stderr);
 		return -1;
 	}
-	if (o->pv_offer) {
-		u32 i, caps;
-
-		for (i = 0; i < o->vms; i++) {
-			char offer[48];
-
-			world_list_item(o->pv_offer, i, offer, sizeof(offer));
-			if (world_pv_offer_parse(offer, &caps)) {
-				fprintf(stderr,
-					"xengt-sim: --pv-offer takes a list of all, none or caps joined by '+' (ppgtt, ggtt, submission); got '%s'\n",
-					offer);
-				return -1;
-			}
-		}
-	}
-	if (o->ppgtt_oos) {
-		u32 i;
-
-		for (i = 0; i < o->vms; i++) {
-			char v[16];
-
-			world_list_item(o->ppgtt_oos, i, v, sizeof(v));
-			if (world_onoff_parse(v) < 0) {
-				fprintf(stderr,
-					"xengt-sim: --ppgtt-oos takes a list of on, off; got '%s'\n",
-					v);
-				return -1;
-			}
-		}
-	}
-	if (o->pv) {
-		u32 i;
-
-		for (i = 0; i < o->vms; i++) {
-			char mode[16];
-
-			world_list_item(o->pv, i, mode, sizeof(mode));
-			if (world_pv_parse(mode) < 0) {
-				fprintf(stderr,
-					"xengt-sim: --pv takes a list of off, on, auto; got '%s'\n",
-					mode);
-				return -1;
-			}
-		}
-	}
+	if (check_vm_list(
+		    o->pv_offer, o->vms, "--pv-offer",
+		    "all, none or caps joined by '+' (ppgtt, ggtt, submission)",
+		    pv_offer_ok) ||
+	    check_vm_list(o->ppgtt_oos, o->vms, "--ppgtt-oos", "on, off",
+			  onoff_ok) ||
+	    check_vm_list(o->pv, o->vms, "--pv", "off, on, auto", pv_ok))
+		return -1;
 	return 0;
 }
 
