@@ -99,7 +99,13 @@ QUIET=0
 KEEP_RUNS=20
 SMP=2
 
-XEN_CMDLINE="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot smap=0 console_timestamps=boot"
+# spec-ctrl=eager-fpu: Xen restores a vCPU's FPU/vector state at every
+# switch instead of lazily from its #NM handler.  Lazy switching (Xen's
+# default on AMD, which QEMU's -cpu max is) corrupts dom0 user memory
+# under QEMU TCG as soon as several domains share the CPUs (README.md,
+# "Known problem": another process's data in a fresh page, busybox and
+# glibc crashes); with eager switching none in every run since.
+XEN_CMDLINE="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot smap=0 console_timestamps=boot spec-ctrl=eager-fpu"
 DOM0_CMDLINE="console=hvc0 earlyprintk=xen"
 
 say() { [ "$QUIET" = 1 ] || echo "run.sh: $*"; }
