@@ -45,10 +45,7 @@ out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-xl
 
 vgt='vgt = 1; vgt_type = "xengt_8"'
 rc=0
-# One dom0 vCPU: with two, dom0's busybox crashes while an HVM guest and
-# its QEMU run (README.md, "Known problem"); with one, none in three boots.
 "$here/run.sh" --out "$out" --timeout 1500 --guest-timeout 600 \
-	--xen-args dom0_max_vcpus=1 \
 	--extra "$XENGT_KO:/lib/modules/xengt.ko" \
 	--step create --guest i915 --dm xengt-create --cfg "$vgt; vgt_path = \"kernel\"" \
 	--step hook --guest linux-i915 --dm xl --guest-cmdline "xengt_linger=1" \
