@@ -6,7 +6,8 @@
  * 32-bit protected mode, paging off, interrupts off, flat segments, with
  * %ebx = physical address of struct hvm_start_info. We load our own GDT and
  * IDT (exceptions end the test with a FAIL verdict instead of a silent
- * triple fault), switch to our own stack, enable SSE (64-bit MMIO helpers)
+ * triple fault; start.c adds a task of its own for the double fault),
+ * switch to our own stack, enable SSE (64-bit MMIO helpers)
  * and call guest_start(start_info).
  */
 
@@ -111,6 +112,18 @@ exc_common:
 3:	cli
 	hlt
 	jmp 3b
+
+/*
+ * The double-fault task (start.c): entered through the task gate of
+ * vector 8 on its own stack, the CPU's error code (0) on top of it.
+ */
+	.globl df_task_entry
+df_task_entry:
+	cld
+	call double_fault_task		/* does not return */
+4:	cli
+	hlt
+	jmp 4b
 
 /*
  * External interrupts (vectors a test installs with idt_set_gate()): the

@@ -42,10 +42,55 @@ struct idt_entry {
 	uint16_t off_hi;
 } __attribute__((packed));
 
-struct idt_desc {
+struct desc_ptr {
 	uint16_t limit;
 	uint32_t base;
 } __attribute__((packed));
+
+/*
+ * A 32-bit TSS (SDM vol. 3, 8.2.1).  The double fault is delivered
+ * through a task gate to a task of its own, with its own stack: a #DF
+ * that comes from a broken stack (or an exception while delivering one)
+ * then still reports where the guest was, instead of the silent triple
+ * fault an interrupt gate on the same stack would end in.  The task
+ * switch saves the interrupted state in main_tss.
+ */
+struct tss32 {
+	uint16_t link, rsvd0;
+	uint32_t esp0;
+	uint16_t ss0, rsvd1;
+	uint32_t esp1;
+	uint16_t ss1, rsvd2;
+	uint32_t esp2;
+	uint16_t ss2, rsvd3;
+	uint32_t cr3, eip, eflags;
+	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint16_t es, rsvd4, cs, rsvd5, ss, rsvd6, ds, rsvd7;
+	uint16_t fs, rsvd8, gs, rsvd9, ldt, rsvd10, trap, iomap;
+} __attribute__((packed));
+
+#define GDT_CODE 0x08
+#define GDT_DATA 0x10
+#define GDT_MAIN_TSS 0x18
+#define GDT_DF_TSS 0x20
+
+static struct tss32 main_tss, df_tss;
+static uint8_t df_stack[16384] __attribute__((aligned(16)));
+/* entry.S's flat code and data segments again, then the two TSSs. */
+static uint64_t gdt[5] __attribute__((aligned(8))) = {
+	0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull,
+};
+extern char df_task_entry[];
+
+/* An available 32-bit TSS, present, ring 0 (type 0x89). */
+static uint64_t tss_descriptor(const struct tss32 *tss)
+{
+	uint32_t base = (uint32_t)(uintptr_t)tss, limit = sizeof(*tss) - 1;
+
+	return (uint64_t)(limit & 0xffff) | (uint64_t)(base & 0xffffff) << 16 |
+	       (uint64_t)0x89 << 40 | (uint64_t)((limit >> 16) & 0xf) << 48 |
+	       (uint64_t)(base >> 24) << 56;
+}
 
 extern const uint32_t exc_stubs[32];
 extern char irq_entry[], irq_spurious_entry[];
@@ -65,13 +110,59 @@ static void idt_gate(uint8_t vector, uint32_t handler)
 	idt[vector].off_hi = handler >> 16;
 }
 
+/*
+ * The GDT entry.S loaded plus the TSSs: the code and data descriptors are
+ * the same, so the segment registers need no reload.
+ */
+static void double_fault_task_init(void)
+{
+	struct desc_ptr desc = { sizeof(gdt) - 1, (uint32_t)(uintptr_t)gdt };
+	uint32_t cr3;
+
+	asm volatile("mov %%cr3, %0" : "=r"(cr3));
+	df_tss.eip = (uint32_t)(uintptr_t)df_task_entry;
+	df_tss.esp = (uint32_t)(uintptr_t)(df_stack + sizeof(df_stack));
+	df_tss.eflags = 0x2; /* interrupts off */
+	df_tss.cr3 = cr3;
+	df_tss.cs = GDT_CODE;
+	df_tss.ss = df_tss.ds = df_tss.es = df_tss.fs = df_tss.gs = GDT_DATA;
+	df_tss.iomap = sizeof(df_tss);
+	main_tss.iomap = sizeof(main_tss);
+	gdt[GDT_MAIN_TSS / 8] = tss_descriptor(&main_tss);
+	gdt[GDT_DF_TSS / 8] = tss_descriptor(&df_tss);
+	asm volatile("lgdt %0" : : "m"(desc));
+	asm volatile("ltr %w0" : : "r"(GDT_MAIN_TSS));
+	/* Vector 8: a task gate (type 0x85) to the double-fault task. */
+	idt[8].off_lo = 0;
+	idt[8].sel = GDT_DF_TSS;
+	idt[8].zero = 0;
+	idt[8].type = 0x85;
+	idt[8].off_hi = 0;
+}
+
 static void idt_init(void)
 {
-	struct idt_desc desc = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
+	struct desc_ptr desc = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
 
 	for (int i = 0; i < 32; i++)
 		idt_gate(i, exc_stubs[i]);
+	double_fault_task_init();
 	asm volatile("lidt %0" : : "m"(desc));
+}
+
+/* Runs as its own task (df_task_entry in entry.S); never returns. */
+void double_fault_task(void);
+void double_fault_task(void)
+{
+	const struct tss32 *t = &main_tss;
+	uint32_t cr2;
+
+	asm volatile("mov %%cr2, %0" : "=r"(cr2));
+	printf("double fault: eip=%x esp=%x ebp=%x eflags=%x cr2=%x eax=%x ebx=%x ecx=%x edx=%x esi=%x edi=%x\n",
+	       t->eip, t->esp, t->ebp, t->eflags, cr2, t->eax, t->ebx, t->ecx,
+	       t->edx, t->esi, t->edi);
+	result_fail("guest double fault at eip 0x%x (esp 0x%x, cr2 0x%x)",
+		    t->eip, t->esp, cr2);
 }
 
 void irq_install(uint8_t vector, void (*fn)(void))
@@ -107,6 +198,19 @@ void exception_handler(struct exc_frame *f)
 		    f->vector, f->eip, f->error, cr2);
 }
 
+/*
+ * double_fault_selftest=1: make a double fault on purpose, to show that
+ * it ends in a FAIL verdict naming it and not in a triple fault.  INT 13
+ * through a gate whose selector is past the GDT raises #GP; delivering
+ * that #GP through the same gate raises another: a double fault.
+ */
+static void double_fault_selftest(void)
+{
+	idt[13].sel = 0x100;
+	asm volatile("int $13");
+	result_fail("double_fault_selftest: no double fault");
+}
+
 void guest_start(const struct hvm_start_info *si);
 void guest_start(const struct hvm_start_info *si)
 {
@@ -118,6 +222,8 @@ void guest_start(const struct hvm_start_info *si)
 	if (si->cmdline_paddr && si->cmdline_paddr < 0x100000000ull)
 		guest_cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
 	printf("cmdline: '%s'\n", guest_cmdline);
+	if (cmdline_ulong("double_fault_selftest", 0))
+		double_fault_selftest();
 
 	test_main();
 	result_fail("test_main() returned without a verdict");
