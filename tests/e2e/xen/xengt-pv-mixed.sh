@@ -28,11 +28,8 @@
 # process crashed.  Prints
 #   XEN_E2E_PV_MIXED guests=N pv=P trap=T verified=V foreign=F
 #
-# Xen runs with its defaults (MIXED_XEN_ARGS adds to its command line).
-# Several guests at once corrupt dom0 user memory in this set-up
-# (README.md, "Known problem"): a run with a dom0 crash fails even when
-# every guest verified its work.  dom0_max_vcpus=1, which cures the
-# one-HVM-guest case, makes it worse here: the boot stops altogether.
+# Xen runs with run.sh's command line (MIXED_XEN_ARGS adds to it).  A run
+# with a dom0 crash fails even when every guest verified its work.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${XENGT_E2E_OUT:-/tmp/xengt-e2e}/xengt-pv-mixed
@@ -91,7 +88,7 @@ awk -v nguests="$NGUESTS" '
 	$1 == "SHARE" {
 		delete f
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-		# An empty field: the sampler itself was hit by the corruption.
+		# An empty field: the sampler itself crashed.
 		if (f["gpu_ticks"] == "") { torn[f["domid"]] = 1; next }
 		if ($2 == 0) t0[f["domid"]] = f["gpu_ticks"]; else t1[f["domid"]] = f["gpu_ticks"]
 	}

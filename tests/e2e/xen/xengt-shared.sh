@@ -50,8 +50,7 @@ rt=(--step rt_kernel --vgpu xengt_8 --dm kernel --dm-args pvh
 	--guest baseline --guest-cmdline "trap_n=1000"
 	--step rt_null --dm null --guest baseline --guest-cmdline "trap_n=1000")
 # SHARED_GUESTS=2: only w1 (in-kernel) and w2 (xengt-dm) at once, the
-# hostile guest after them: what this set-up runs without the dom0
-# corruption that three or more guests at once cause (README.md).
+# hostile guest after them (for a host too small for four guests at once).
 if [ "${SHARED_GUESTS:-3}" = 2 ]; then
 	steps=(--parallel 2 "${w1[@]}" "${w2[@]}" "${bad[@]}" "${rt[@]}")
 	nbusy=2
