@@ -30,4 +30,10 @@ void irq_install(uint8_t vector, void (*fn)(void));
 void irq_install_spurious(uint8_t vector);
 extern volatile uint32_t irq_spurious_count;
 
+/*
+ * FAIL (naming @where and the bytes) if the guest's code, read-only data,
+ * IDT or GDT changed since it started, other than through irq_install*().
+ */
+void guest_integrity_check(const char *where);
+
 #endif

@@ -663,6 +663,7 @@ static uint32_t run_workload_fig(struct i915pv_pages *pages,
 			    i915pv_workload_name(kind), dev.pv ? " (pv)" : "",
 			    wl.done, ops, dev.error ? dev.error : "?");
 	c0 = rdtsc() - c0;
+	guest_integrity_check(i915pv_workload_name(kind));
 	if (wl.done != ops)
 		result_fail("workload %s: %u of %u ops done",
 			    i915pv_workload_name(kind), wl.done, ops);
@@ -885,6 +886,7 @@ static uint64_t busy_deadline;
 static bool busy_keep_going(void *ctx)
 {
 	(void)ctx;
+	guest_integrity_check("busy loop");
 	return rdtsc() < busy_deadline;
 }
 

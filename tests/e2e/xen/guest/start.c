@@ -3,12 +3,14 @@
  * C entry of the e2e test guest: console, result page, IDT, then the test
  * (test_main() in main.c or whatever test is linked in).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "console.h"
 #include "guest.h"
 #include "io.h"
+#include "lib.h"
 #include "result.h"
 
 #define HVM_START_MAGIC 0x336ec578u
@@ -165,15 +167,19 @@ void double_fault_task(void)
 		    t->eip, t->esp, cr2);
 }
 
+static void integrity_update_idt(uint8_t vector);
+
 void irq_install(uint8_t vector, void (*fn)(void))
 {
 	irq_fn = fn;
 	idt_gate(vector, (uint32_t)(uintptr_t)irq_entry);
+	integrity_update_idt(vector);
 }
 
 void irq_install_spurious(uint8_t vector)
 {
 	idt_gate(vector, (uint32_t)(uintptr_t)irq_spurious_entry);
+	integrity_update_idt(vector);
 }
 
 /* Called by irq_entry in entry.S with interrupts off. */
@@ -211,6 +217,113 @@ static void double_fault_selftest(void)
 	result_fail("double_fault_selftest: no double fault");
 }
 
+/*
+ * What nothing may write once the guest runs: its code and read-only data,
+ * its IDT and GDT.  A copy is taken at start; guest_integrity_check()
+ * compares and names the first bytes that changed, so that memory written
+ * behind the guest's back (by the device model, the GPU, Xen) shows where
+ * and what, long before it ends in a fault.
+ */
+extern char __image_start[], __ro_end[];
+#define RO_COPY_MAX (96 * 1024)
+static uint8_t ro_copy[RO_COPY_MAX];
+static uint8_t idt_copy[sizeof(idt)];
+static uint8_t gdt_copy[sizeof(gdt)];
+static uint32_t ro_size;
+
+static void integrity_snapshot(void)
+{
+	ro_size = (uint32_t)(__ro_end - __image_start);
+	if (ro_size > RO_COPY_MAX)
+		result_fail("code and rodata (%u bytes) larger than the copy",
+			    ro_size);
+	memcpy(ro_copy, __image_start, ro_size);
+	memcpy(idt_copy, idt, sizeof(idt));
+	memcpy(gdt_copy, gdt, sizeof(gdt));
+}
+
+/* The guest's own change of a gate is no corruption. */
+static void integrity_update_idt(uint8_t vector)
+{
+	memcpy(idt_copy + vector * sizeof(idt[0]), &idt[vector],
+	       sizeof(idt[0]));
+}
+
+/*
+ * Returns the first changed byte's address (0: none); @fatal: print the
+ * change and FAIL naming @where.
+ */
+static uint32_t integrity_compare(const char *where, const char *what,
+				  const uint8_t *now, const uint8_t *then,
+				  uint32_t n, bool fatal)
+{
+	uint32_t first = n, last = 0, changed = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (now[i] == then[i])
+			continue;
+		if (first == n)
+			first = i;
+		last = i;
+		changed++;
+	}
+	if (!changed)
+		return 0;
+	if (!fatal)
+		return (uint32_t)(uintptr_t)(now + first);
+	printf("integrity: %s: %u byte(s) of the %s changed, at 0x%x..0x%x\n",
+	       where, changed, what, (uint32_t)(uintptr_t)(now + first),
+	       (uint32_t)(uintptr_t)(now + last));
+	for (uint32_t i = first & ~3u; i <= last && i < n; i += 4) {
+		uint32_t a, b;
+
+		memcpy(&a, now + i, 4);
+		memcpy(&b, then + i, 4);
+		if (a != b)
+			printf("integrity: 0x%x: 0x%08x, was 0x%08x\n",
+			       (uint32_t)(uintptr_t)(now + i), a, b);
+		if (i - (first & ~3u) >= 64) {
+			printf("integrity: ...\n");
+			break;
+		}
+	}
+	result_fail("%s: the guest's %s was written behind its back at 0x%x (%u bytes)",
+		    where, what, (uint32_t)(uintptr_t)(now + first), changed);
+}
+
+void guest_integrity_check(const char *where)
+{
+	integrity_compare(where, "code/rodata", (const uint8_t *)__image_start,
+			  ro_copy, ro_size, true);
+	integrity_compare(where, "IDT", (const uint8_t *)idt, idt_copy,
+			  sizeof(idt), true);
+	integrity_compare(where, "GDT", (const uint8_t *)gdt, gdt_copy,
+			  sizeof(gdt), true);
+}
+
+/*
+ * A byte of .rodata the self-test changes (through a volatile pointer:
+ * paging is off, nothing is read-only) and puts back.
+ */
+static const uint8_t integrity_canary __attribute__((used)) = 0x5a;
+
+/* The check must see a changed byte, and exactly where. */
+static void integrity_selftest(void)
+{
+	volatile uint8_t *p = (volatile uint8_t *)&integrity_canary;
+	uint32_t seen;
+
+	*p = 0xa5;
+	seen = integrity_compare("self-test", "code/rodata",
+				 (const uint8_t *)__image_start, ro_copy,
+				 ro_size, false);
+	*p = 0x5a;
+	if (seen != (uint32_t)(uintptr_t)p)
+		result_fail("integrity self-test: a byte changed at 0x%x, the check saw 0x%x",
+			    (uint32_t)(uintptr_t)p, seen);
+	guest_integrity_check("self-test");
+}
+
 void guest_start(const struct hvm_start_info *si);
 void guest_start(const struct hvm_start_info *si)
 {
@@ -222,6 +335,8 @@ void guest_start(const struct hvm_start_info *si)
 	if (si->cmdline_paddr && si->cmdline_paddr < 0x100000000ull)
 		guest_cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
 	printf("cmdline: '%s'\n", guest_cmdline);
+	integrity_snapshot();
+	integrity_selftest();
 	if (cmdline_ulong("double_fault_selftest", 0))
 		double_fault_selftest();
 
