@@ -673,9 +673,26 @@ serial_wait() {
 	return 2
 }
 
+# dump_vcpu_state NAME DOMID: a guest that ended without a verdict (a
+# triple fault, say) is kept by Xen (on_reboot/on_crash "preserve"): its
+# vCPU state as Xen saved it (xen-hvmctx: rip, rsp, segments, idtr, gdtr,
+# the pending event) goes to the console, where Xen's own dump of a
+# triple fault shows only the guest's general registers.
+dump_vcpu_state() {
+	[ -n "$2" ] && xl domname "$2" >/dev/null 2>&1 || return 0
+	log "guest $1: domain $2 ended without a verdict; its vCPU state:"
+	xen-hvmctx "$2" 2>&1 | sed -n '/CPU:/,/event/p' | while IFS= read -r l; do
+		log "hvmctx $1: $l"
+	done
+}
+
 # step_report INDEX FILE RC: the guest's lines into the report, judged
 step_report() {
 	step_vars "$1"
+	case $3 in
+	0 | 1) ;;
+	*) eval "dump_vcpu_state \"\$name\" \"\${STEP$1_DOMID:-\${DOMID:-}}\"" ;;
+	esac
 	while IFS= read -r line; do
 		case $line in
 		NOVERDICT:*) echo "NOVERDICT ${line#NOVERDICT: }" >>$REPORT ;;

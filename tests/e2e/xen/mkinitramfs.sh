@@ -187,7 +187,8 @@ add_bin() { # SRC DEST
 }
 
 xenbin=/usr/lib/xen-$XENVER/bin
-for b in xl xenstored xenconsoled xen-init-dom0; do
+# xen-hvmctx: a verdict-less guest's vCPU state (initramfs-init.sh)
+for b in xl xenstored xenconsoled xen-init-dom0 xen-hvmctx; do
 	add_bin "$ROOT$xenbin/$b" "$xenbin/$b"
 done
 # glibc loads libgcc_s.so.1 on demand (pthread_cancel/exit in xl)

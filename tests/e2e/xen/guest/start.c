@@ -324,6 +324,19 @@ static void integrity_selftest(void)
 	guest_integrity_check("self-test");
 }
 
+/*
+ * triple_fault_selftest=1: a triple fault on purpose (an empty IDT: INT3,
+ * then the #GP and the #DF cannot be delivered either), for the harness's
+ * report of a guest that ends without a verdict.
+ */
+static void triple_fault_selftest(void)
+{
+	struct desc_ptr empty = { 0, 0 };
+
+	asm volatile("lidt %0; int3" : : "m"(empty));
+	result_fail("triple_fault_selftest: still running");
+}
+
 void guest_start(const struct hvm_start_info *si);
 void guest_start(const struct hvm_start_info *si)
 {
@@ -339,6 +352,8 @@ void guest_start(const struct hvm_start_info *si)
 	integrity_selftest();
 	if (cmdline_ulong("double_fault_selftest", 0))
 		double_fault_selftest();
+	if (cmdline_ulong("triple_fault_selftest", 0))
+		triple_fault_selftest();
 
 	test_main();
 	result_fail("test_main() returned without a verdict");
