@@ -165,6 +165,7 @@ gdt_desc:
 
 	.section .bss
 	.balign 16
+	.globl stack, stack_top
 stack:
 	.skip 65536			/* the i915-pv workloads use ~12 KiB */
 stack_top:

@@ -225,14 +225,64 @@ static void double_fault_selftest(void)
  * and what, long before it ends in a fault.
  */
 extern char __image_start[], __ro_end[];
+/*
+ * The stack's far end: the workloads use ~12 KiB of its 64 KiB, so all
+ * but its top STACK_USED_MAX is never written and is filled with a
+ * pattern at start; a change there is a write from outside (or a stack
+ * deeper than thought, which is worth a FAIL too).
+ */
+extern char stack[], stack_top[];
+#define STACK_USED_MAX (24 * 1024)
+#define STACK_GUARD 0x5ac4f00du
 #define RO_COPY_MAX (96 * 1024)
 static uint8_t ro_copy[RO_COPY_MAX];
 static uint8_t idt_copy[sizeof(idt)];
 static uint8_t gdt_copy[sizeof(gdt)];
 static uint32_t ro_size;
 
+/* Addresses as integers: the two symbols are ends of one .bss object. */
+static uint32_t *stack_guard_end(void)
+{
+	return (uint32_t *)((uintptr_t)stack_top - STACK_USED_MAX);
+}
+
+static void stack_guard_fill(void)
+{
+	uint32_t *p = (uint32_t *)(void *)stack;
+	uint32_t *end = stack_guard_end();
+
+	while (p < end)
+		*p++ = STACK_GUARD;
+}
+
+static void stack_guard_check(const char *where)
+{
+	const uint32_t *p = (const uint32_t *)(const void *)stack;
+	const uint32_t *end = stack_guard_end();
+	const uint32_t *first = 0;
+	uint32_t changed = 0, shown = 0;
+
+	for (; p < end; p++) {
+		if (*p == STACK_GUARD)
+			continue;
+		if (!first)
+			first = p;
+		changed++;
+		if (shown++ < 16)
+			printf("integrity: %s: stack guard 0x%x: 0x%08x\n", where,
+			       (uint32_t)(uintptr_t)p, *p);
+	}
+	if (changed)
+		result_fail("%s: the guest's unused stack (%u KiB below the %u KiB in use) was written at 0x%x (%u dwords)",
+			    where,
+			    (uint32_t)((uintptr_t)end - (uintptr_t)stack) / 1024,
+			    STACK_USED_MAX / 1024,
+			    (uint32_t)(uintptr_t)first, changed);
+}
+
 static void integrity_snapshot(void)
 {
+	stack_guard_fill();
 	ro_size = (uint32_t)(__ro_end - __image_start);
 	if (ro_size > RO_COPY_MAX)
 		result_fail("code and rodata (%u bytes) larger than the copy",
@@ -299,6 +349,7 @@ void guest_integrity_check(const char *where)
 			  sizeof(idt), true);
 	integrity_compare(where, "GDT", (const uint8_t *)gdt, gdt_copy,
 			  sizeof(gdt), true);
+	stack_guard_check(where);
 }
 
 /*
