@@ -60,6 +60,9 @@
 #   --xen-args "S"       append to Xen's command line
 #   --dom0-args "S"      append to the dom0 kernel's command line
 #   --smp N              QEMU CPUs (default 2)
+#   --tcg-threads multi|single  QEMU's TCG with a thread per CPU (default)
+#                        or one thread for all: several busy guests at
+#                        once need single here (README.md, xengt-pv-mixed)
 #   --extra SRC:DEST     add a file to the dom0 initramfs (repeatable)
 #   --out DIR            runs and builds go here (default $XENGT_E2E_OUT or
 #                        /tmp/xengt-e2e); each run gets DIR/runs/<stamp>/
@@ -98,6 +101,7 @@ FETCH=1
 QUIET=0
 KEEP_RUNS=20
 SMP=2
+TCG_THREADS=multi
 
 # spec-ctrl=eager-fpu: Xen restores a vCPU's FPU/vector state at every
 # switch instead of lazily from its #NM handler.  Lazy switching (Xen's
@@ -133,6 +137,11 @@ while [ $# -gt 0 ]; do
 	--xen-args) XEN_CMDLINE="$XEN_CMDLINE $2"; shift 2 ;;
 	--dom0-args) DOM0_CMDLINE="$DOM0_CMDLINE $2"; shift 2 ;;
 	--smp) SMP=$2; shift 2 ;;
+	--tcg-threads)
+		case $2 in multi | single) TCG_THREADS=$2 ;;
+		*) die "--tcg-threads: multi or single, not '$2'" ;;
+		esac
+		shift 2 ;;
 	--extra) EXTRAS+=(--extra "$(abspath "${2%%:*}"):${2#*:}"); shift 2 ;;
 	--out) OUTDIR=$(abspath "$2"); shift 2 ;;
 	--keep) KEEP=1; shift ;;
@@ -266,7 +275,7 @@ case "$VMLINUZ$BUILD" in *,*) die "paths must not contain ','" ;; esac
 } >"$RUN/cmdline"
 qemu_rc=0
 timeout -k 5 "$QEMU_TIMEOUT" "$QEMU" \
-	-accel tcg -cpu max -smp "$SMP" -m 3072 -machine q35 \
+	-accel "tcg,thread=$TCG_THREADS" -cpu max -smp "$SMP" -m 3072 -machine q35 \
 	-nographic -no-reboot -nic none -monitor none -display none \
 	-serial "file:$RUN/console.log" \
 	-chardev "file,id=report,path=$RUN/report.raw" \
