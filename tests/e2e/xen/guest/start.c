@@ -80,7 +80,9 @@ static struct tss32 main_tss, df_tss;
 static uint8_t df_stack[16384] __attribute__((aligned(16)));
 /* entry.S's flat code and data segments again, then the two TSSs. */
 static uint64_t gdt[5] __attribute__((aligned(8))) = {
-	0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull,
+	0,
+	0x00cf9a000000ffffull,
+	0x00cf92000000ffffull,
 };
 extern char df_task_entry[];
 
@@ -269,15 +271,16 @@ static void stack_guard_check(const char *where)
 			first = p;
 		changed++;
 		if (shown++ < 16)
-			printf("integrity: %s: stack guard 0x%x: 0x%08x\n", where,
-			       (uint32_t)(uintptr_t)p, *p);
+			printf("integrity: %s: stack guard 0x%x: 0x%08x\n",
+			       where, (uint32_t)(uintptr_t)p, *p);
 	}
 	if (changed)
-		result_fail("%s: the guest's unused stack (%u KiB below the %u KiB in use) was written at 0x%x (%u dwords)",
-			    where,
-			    (uint32_t)((uintptr_t)end - (uintptr_t)stack) / 1024,
-			    STACK_USED_MAX / 1024,
-			    (uint32_t)(uintptr_t)first, changed);
+		result_fail(
+			"%s: the guest's unused stack (%u KiB below the %u KiB in use) was written at 0x%x (%u dwords)",
+			where,
+			(uint32_t)((uintptr_t)end - (uintptr_t)stack) / 1024,
+			STACK_USED_MAX / 1024, (uint32_t)(uintptr_t)first,
+			changed);
 }
 
 static void integrity_snapshot(void)
@@ -337,8 +340,9 @@ static uint32_t integrity_compare(const char *where, const char *what,
 			break;
 		}
 	}
-	result_fail("%s: the guest's %s was written behind its back at 0x%x (%u bytes)",
-		    where, what, (uint32_t)(uintptr_t)(now + first), changed);
+	result_fail(
+		"%s: the guest's %s was written behind its back at 0x%x (%u bytes)",
+		where, what, (uint32_t)(uintptr_t)(now + first), changed);
 }
 
 void guest_integrity_check(const char *where)
@@ -370,8 +374,9 @@ static void integrity_selftest(void)
 				 ro_size, false);
 	*p = 0x5a;
 	if (seen != (uint32_t)(uintptr_t)p)
-		result_fail("integrity self-test: a byte changed at 0x%x, the check saw 0x%x",
-			    (uint32_t)(uintptr_t)p, seen);
+		result_fail(
+			"integrity self-test: a byte changed at 0x%x, the check saw 0x%x",
+			(uint32_t)(uintptr_t)p, seen);
 	guest_integrity_check("self-test");
 }
 
