@@ -676,12 +676,12 @@ serial_wait() {
 # dump_vcpu_state NAME DOMID: a guest that ended without a verdict (a
 # triple fault, say) is kept by Xen (on_reboot/on_crash "preserve"): its
 # vCPU state as Xen saved it (xen-hvmctx: rip, rsp, segments, idtr, gdtr,
-# the pending event) goes to the console, where Xen's own dump of a
-# triple fault shows only the guest's general registers.
+# cr3, the pending event) goes to the console; Xen's own dump of a triple
+# fault has the registers but neither segments nor descriptor tables.
 dump_vcpu_state() {
 	[ -n "$2" ] && xl domname "$2" >/dev/null 2>&1 || return 0
 	log "guest $1: domain $2 ended without a verdict; its vCPU state:"
-	xen-hvmctx "$2" 2>&1 | sed -n '/CPU:/,/event/p' | while IFS= read -r l; do
+	xen-hvmctx "$2" 2>&1 | sed -n '/[[:space:]]CPU:/,/[[:space:]]event /p' | while IFS= read -r l; do
 		log "hvmctx $1: $l"
 	done
 }

@@ -154,10 +154,13 @@ exc_stubs:
 	.endr
 
 	.balign 8
+	.globl gdt
 gdt:
 	.quad 0
 	.quad 0x00cf9a000000ffff	/* 0x08: 32-bit code, flat */
 	.quad 0x00cf92000000ffff	/* 0x10: data, flat */
+	.quad 0				/* 0x18, 0x20: TSSs start.c fills */
+	.quad 0
 gdt_end:
 gdt_desc:
 	.word gdt_end - gdt - 1

@@ -31,8 +31,9 @@ void irq_install_spurious(uint8_t vector);
 extern volatile uint32_t irq_spurious_count;
 
 /*
- * FAIL (naming @where and the bytes) if the guest's code, read-only data,
- * IDT or GDT changed since it started, other than through irq_install*().
+ * FAIL (naming @where and the bytes) if the guest's code, read-only data
+ * (its GDT included), IDT or unused stack changed since it started, other
+ * than through irq_install*().
  */
 void guest_integrity_check(const char *where);
 

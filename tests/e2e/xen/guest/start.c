@@ -78,12 +78,8 @@ struct tss32 {
 
 static struct tss32 main_tss, df_tss;
 static uint8_t df_stack[16384] __attribute__((aligned(16)));
-/* entry.S's flat code and data segments again, then the two TSSs. */
-static uint64_t gdt[5] __attribute__((aligned(8))) = {
-	0,
-	0x00cf9a000000ffffull,
-	0x00cf92000000ffffull,
-};
+/* entry.S's GDT (loaded there): flat code and data, two TSS slots. */
+extern uint64_t gdt[5];
 extern char df_task_entry[];
 
 /* An available 32-bit TSS, present, ring 0 (type 0x89). */
@@ -114,13 +110,9 @@ static void idt_gate(uint8_t vector, uint32_t handler)
 	idt[vector].off_hi = handler >> 16;
 }
 
-/*
- * The GDT entry.S loaded plus the TSSs: the code and data descriptors are
- * the same, so the segment registers need no reload.
- */
+/* The TSSs into entry.S's GDT (live already: no reload), TR, gate 8. */
 static void double_fault_task_init(void)
 {
-	struct desc_ptr desc = { sizeof(gdt) - 1, (uint32_t)(uintptr_t)gdt };
 	uint32_t cr3;
 
 	asm volatile("mov %%cr3, %0" : "=r"(cr3));
@@ -134,7 +126,6 @@ static void double_fault_task_init(void)
 	main_tss.iomap = sizeof(main_tss);
 	gdt[GDT_MAIN_TSS / 8] = tss_descriptor(&main_tss);
 	gdt[GDT_DF_TSS / 8] = tss_descriptor(&df_tss);
-	asm volatile("lgdt %0" : : "m"(desc));
 	asm volatile("ltr %w0" : : "r"(GDT_MAIN_TSS));
 	/* Vector 8: a task gate (type 0x85) to the double-fault task. */
 	idt[8].off_lo = 0;
@@ -220,8 +211,8 @@ static void double_fault_selftest(void)
 }
 
 /*
- * What nothing may write once the guest runs: its code and read-only data,
- * its IDT and GDT.  A copy is taken at start; guest_integrity_check()
+ * What nothing may write once the guest runs: its code and read-only data
+ * (entry.S's GDT among them), its IDT.  A copy is taken at start; guest_integrity_check()
  * compares and names the first bytes that changed, so that memory written
  * behind the guest's back (by the device model, the GPU, Xen) shows where
  * and what, long before it ends in a fault.
@@ -239,7 +230,6 @@ extern char stack[], stack_top[];
 #define RO_COPY_MAX (96 * 1024)
 static uint8_t ro_copy[RO_COPY_MAX];
 static uint8_t idt_copy[sizeof(idt)];
-static uint8_t gdt_copy[sizeof(gdt)];
 static uint32_t ro_size;
 
 /* Addresses as integers: the two symbols are ends of one .bss object. */
@@ -292,7 +282,6 @@ static void integrity_snapshot(void)
 			    ro_size);
 	memcpy(ro_copy, __image_start, ro_size);
 	memcpy(idt_copy, idt, sizeof(idt));
-	memcpy(gdt_copy, gdt, sizeof(gdt));
 }
 
 /* The guest's own change of a gate is no corruption. */
@@ -351,8 +340,6 @@ void guest_integrity_check(const char *where)
 			  ro_copy, ro_size, true);
 	integrity_compare(where, "IDT", (const uint8_t *)idt, idt_copy,
 			  sizeof(idt), true);
-	integrity_compare(where, "GDT", (const uint8_t *)gdt, gdt_copy,
-			  sizeof(gdt), true);
 	stack_guard_check(where);
 }
 
