@@ -63,6 +63,10 @@
 #   --tcg-threads multi|single  QEMU's TCG with a thread per CPU (default)
 #                        or one thread for all: several busy guests at
 #                        once need single here (README.md, xengt-pv-mixed)
+#   --platform-reboots N boot once more, up to N times (default 1), when a
+#                        run failed and QEMU's nested SVM handed a guest
+#                        back with Xen's own state (README.md, "Known
+#                        problems"); any other failure stands
 #   --extra SRC:DEST     add a file to the dom0 initramfs (repeatable)
 #   --out DIR            runs and builds go here (default $XENGT_E2E_OUT or
 #                        /tmp/xengt-e2e); each run gets DIR/runs/<stamp>/
@@ -75,6 +79,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+ORIG_ARGS=("$@")
+# shellcheck source=e2e-lib.sh
+. "$here/e2e-lib.sh"
 CACHE=${XENGT_E2E_CACHE:-/var/cache/xengt-e2e}
 OUTDIR=${XENGT_E2E_OUT:-/tmp/xengt-e2e}
 EXPECT_FAIL=0
@@ -102,6 +109,9 @@ QUIET=0
 KEEP_RUNS=20
 SMP=2
 TCG_THREADS=multi
+PLATFORM_REBOOTS=1
+# How many times this run was booted again already (see platform_slip).
+PLATFORM_REBOOTED=${XENGT_E2E_PLATFORM_REBOOTED:-0}
 
 # spec-ctrl=eager-fpu: Xen restores a vCPU's FPU/vector state at every
 # switch instead of lazily from its #NM handler.  Lazy switching (Xen's
@@ -141,6 +151,10 @@ while [ $# -gt 0 ]; do
 		case $2 in multi | single) TCG_THREADS=$2 ;;
 		*) die "--tcg-threads: multi or single, not '$2'" ;;
 		esac
+		shift 2 ;;
+	--platform-reboots)
+		case $2 in '' | *[!0-9]*) die "--platform-reboots: a count, not '$2'" ;; esac
+		PLATFORM_REBOOTS=$2
 		shift 2 ;;
 	--extra) EXTRAS+=(--extra "$(abspath "${2%%:*}"):${2#*:}"); shift 2 ;;
 	--out) OUTDIR=$(abspath "$2"); shift 2 ;;
@@ -290,6 +304,25 @@ echo "$qemu_rc" >"$RUN/qemu.rc"
 [ "$KEEP" = 1 ] || rm -rf "$BUILD"
 
 # ---- judge -------------------------------------------------------------
+# finish RC: exit with RC, unless the run failed and the console shows a
+# platform slip (e2e-lib.sh: a guest handed back with Xen's own state by
+# QEMU's nested SVM) and reboots are left: then the whole run again, in a
+# new run directory (scenario scripts read $OUTDIR/latest, which then
+# points there).  Nothing else is ever retried here.
+finish() {
+	local slip
+	if [ "$1" != 0 ] && [ "$PLATFORM_REBOOTED" -lt "$PLATFORM_REBOOTS" ]; then
+		slip=$(e2e_platform_slip "$RUN/console.log")
+		if [ -n "$slip" ]; then
+			echo "run.sh: PLATFORM SLIP (QEMU nested SVM gave a guest Xen's own state: $slip) in $RUN: booting once more ($((PLATFORM_REBOOTED + 1)) of $PLATFORM_REBOOTS)"
+			echo "$slip" >"$RUN/platform-slip"
+			XENGT_E2E_PLATFORM_REBOOTED=$((PLATFORM_REBOOTED + 1)) \
+				exec "$here/run.sh" "${ORIG_ARGS[@]}"
+		fi
+	fi
+	exit "$1"
+}
+
 show_logs() {
 	echo "---- Xen + dom0 console (last 150 lines of $RUN/console.log) ----"
 	tail -n 150 "$RUN/console.log" 2>/dev/null || true
@@ -312,7 +345,7 @@ if [ ! -s "$report" ] || ! grep -qx 'END-REPORT' "$report"; then
 	show_logs
 	echo "run.sh: HARNESS ERROR: no complete report from dom0 ($why); logs in $RUN"
 	echo "E2E XEN FAIL (harness) in ${t_total}s"
-	exit 2
+	finish 2
 fi
 
 # split the report: sections to files, the rest to report.txt
@@ -397,10 +430,12 @@ if [ "$EXPECT_FAIL" = 1 ]; then
 		echo "E2E XEN FAIL in ${t_total}s: expected the guest to report FAIL, got verdict $verdict${reason:+ ($reason)}; logs in $RUN"
 	fi
 elif [ "$verdict" = PASS ]; then
-	echo "E2E XEN PASS in ${t_total}s (build ${t_built}s)"
+	again=
+	[ "$PLATFORM_REBOOTED" = 0 ] || again=" after $PLATFORM_REBOOTED platform reboot(s)"
+	echo "E2E XEN PASS in ${t_total}s (build ${t_built}s)$again"
 	rc=0
 else
 	show_logs
 	echo "E2E XEN FAIL in ${t_total}s: ${reason:-no reason given}; logs in $RUN"
 fi
-exit $rc
+finish $rc
