@@ -97,7 +97,7 @@ for ((i = 0; i < NSTEPS; i++)); do
 	n=${S_NAME[i]}
 	case ${S_STOP[i]} in term | destroy | kill) ;; *) die "step $n: --dm-stop must be term, destroy or kill" ;; esac
 	for c in ${S_CHECK[i]//,/ }; do
-		case $c in bystander | restricted | refuse | stats | reboot) ;; *) die "step $n: --check: unknown check '$c' (known: bystander restricted refuse stats reboot)" ;; esac
+		case $c in bystander | restricted | refuse | stats | reboot | early_reboot) ;; *) die "step $n: --check: unknown check '$c' (known: bystander restricted refuse stats reboot early_reboot)" ;; esac
 	done
 	case ${S_KIND[i]} in pvh | hvm-linux) ;; *) die "step $n: --guest-kind must be pvh or hvm-linux" ;; esac
 	[ -f "${S_GUEST[i]}" ] || die "step $n: --guest not found: '${S_GUEST[i]}'"

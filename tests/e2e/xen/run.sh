@@ -40,7 +40,13 @@
 #                        (the DM must exit non-zero before serving; the guest
 #                        is never unpaused), "stats" (after the guest's
 #                        verdict, SIGUSR1 makes the DM log its counters and
-#                        it keeps serving)
+#                        it keeps serving), "reboot" (xl integration: the
+#                        lingering guest is rebooted with xl reboot and must
+#                        pass again), "early_reboot" (an HVM guest whose
+#                        config restarts on reboot is rebooted with xl reboot
+#                        at its first line, before its verdict, as a guest
+#                        kernel's triple fault would restart it: the harness
+#                        must follow the new domain, which must pass)
 #   --dm-stop term|destroy|kill  end the DM with SIGTERM (default), by
 #                        destroying the guest (tests its domain-death path),
 #                        or kill -9 it while the guest runs (see
