@@ -614,6 +614,19 @@ static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
 		in.workloads_done, in.gpu_ticks,
 		in.state == XENGT_VGPU_FAILSAFE ? ", FAILSAFE: " : "",
 		in.state == XENGT_VGPU_FAILSAFE ? in.failsafe_reason : "");
+	/*
+	 * The PV extension's side, once a guest used it (pv_caps reads 0
+	 * again after a guest is done with PV, so the counters decide).
+	 */
+	if (in.pv_messages || in.pv_doorbells || in.pv_registrations ||
+	    in.pv_bad_registrations)
+		dm_info("vGPU %u PV: offer 0x%x caps 0x%x, registrations %llu (refused %llu), doorbells %llu (idle %llu, dropped %llu, over budget %llu), messages %llu (ok %llu), submissions %llu (refused %llu), pages bound %llu unbound %llu",
+			in.id, in.pv_offer, in.pv_caps, in.pv_registrations,
+			in.pv_bad_registrations, in.pv_doorbells,
+			in.pv_doorbells_idle, in.pv_dropped, in.pv_budget_hits,
+			in.pv_messages, in.pv_ok, in.pv_submissions,
+			in.pv_submit_errors, in.pv_pages_bound,
+			in.pv_pages_unbound);
 }
 
 /*

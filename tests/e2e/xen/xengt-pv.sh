@@ -112,3 +112,19 @@ awk '
 		if (bad || !f["submits"]) exit 1
 	}
 ' "$out/latest/report.txt"
+
+# xengt-dm's exit summary of the PV extension agrees with the pv=on guest's
+# own counts: every message it sent handled, every PV submission queued.
+guest_pv=$(awk '$1 == "STEP" && $3 == "BEGIN" { step = $2 }
+	step == "pvon" && $1 == "GUEST" && $2 == "PV" { print }' "$out/latest/report.txt" | tail -n1)
+dm_pv=$(grep -h ' PV: ' "$out/latest/dm-pvon.log" 2>/dev/null | tail -n1)
+echo "xengt-pv: pvon guest: ${guest_pv#GUEST }"
+echo "xengt-pv: pvon xengt-dm: ${dm_pv:-no PV summary}"
+g_msgs=$(printf '%s\n' "$guest_pv" | sed -n 's/.* messages=\([0-9]*\).*/\1/p')
+g_subs=$(printf '%s\n' "$guest_pv" | sed -n 's/.* submits=\([0-9]*\).*/\1/p')
+d_msgs=$(printf '%s\n' "$dm_pv" | sed -n 's/.* messages \([0-9]*\) .*/\1/p')
+d_subs=$(printf '%s\n' "$dm_pv" | sed -n 's/.* submissions \([0-9]*\) (refused 0).*/\1/p')
+if [ -z "$g_msgs" ] || [ "$g_msgs" != "$d_msgs" ] || [ -z "$g_subs" ] || [ "$g_subs" != "$d_subs" ]; then
+	echo "xengt-pv: FAIL: xengt-dm's PV summary (messages ${d_msgs:-?}, submissions ${d_subs:-? or refused}) != the guest's (messages ${g_msgs:-?}, submits ${g_subs:-?})"
+	exit 1
+fi
