@@ -629,7 +629,7 @@ serial_wait() {
 	restart=0
 	grep -qs 'on_reboot *= *"restart"' "/e2e/guest-$1.cfg" && restart=1
 	early_reboot=0
-	has_check early_reboot && early_reboot=1
+	has_check early_reboot && [ -z "$EARLY_REBOOTED" ] && early_reboot=1
 	while [ $(($(now_s) - t_boot)) -lt "$GUEST_TIMEOUT" ]; do
 		# i915's own lines and any trouble, live on dom0's console.
 		total=$(wc -l <"$2" 2>/dev/null || echo 0)
@@ -650,9 +650,11 @@ serial_wait() {
 			done_n=$n
 			echo "e2e-init: [$(uptime_s)] $1: $line"
 			# --check early_reboot: the guest reboots (xl's PV
-			# request) at its first line, before its verdict.
+			# request) at its first line, before its verdict
+			# (once a step: not the boot after reboot_step's).
 			if [ "$early_reboot" = 1 ] && [ "$restart" = 1 ]; then
 				early_reboot=0
+				EARLY_REBOOTED=1
 				log "step $1: xl reboot $DOMID (early_reboot)"
 				echo "EARLY_REBOOT $1 domid=$DOMID" >>$REPORT
 				xl reboot "$DOMID" || log "step $1: xl reboot $DOMID failed"
@@ -684,8 +686,8 @@ serial_wait() {
 		fi
 		# The guest's kernel itself (not ours) sometimes stalls or
 		# triple-faults while booting under nested TCG: say so early; a
-		# guest that restarts on reboot is reset once (xl reboot -F)
-		# instead, and must then boot.
+		# guest that restarts on reboot is made anew once instead, and
+		# must then boot.
 		if [ "$done_n" = 0 ] && [ $(($(now_s) - t_boot)) -ge "$BOOT_TIMEOUT" ]; then
 			if [ "$restart" = 1 ] && [ "$restarts" = 0 ] && [ -n "$DOMID" ]; then
 				# Its kernel reads no PV reboot request yet, and Xen
@@ -837,6 +839,7 @@ stats_check() {
 run_step() { # INDEX
 	STEP_FAILED=
 	STEP_INDEX=$1
+	EARLY_REBOOTED=
 	step_start "$1" || { bystander_stop "$1"; return; }
 	eval "DOMID=\$STEP$1_DOMID DMPID=\$STEP$1_DMPID refused=\$STEP$1_REFUSED"
 	eval "launched=\$STEP$1_LAUNCHED"
