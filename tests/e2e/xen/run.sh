@@ -66,7 +66,7 @@
 #   --xen-args "S"       append to Xen's command line
 #   --dom0-args "S"      append to the dom0 kernel's command line
 #   --smp N              QEMU CPUs (default 2)
-#   --cpu MODEL          QEMU's -cpu (default max,-xsave: see XEN_CMDLINE)
+#   --cpu MODEL          QEMU's -cpu (default max; see XEN_CMDLINE)
 #   --tcg-threads multi|single  QEMU's TCG with a thread per CPU (default)
 #                        or one thread for all: several busy guests at
 #                        once need single here (README.md, xengt-pv-mixed)
@@ -120,17 +120,17 @@ PLATFORM_REBOOTS=1
 # How many times this run was booted again already (see finish()).
 PLATFORM_REBOOTED=${XENGT_E2E_PLATFORM_REBOOTED:-0}
 
-# The CPU model has no XSAVE: QEMU 7.2's TCG runs XSAVE, XRSTOR and
-# XSAVEOPT without the #NM that CR0.TS demands (qemu-probe/xsave-ts.sh),
-# and Xen's lazy FPU switching (its default on AMD, which -cpu max is)
-# then corrupts dom0 user memory as soon as several domains share the
-# CPUs.  Xen's eager switching (spec-ctrl=eager-fpu) avoided that, but
-# with it QEMU's nested SVM handed guests Xen's own state far more often
-# (README.md, "Known problem" and "Solved").  Without XSAVE, Xen and the
-# kernels use FXSAVE/FXRSTOR, which QEMU traps as it should, and lazy
-# switching works.
-QEMU_CPU=max,-xsave
-XEN_CMDLINE="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot smap=0 console_timestamps=boot"
+# spec-ctrl=eager-fpu: Xen restores a vCPU's FPU/vector state at every
+# switch instead of lazily from its #NM handler.  Lazy switching (Xen's
+# default on AMD, which QEMU's -cpu max is) corrupts dom0 user memory
+# under QEMU TCG as soon as several domains share the CPUs: QEMU 7.2 runs
+# XSAVE, XRSTOR and XSAVEOPT without the #NM that CR0.TS demands
+# (qemu-probe/xsave-ts.sh; README.md, "Solved").  A CPU model without
+# XSAVE (--cpu max,-xsave) with lazy switching was tried instead: fewer
+# platform slips with several PVH guests, but 3 of 3 boots of the HVM
+# Linux guest in xengt-i915.sh triple-faulted (README.md).
+QEMU_CPU=max
+XEN_CMDLINE="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all noreboot smap=0 console_timestamps=boot spec-ctrl=eager-fpu"
 DOM0_CMDLINE="console=hvc0 earlyprintk=xen"
 
 say() { [ "$QUIET" = 1 ] || echo "run.sh: $*"; }

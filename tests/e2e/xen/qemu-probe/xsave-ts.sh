@@ -5,8 +5,8 @@
 # XSAVEOPT with CR0.TS set (xsave-ts.S)?  Prints
 #   XSAVE_TS_PROBE fxsave=NM movaps=NM xsave=X xrstor=X xsaveopt=X
 # (NM: trapped, as the SDM requires; -: ran without the trap) and exits 0
-# when all five trap, 1 when one does not (then the CPU model Xen runs on
-# must not offer XSAVE, as run.sh's does not), 2 when it could not tell.
+# when all five trap, 1 when one does not (then Xen must run with
+# spec-ctrl=eager-fpu here, as run.sh does), 2 when it could not tell.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 qemu=${1:-qemu-system-x86_64}
