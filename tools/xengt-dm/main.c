@@ -616,10 +616,10 @@ static void log_stats(const struct xen_vm *vm, struct vgpu *vgpu)
 		in.state == XENGT_VGPU_FAILSAFE ? in.failsafe_reason : "");
 	/*
 	 * The PV extension's side, once a guest used it (pv_caps reads 0
-	 * again after a guest is done with PV, so the counters decide).
+	 * again after a guest is done with PV, so the counters decide; no
+	 * message is handled without a doorbell).
 	 */
-	if (in.pv_messages || in.pv_doorbells || in.pv_registrations ||
-	    in.pv_bad_registrations)
+	if (in.pv_doorbells || in.pv_registrations || in.pv_bad_registrations)
 		dm_info("vGPU %u PV: offer 0x%x caps 0x%x, registrations %llu (refused %llu), doorbells %llu (idle %llu, dropped %llu, over budget %llu), messages %llu (ok %llu), submissions %llu (refused %llu), pages bound %llu unbound %llu",
 			in.id, in.pv_offer, in.pv_caps, in.pv_registrations,
 			in.pv_bad_registrations, in.pv_doorbells,
