@@ -417,13 +417,14 @@ launch_step() {
 	return 0
 }
 
-# follow_restart INDEX NEWDOMID: xl made the step's domain anew by itself
-# (its config says on_reboot = "restart", and Debian's kernel sometimes
-# triple-faults while booting under nested TCG: README.md); the old
+# follow_restart INDEX NEWDOMID: the step's domain was made anew (by xl:
+# its config says on_reboot = "restart", and Debian's kernel sometimes
+# triple-faults while booting under nested TCG: README.md; or by
+# serial_wait after a stalled boot, or --check early_reboot); the old
 # domain's vGPU and xenstore record must go, and the step goes on with
 # the new domain, which the device-model hook serves.
 follow_restart() {
-	log "step $name: domain $DOMID restarted by itself before its verdict; now $2"
+	log "step $name: domain $DOMID was made anew before its verdict; now $2"
 	fr_id=$(vgpu_wait "$2") || step_fail "$name" "the restarted domain $2 has no attached vGPU"
 	echo "RESTARTED $name old=$DOMID new=$2 vgpu=$fr_id" >>$REPORT
 	vgpu_gone "$DOMID" || step_fail "$name" "the vGPU of domain $DOMID outlived its restart by 10 s"
@@ -629,7 +630,7 @@ serial_wait() {
 	restart=0
 	grep -qs 'on_reboot *= *"restart"' "/e2e/guest-$1.cfg" && restart=1
 	early_reboot=0
-	has_check early_reboot && [ -z "$EARLY_REBOOTED" ] && early_reboot=1
+	[ "$restart" = 1 ] && has_check early_reboot && [ -z "$EARLY_REBOOTED" ] && early_reboot=1
 	while [ $(($(now_s) - t_boot)) -lt "$GUEST_TIMEOUT" ]; do
 		# i915's own lines and any trouble, live on dom0's console.
 		total=$(wc -l <"$2" 2>/dev/null || echo 0)
@@ -652,7 +653,7 @@ serial_wait() {
 			# --check early_reboot: the guest reboots (xl's PV
 			# request) at its first line, before its verdict
 			# (once a step: not the boot after reboot_step's).
-			if [ "$early_reboot" = 1 ] && [ "$restart" = 1 ]; then
+			if [ "$early_reboot" = 1 ]; then
 				early_reboot=0
 				EARLY_REBOOTED=1
 				log "step $1: xl reboot $DOMID (early_reboot)"
