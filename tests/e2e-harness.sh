@@ -96,4 +96,45 @@ else
 	echo "FAIL: e2e_no_dom0_crash took a guest triple fault for a dom0 crash"
 	rc=1
 fi
+# e2e_qemu_hmp against a fake monitor that talks as QEMU 7.2's does: a
+# banner, the command echoed with line-editing redraws, the answer, a
+# prompt.  What run.sh keeps of a hung run must be the answers.
+if command -v python3 >/dev/null; then
+	python3 - "$tmp/mon.sock" <<'PY' &
+import socket, sys
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(sys.argv[1])
+srv.listen(1)
+srv.settimeout(20)  # never outlive a client that failed to connect
+conn, _ = srv.accept()
+conn.settimeout(20)
+conn.sendall(b"QEMU 7.2.22 monitor - type 'help' for more information\r\n(qemu) ")
+answers = {b"info status": b"VM status: running\r\n",
+           b"info cpus": b"* CPU #0: thread_id=1\r\n  CPU #1: thread_id=2\r\n"}
+buf = b""
+while True:
+    data = conn.recv(4096)
+    if not data:
+        break
+    buf += data
+    while b"\n" in buf:
+        cmd, buf = buf.split(b"\n", 1)
+        redraw = b"".join(cmd[:i] + b"\x1b[K\x1b[D" for i in range(1, len(cmd) + 1))
+        conn.sendall(redraw + b"\r\n" + answers.get(cmd, b"unknown command\r\n") + b"(qemu) ")
+PY
+	for _ in $(seq 50); do [ -S "$tmp/mon.sock" ] && break; sleep 0.1; done
+	got=$(e2e_qemu_hmp "$tmp/mon.sock" "info status" "info cpus")
+	want=$(printf '%s\n' "(qemu) info status" "VM status: running" \
+		"(qemu) info cpus" "* CPU #0: thread_id=1" "  CPU #1: thread_id=2")
+	wait
+	if [ "$got" = "$want" ]; then
+		echo "ok: e2e_qemu_hmp keeps the monitor's answers"
+	else
+		echo "FAIL: e2e_qemu_hmp: got:"
+		echo "$got"
+		rc=1
+	fi
+else
+	echo "skip: e2e_qemu_hmp (no python3)"
+fi
 exit $rc

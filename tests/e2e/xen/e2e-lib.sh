@@ -58,3 +58,43 @@ e2e_platform_slip() {
 		}
 	' "$1" 2>/dev/null | sort -u | tr '\n' ' '
 }
+
+# e2e_qemu_hmp SOCKET COMMAND...: sends each COMMAND to the QEMU human
+# monitor listening on the UNIX SOCKET and prints what it answers (banner
+# and prompts included).  For a run about to be killed by its time-out:
+# what QEMU says then (every vCPU's registers, whether it is halted) is
+# the only way to tell a hung Xen, a hung dom0 and a platform that stopped
+# delivering interrupts apart, since a frozen machine prints nothing.
+# Returns non-zero when there is no python3 or QEMU does not answer.
+e2e_qemu_hmp() {
+	command -v python3 >/dev/null || return 1
+	python3 - "$@" <<'PY'
+import socket, sys
+
+sock = socket.socket(socket.AF_UNIX)
+sock.settimeout(10)
+sock.connect(sys.argv[1])
+out = b""
+
+def drain():
+    """Read until the monitor prompts again after what came before."""
+    global out
+    start = len(out)
+    while not out[start:].endswith(b"(qemu) "):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+
+drain()
+for cmd in sys.argv[2:]:
+    sock.sendall(cmd.encode() + b"\n")
+    start = len(out)
+    drain()
+    # The monitor echoes the command with line-editing redraws: drop that
+    # line and the closing prompt, keep the answer.
+    answer = out[start:].decode(errors="replace").replace("\r", "")
+    answer = answer.partition("\n")[2].removesuffix("(qemu) ")
+    sys.stdout.write("(qemu) " + cmd + "\n" + answer)
+PY
+}

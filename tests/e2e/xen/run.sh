@@ -299,10 +299,26 @@ case "$VMLINUZ$BUILD" in *,*) die "paths must not contain ','" ;; esac
 		echo "step ${S_NAME[i]}: guest: ${S_GUEST[i]} ${S_CMDLINE[i]}"
 	done
 } >"$RUN/cmdline"
+# A machine that hangs prints nothing, so shortly before the time-out ask
+# QEMU where every vCPU is (e2e_qemu_hmp) into $RUN/hang-qemu.txt.  A UNIX
+# socket path must fit sun_path; a longer run dir goes without.
+monitor=(-monitor none) hang_dump_pid=
+if [ ${#RUN} -lt 90 ] && [ "$QEMU_TIMEOUT" -gt 30 ]; then
+	monitor=(-monitor "unix:$RUN/monitor.sock,server=on,wait=off")
+	(
+		trap 'kill "${s:-}" 2>/dev/null; exit 0' TERM
+		sleep $((QEMU_TIMEOUT - 15)) &
+		s=$!
+		wait "$s"
+		e2e_qemu_hmp "$RUN/monitor.sock" "info status" "info cpus" \
+			"info registers -a" >"$RUN/hang-qemu.txt" 2>&1
+	) &
+	hang_dump_pid=$!
+fi
 qemu_rc=0
 timeout -k 5 "$QEMU_TIMEOUT" "$QEMU" \
 	-accel "tcg,thread=$TCG_THREADS" -cpu "$QEMU_CPU" -smp "$SMP" -m 3072 -machine q35 \
-	-nographic -no-reboot -nic none -monitor none -display none \
+	-nographic -no-reboot -nic none "${monitor[@]}" -display none \
 	-serial "file:$RUN/console.log" \
 	-chardev "file,id=report,path=$RUN/report.raw" \
 	-device isa-debugcon,iobase=0x4e9,chardev=report \
@@ -312,6 +328,11 @@ timeout -k 5 "$QEMU_TIMEOUT" "$QEMU" \
 	</dev/null >"$RUN/qemu.log" 2>&1 || qemu_rc=$?
 t_total=$(elapsed)
 echo "$qemu_rc" >"$RUN/qemu.rc"
+if [ -n "$hang_dump_pid" ]; then
+	kill "$hang_dump_pid" 2>/dev/null || true
+	wait "$hang_dump_pid" 2>/dev/null || true
+fi
+rm -f "$RUN/monitor.sock"
 
 [ "$KEEP" = 1 ] || rm -rf "$BUILD"
 
@@ -340,6 +361,12 @@ show_logs() {
 	tail -n 150 "$RUN/console.log" 2>/dev/null || true
 	echo "---- QEMU ($RUN/qemu.log) ----"
 	cat "$RUN/qemu.log" 2>/dev/null || true
+	if [ -s "$RUN/hang-qemu.txt" ]; then
+		# Where each vCPU was: CS e008 is Xen, HLT=1 an idle vCPU.
+		echo "---- QEMU's monitor 15 s before the time-out (all of it: $RUN/hang-qemu.txt) ----"
+		grep -E '^(\(qemu\) |VM status|[* ] CPU #|CPU#|RIP=|CS =|CR0=)' \
+			"$RUN/hang-qemu.txt" || true
+	fi
 	for f in "$RUN"/dm*.log; do
 		[ -s "$f" ] || continue
 		echo "---- device model ($f) ----"
