@@ -23,34 +23,57 @@
 # lets every target run until RUNS or DEADLINE instead of a fair share
 # (with ORDER="slowest fast1 fast2 ...", the slowest holds one slot all
 # along while the others take turns in the second).
+#
+# WORKERS=N (default 1) runs each target as N processes on its one corpus
+# (libFuzzer's -jobs=N -workers=N, each process RUNS/N inputs, logs in
+# OUT/TARGET/fuzz-K.log): a slot is then N processes, so SLOTS=1 WORKERS=2
+# on two cores.  For a target too slow to reach RUNS in one process
+# within the time there is; its results line sums the processes' execs
+# and exec/s and gives the highest cov and ft.
 set -eu
 
-fb=$1 out=$2 deadline=$3 runs=${4:-10000000} slots=${5:-2}
+fb=$(cd "$1" && pwd) out=$2 deadline=$3 runs=${4:-10000000} slots=${5:-2}
+workers=${WORKERS:-1}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 # Slowest first (exec/s on the 2-core machine), so the fast ones fill in.
 order=${ORDER:-"fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_pv fuzz_ioreq fuzz_mmio fuzz_cfg"}
 
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # the fuzzers run in OUT/TARGET
 : >"$out/results"
 declare -A pid_of=() end_of=() start_of=()
 
+# last_stat REGEX LOG...: the number after REGEX in the last line that has
+# it, in each LOG, one per line.
+last_stat() {
+	local re=$1 f
+	shift
+	for f; do
+		sed -n "s/.*$re *\([0-9][0-9]*\).*/\1/p" "$f" | tail -1
+	done
+}
+
 finish() {
-	local t=$1 rc=$2 log=$out/$1/log execs rate cov ft now
+	local t=$1 rc=$2 execs rate cov ft now
+	local -a logs=("$out/$1/log")
 	now=$(date +%s)
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-	ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+	[ "$workers" -gt 1 ] && logs=("$out/$1"/fuzz-*.log)
+	execs=$(last_stat 'stat::number_of_executed_units:' "${logs[@]}" | awk '{ s += $1 } END { if (NR) print s }')
+	rate=$(last_stat 'stat::average_exec_per_sec:' "${logs[@]}" | awk '{ s += $1 } END { if (NR) print s }')
+	cov=$(last_stat 'cov:' "${logs[@]}" | sort -n | tail -1)
+	ft=$(last_stat 'ft:' "${logs[@]}" | sort -n | tail -1)
 	echo "$t ${execs:-?} ${rate:-?} ${cov:-?} ${ft:-?} rc=$rc $((now - start_of[$t]))" >>"$out/results"
 	echo "$(date -u +%T) done $t: execs=${execs:-?} exec/s=${rate:-?} cov=${cov:-?} ft=${ft:-?} rc=$rc"
 }
 
 start() {
 	local t=$1 budget=$2 dict=$src/tests/fuzz/dict/$1.dict
-	local -a args=(-runs="$runs" -max_total_time="$budget" -timeout="${UNIT_TIMEOUT:-10}"
+	local -a args=(-runs=$(((runs + workers - 1) / workers))
+		-max_total_time="$budget" -timeout="${UNIT_TIMEOUT:-10}"
 		-rss_limit_mb=2048 -print_final_stats=1
 		-artifact_prefix="$out/$t/artifacts/")
 	[ -f "$dict" ] && args+=(-dict="$dict")
+	[ "$workers" -gt 1 ] && args+=(-jobs="$workers" -workers="$workers")
 	mkdir -p "$out/$t/corpus" "$out/$t/artifacts"
 	start_of[$t]=$(date +%s)
 	end_of[$t]=$((start_of[$t] + budget))
@@ -61,11 +84,12 @@ start() {
 	# nice 19 too (sched(7), "The autogroup feature").
 	# The new session sets its own group's nice, so that no other group
 	# (this script's) is touched whatever the timing.
-	setsid bash -c 'echo 19 >/proc/self/autogroup 2>/dev/null; exec "$@"' \
-		- nice -n 19 "$fb/tests/fuzz/$t" "${args[@]}" "$out/$t/corpus" \
+	# It runs in OUT/TARGET ($0 below), where -jobs puts its logs.
+	setsid bash -c 'cd "$0" && echo 19 >/proc/self/autogroup 2>/dev/null; exec "$@"' \
+		"$out/$t" nice -n 19 "$fb/tests/fuzz/$t" "${args[@]}" "$out/$t/corpus" \
 		"$src/tests/fuzz/corpus/$t" >"$out/$t/log" 2>&1 &
 	pid_of[$t]=$!
-	echo "$(date -u +%T) start $t: up to $runs runs or ${budget}s (pid ${pid_of[$t]})"
+	echo "$(date -u +%T) start $t: up to $runs runs in $workers process(es) or ${budget}s (pid ${pid_of[$t]})"
 }
 
 queue=($order)
