@@ -134,6 +134,27 @@ PY
 		echo "$got"
 		rc=1
 	fi
+	# A monitor whose main loop is blocked (it accepts, never answers).
+	python3 -c '
+import socket, sys, time
+srv = socket.socket(socket.AF_UNIX)
+srv.bind(sys.argv[1])
+srv.listen(1)
+srv.settimeout(20)
+conn, _ = srv.accept()
+time.sleep(1.5)
+' "$tmp/mute.sock" &
+	for _ in $(seq 50); do [ -S "$tmp/mute.sock" ] && break; sleep 0.1; done
+	if got=$(E2E_HMP_TIMEOUT=1 e2e_qemu_hmp "$tmp/mute.sock" "info status"); then
+		echo "FAIL: e2e_qemu_hmp succeeded against a monitor that never answered"
+		rc=1
+	elif [ "$got" = "(qemu) no answer: QEMU's monitor is not being served" ]; then
+		echo "ok: e2e_qemu_hmp says so when the monitor does not answer"
+	else
+		echo "FAIL: e2e_qemu_hmp against a mute monitor: got '$got'"
+		rc=1
+	fi
+	wait
 else
 	echo "skip: e2e_qemu_hmp (no python3)"
 fi

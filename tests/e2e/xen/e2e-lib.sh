@@ -65,36 +65,48 @@ e2e_platform_slip() {
 # what QEMU says then (every vCPU's registers, whether it is halted) is
 # the only way to tell a hung Xen, a hung dom0 and a platform that stopped
 # delivering interrupts apart, since a frozen machine prints nothing.
-# Returns non-zero when there is no python3 or QEMU does not answer.
+# Returns non-zero when there is no python3 or QEMU does not answer
+# within E2E_HMP_TIMEOUT seconds (default 10).
 e2e_qemu_hmp() {
 	command -v python3 >/dev/null || return 1
 	python3 - "$@" <<'PY'
-import socket, sys
+import os, socket, sys
 
 sock = socket.socket(socket.AF_UNIX)
-sock.settimeout(10)
+sock.settimeout(float(os.environ.get("E2E_HMP_TIMEOUT", "10")))
 sock.connect(sys.argv[1])
 out = b""
 
 def drain():
-    """Read until the monitor prompts again after what came before."""
+    """Read until the monitor prompts again after what came before;
+    False when it stops answering (its main loop is blocked: that is
+    worth knowing about a hang too)."""
     global out
     start = len(out)
     while not out[start:].endswith(b"(qemu) "):
-        chunk = sock.recv(65536)
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            return False
         if not chunk:
-            break
+            return False
         out += chunk
+    return True
 
-drain()
-for cmd in sys.argv[2:]:
+ok = drain()
+for cmd in sys.argv[2:] if ok else []:
     sock.sendall(cmd.encode() + b"\n")
     start = len(out)
-    drain()
+    ok = drain()
     # The monitor echoes the command with line-editing redraws: drop that
     # line and the closing prompt, keep the answer.
     answer = out[start:].decode(errors="replace").replace("\r", "")
     answer = answer.partition("\n")[2].removesuffix("(qemu) ")
     sys.stdout.write("(qemu) " + cmd + "\n" + answer)
+    if not ok:
+        break
+if not ok:
+    print("(qemu) no answer: QEMU's monitor is not being served")
+    sys.exit(1)
 PY
 }
