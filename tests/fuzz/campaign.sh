@@ -34,6 +34,10 @@ set -eu
 
 fb=$(cd "$1" && pwd) out=$2 deadline=$3 runs=${4:-10000000} slots=${5:-2}
 workers=${WORKERS:-1}
+[[ $workers =~ ^[1-9][0-9]*$ ]] || {
+	echo "campaign.sh: WORKERS must be a number of processes (1 or more), not '$workers'" >&2
+	exit 2
+}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 # Slowest first (exec/s on the 2-core machine), so the fast ones fill in.
 order=${ORDER:-"fuzz_ctx fuzz_cmd fuzz_ppgtt fuzz_ggtt fuzz_pv fuzz_ioreq fuzz_mmio fuzz_cfg"}

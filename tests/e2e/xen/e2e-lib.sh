@@ -60,11 +60,12 @@ e2e_platform_slip() {
 }
 
 # e2e_qemu_hmp SOCKET COMMAND...: sends each COMMAND to the QEMU human
-# monitor listening on the UNIX SOCKET and prints what it answers (banner
-# and prompts included).  For a run about to be killed by its time-out:
-# what QEMU says then (every vCPU's registers, whether it is halted) is
-# the only way to tell a hung Xen, a hung dom0 and a platform that stopped
-# delivering interrupts apart, since a frozen machine prints nothing.
+# monitor listening on the UNIX SOCKET and prints, for each, a line
+# "(qemu) COMMAND" and the answer.  For a run about to be killed by its
+# time-out: what QEMU says then (every vCPU's registers, whether it is
+# halted) is the only way to tell a hung Xen, a hung dom0 and a platform
+# that stopped delivering interrupts apart, since a frozen machine prints
+# nothing.
 # Returns non-zero when there is no python3 or QEMU does not answer
 # within E2E_HMP_TIMEOUT seconds (default 10).
 e2e_qemu_hmp() {
