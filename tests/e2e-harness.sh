@@ -96,18 +96,22 @@ else
 	echo "FAIL: e2e_no_dom0_crash took a guest triple fault for a dom0 crash"
 	rc=1
 fi
-# e2e_qemu_hmp against a fake monitor that talks as QEMU 7.2's does: a
+# e2e_qemu_hmp against a fake monitor that talks as QEMU 7.2's does (a
 # banner, the command echoed with line-editing redraws, the answer, a
-# prompt.  What run.sh keeps of a hung run must be the answers.
-if command -v python3 >/dev/null; then
-	python3 - "$tmp/mon.sock" <<'PY' &
-import socket, sys
+# prompt), or, "mute", accepts and never answers (a blocked main loop).
+# fake_monitor SOCKET talk|mute, in the background.
+fake_monitor() {
+	python3 - "$1" "$2" <<'PY' &
+import socket, sys, time
 srv = socket.socket(socket.AF_UNIX)
 srv.bind(sys.argv[1])
 srv.listen(1)
 srv.settimeout(20)  # never outlive a client that failed to connect
 conn, _ = srv.accept()
 conn.settimeout(20)
+if sys.argv[2] == "mute":
+    time.sleep(1.5)
+    sys.exit(0)
 conn.sendall(b"QEMU 7.2.22 monitor - type 'help' for more information\r\n(qemu) ")
 answers = {b"info status": b"VM status: running\r\n",
            b"info cpus": b"* CPU #0: thread_id=1\r\n  CPU #1: thread_id=2\r\n"}
@@ -122,7 +126,10 @@ while True:
         redraw = b"".join(cmd[:i] + b"\x1b[K\x1b[D" for i in range(1, len(cmd) + 1))
         conn.sendall(redraw + b"\r\n" + answers.get(cmd, b"unknown command\r\n") + b"(qemu) ")
 PY
-	for _ in $(seq 50); do [ -S "$tmp/mon.sock" ] && break; sleep 0.1; done
+	for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
+}
+if command -v python3 >/dev/null; then
+	fake_monitor "$tmp/mon.sock" talk
 	got=$(e2e_qemu_hmp "$tmp/mon.sock" "info status" "info cpus")
 	want=$(printf '%s\n' "(qemu) info status" "VM status: running" \
 		"(qemu) info cpus" "* CPU #0: thread_id=1" "  CPU #1: thread_id=2")
@@ -134,17 +141,7 @@ PY
 		echo "$got"
 		rc=1
 	fi
-	# A monitor whose main loop is blocked (it accepts, never answers).
-	python3 -c '
-import socket, sys, time
-srv = socket.socket(socket.AF_UNIX)
-srv.bind(sys.argv[1])
-srv.listen(1)
-srv.settimeout(20)
-conn, _ = srv.accept()
-time.sleep(1.5)
-' "$tmp/mute.sock" &
-	for _ in $(seq 50); do [ -S "$tmp/mute.sock" ] && break; sleep 0.1; done
+	fake_monitor "$tmp/mute.sock" mute
 	if got=$(E2E_HMP_TIMEOUT=1 e2e_qemu_hmp "$tmp/mute.sock" "info status"); then
 		echo "FAIL: e2e_qemu_hmp succeeded against a monitor that never answered"
 		rc=1
